@@ -1,0 +1,127 @@
+package dev.apkofarm.client.cli;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.EngineVersion;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root {@code apko-client} command: global options and the list of subcommands. */
+@Command(
+    name = "apko-client",
+    mixinStandardHelpOptions = true,
+    versionProvider = ApkoClientCommand.Version.class,
+    description = "Build OCI images from APK packages, locally or on an apko-farm.",
+    subcommands = {
+      BuildCommand.class,
+      BuildMinirootfsCommand.class,
+      PublishCommand.class,
+      LockCommand.class,
+      ShowConfigCommand.class,
+      ShowPackagesCommand.class,
+      PackCommand.class,
+      IndexCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      WatchCommand.class,
+      CancelCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class ApkoClientCommand implements Runnable {
+  /** Exit code for a failure of the build or the machine. */
+  public static final int EXIT_FAILURE = 1;
+  /** Exit code for bad input: a config, package, key or argument the user must fix. */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  @Option(
+      names = "-C",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description =
+          "Run as if started in DIR: relative arguments and the relative repository and keyring paths of a config"
+              + " resolve against it.")
+  Path directory;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      scope = ScopeType.INHERIT,
+      defaultValue = "info",
+      description = "error, warn, info, debug (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Option(
+      names = "--debug",
+      scope = ScopeType.INHERIT,
+      description = "Show stack traces of errors.")
+  boolean debug;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The directory relative paths are resolved against: {@code -C DIR}, else the process's working directory. */
+  public Path workDir() {
+    Path cwd = Path.of("").toAbsolutePath();
+    return directory == null ? cwd : cwd.resolve(directory).normalize();
+  }
+
+  /** Resolves a path argument against {@link #workDir()}. */
+  public Path resolve(Path p) {
+    return workDir().resolve(p).normalize();
+  }
+
+  public boolean debug() {
+    return debug;
+  }
+
+  public String logLevel() {
+    return logLevel;
+  }
+
+  /** Runs the CLI with the process's streams and returns the exit code. */
+  public static int run(String... args) {
+    return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+  }
+
+  /** A configured command line (exit codes, error handling) writing to the given streams; used by tests too. */
+  public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+    ApkoClientCommand root = new ApkoClientCommand();
+    CommandLine cl = new CommandLine(root);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          boolean badInput = ex instanceof BadInputException;
+          commandLine.getErr().println("error: " + describe(ex));
+          if (root.debug) {
+            ex.printStackTrace(commandLine.getErr());
+          } else if (!badInput) {
+            commandLine.getErr().println("(run with --debug for the stack trace)");
+          }
+          commandLine.getErr().flush();
+          return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
+        });
+    return cl;
+  }
+
+  private static String describe(Throwable ex) {
+    String message = ex.getMessage();
+    return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
+  }
+
+  /** Supplies {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"apko-client " + EngineVersion.get()};
+    }
+  }
+}
