@@ -127,14 +127,18 @@ public final class Scheduler {
 
   // ---------------------------------------------------------------- workers
 
-  /** A worker connected (or reconnected, listing the tasks it still runs). */
-  public CompletableFuture<WorkerHandle> connect(WorkerInfo info, List<TaskRef> stillRunning, WorkerLink link) {
-    return call(
-        () -> {
-          dispatcher.connect(info, stillRunning, link);
-          dispatcher.dispatch();
-          return new WorkerHandle(this, info.id(), link);
-        });
+  /**
+   * A worker connected (or reconnected, listing the tasks it still runs). Returns at once; what the worker reports
+   * through the handle is processed after the connection, in order.
+   */
+  public WorkerHandle connect(WorkerInfo info, List<TaskRef> stillRunning, WorkerLink link) {
+    loop.execute(
+        () -> guarded(
+            () -> {
+              dispatcher.connect(info, stillRunning, link);
+              dispatcher.dispatch();
+            }));
+    return new WorkerHandle(this, info.id(), link);
   }
 
   void report(String workerId, TaskReport report) {
@@ -294,6 +298,7 @@ public final class Scheduler {
     TaskRecord task = current.get();
     if (report instanceof TaskReport.Completed c) {
       c.stageNanos().forEach(metrics::stage);
+      metrics.packages(c.packagesFetched(), c.packagesCached());
       List<String> missing = c.result().allBlobs().stream()
           .filter(b -> blobs.size(b.digest()).orElse(-1) != b.size())
           .map(BlobRef::digest).toList();

@@ -13,6 +13,9 @@ public interface SchedulerMetrics {
 
   void taskFinished(String outcome);
 
+  /** Packages a finished task fetched from repositories, and those a cache served. */
+  void packages(long fetched, long cached);
+
   SchedulerMetrics NONE =
       new SchedulerMetrics() {
         @Override
@@ -26,5 +29,8 @@ public interface SchedulerMetrics {
 
         @Override
         public void taskFinished(String outcome) {}
+
+        @Override
+        public void packages(long fetched, long cached) {}
       };
 }

@@ -66,7 +66,7 @@ class SchedulerOnHazelcastTest {
     Scheduler first = new Scheduler(new HazelcastClusterState(coordinatorMember), engine, engine, blobs, clock,
         Runnable::run, Runnable::run, config, SchedulerMetrics.NONE, "e");
     RecordingLink link = new RecordingLink();
-    first.connect(new WorkerInfo("w1", Arch.AMD64, 1, "e"), List.of(), link).get();
+    first.connect(new WorkerInfo("w1", Arch.AMD64, 1, "e"), List.of(), link);
     JobRecord job = first.submit(new JobRequest(
         List.of(FakeEngine.config("a", "amd64,arm64", "")), List.of(), BuildSettings.defaults(), "")).get();
     WorkerCommand.Assign held = link.assigns().get(0);
@@ -79,7 +79,7 @@ class SchedulerOnHazelcastTest {
     assertThat(second.recover().get()).isEqualTo(1);
     RecordingLink relink = new RecordingLink();
     WorkerHandle w = second.connect(new WorkerInfo("w1", Arch.AMD64, 1, "e"),
-        List.of(new Scheduler.TaskRef(held.task().id(), 1)), relink).get();
+        List.of(new Scheduler.TaskRef(held.task().id(), 1)), relink);
     w.report(new TaskReport.Completed(held.task().id(), 1, engine.build(held.task(), "w1"), Map.of(Stage.LAYER, 1L), 0, 0));
     WorkerCommand.Assign next = relink.assigns().get(0);
     w.report(new TaskReport.Completed(next.task().id(), 1, engine.build(next.task(), "w1"), Map.of(), 0, 0));

@@ -54,7 +54,7 @@ class SchedulerTest {
   }
 
   private WorkerHandle connect(String id, Arch arch, int slots, RecordingLink link) throws Exception {
-    return scheduler.connect(new WorkerInfo(id, arch, slots, "test-engine"), List.of(), link).get();
+    return scheduler.connect(new WorkerInfo(id, arch, slots, "test-engine"), List.of(), link);
   }
 
   private void complete(WorkerHandle worker, WorkerCommand.Assign a) {
@@ -182,7 +182,7 @@ class SchedulerTest {
 
     RecordingLink second = new RecordingLink();
     WorkerHandle again = scheduler.connect(new WorkerInfo("w1", Arch.AMD64, 1, "test-engine"),
-        List.of(new Scheduler.TaskRef(a.task().id(), a.task().attempt())), second).get();
+        List.of(new Scheduler.TaskRef(a.task().id(), a.task().attempt())), second);
     clock.advance(Duration.ofSeconds(20));
     again.heard();
     scheduler.tick().get();
@@ -360,7 +360,7 @@ class SchedulerTest {
     assertThat(scheduler.recover().get()).isEqualTo(1);
     RecordingLink relink = new RecordingLink();
     WorkerHandle w = scheduler.connect(new WorkerInfo("w1", Arch.AMD64, 2, "test-engine"),
-        List.of(new Scheduler.TaskRef(held.task().id(), held.task().attempt())), relink).get();
+        List.of(new Scheduler.TaskRef(held.task().id(), held.task().attempt())), relink);
 
     // The worker kept one task; the other it lost is requeued when its lease ends.
     clock.advance(Duration.ofSeconds(16));

@@ -1,0 +1,33 @@
+package dev.apkofarm.coordinator.engine;
+
+import dev.apkofarm.coordinator.blobs.BlobStore;
+import dev.apkofarm.coordinator.scheduler.IndexStep;
+import dev.apkofarm.coordinator.scheduler.LockStep;
+import dev.apkofarm.core.cache.BlobCache;
+
+/**
+ * The engine steps the coordinator runs (lock, index), made for one coordinator's blob store and cache. The real
+ * one wraps core; tests may name another with the system property {@value #PROPERTY}.
+ */
+public interface CoordinatorEngine {
+  String PROPERTY = "apkofarm.coordinator.engine";
+
+  LockStep lockStep();
+
+  IndexStep indexStep();
+
+  /** Makes a {@link CoordinatorEngine}. */
+  interface Factory {
+    CoordinatorEngine create(BlobStore store, BlobCache cache);
+  }
+
+  /** The factory named by {@value #PROPERTY}, else core's. */
+  static Factory factory() {
+    String name = System.getProperty(PROPERTY, CoreCoordinatorEngine.class.getName());
+    try {
+      return (Factory) Class.forName(name).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException("cannot load coordinator engine " + name + ": " + e, e);
+    }
+  }
+}
