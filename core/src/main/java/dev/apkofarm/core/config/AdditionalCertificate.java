@@ -6,7 +6,7 @@ import java.util.Objects;
  * One {@code certificates.additional} entry: a PEM certificate appended to the image's CA bundles and installed as
  * its own file.
  *
- * @param name file name stem; must match {@link ConfigNames#SAFE_FILE_NAME}
+ * @param name file name stem; letters, digits, {@code _ - .}, not starting with a dot
  * @param content the PEM certificate (apko requires exactly one certificate; checked when it is installed)
  */
 public record AdditionalCertificate(String name, String content) {
