@@ -100,8 +100,10 @@ public final class FakeEngines {
       return (task, progress) -> {
         progress.progress(BuildStage.FETCH, 0, 2, "");
         String text = new String(task.lockedConfig(), StandardCharsets.UTF_8);
-        if (text.contains("slow")) {
-          Thread.sleep(60_000); // stands for a long build; cancellation interrupts it
+        long delay = text.lines().filter(l -> l.startsWith("delay: ")).mapToLong(l -> Long.parseLong(l.substring(7)))
+            .findFirst().orElse(0);
+        if (delay > 0) {
+          Thread.sleep(delay); // stands for a long build; cancellation interrupts it
         }
         progress.progress(BuildStage.FETCH, 2, 2, "");
         Map<String, Path> files = new LinkedHashMap<>();

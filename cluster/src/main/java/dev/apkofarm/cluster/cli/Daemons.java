@@ -1,6 +1,7 @@
 package dev.apkofarm.cluster.cli;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** What the two daemons share: quiet logging set up before any logger exists, and a stop on SIGTERM. */
 public final class Daemons {
@@ -25,19 +26,29 @@ public final class Daemons {
     }
   }
 
-  /** Runs {@code stop} on SIGTERM/SIGINT and blocks until it has finished. */
+  /**
+   * Blocks until SIGTERM or SIGINT, then runs {@code stop} and returns (so the daemon exits 0 after a clean stop).
+   * Any other way the JVM ends still runs {@code stop} from a shutdown hook.
+   */
   public static void runUntilSignalled(Runnable stop) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    CountDownLatch hookDone = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
+    CountDownLatch signalled = new CountDownLatch(1);
+    AtomicBoolean done = new AtomicBoolean();
+    Runnable once = () -> {
+      if (done.compareAndSet(false, true)) {
         stop.run();
-      } finally {
-        stopped.countDown();
-        hookDone.countDown();
       }
-    }, "stop"));
-    stopped.await();
-    hookDone.await();
+    };
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> signalled.countDown());
+      } catch (IllegalArgumentException e) {
+        // this platform has no such signal: the shutdown hook still stops us
+      }
+    }
+    Thread hook = new Thread(once, "stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    signalled.await();
+    once.run();
+    Runtime.getRuntime().removeShutdownHook(hook);
   }
 }
