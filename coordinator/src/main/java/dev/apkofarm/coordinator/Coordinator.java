@@ -120,6 +120,11 @@ public final class Coordinator implements AutoCloseable {
       if (s.port() >= 0) {
         b.servers.add(Transport.server(s.host(), s.port(), s.security(), services));
       }
+      if (s.healthPort() >= 0) {
+        b.servers.add(Transport.server(s.metricsHost(), s.healthPort(),
+            new Transport.Security(Optional.empty(), true, Optional.empty()),
+            List.of(b.health.getHealthService().bindService())));
+      }
       if (inProcessName != null) {
         InProcessServerBuilder ip = InProcessServerBuilder.forName(inProcessName).directExecutor();
         services.forEach(ip::addService);
@@ -144,12 +149,8 @@ public final class Coordinator implements AutoCloseable {
 
   /** The TCP port gRPC listens on (-1 when only in-process). */
   public int port() {
-    for (Server s : servers) {
-      if (!s.getListenSockets().isEmpty() && s.getPort() > 0) {
-        return s.getPort();
-      }
-    }
-    return -1;
+    Server first = servers.isEmpty() ? null : servers.get(0);
+    return first == null || first.getListenSockets().isEmpty() ? -1 : first.getPort();
   }
 
   public int metricsPort() {

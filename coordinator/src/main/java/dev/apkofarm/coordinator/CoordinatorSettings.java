@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param scheduler leases, attempts, backpressure
  * @param metricsHost HTTP address of {@code /metrics}
  * @param metricsPort its port; -1 = no metrics endpoint, 0 = any free port
+ * @param healthPort a plaintext gRPC health-only port for probes (kubelets cannot probe over TLS); -1 = none
  */
 public record CoordinatorSettings(
     String host,
@@ -26,7 +27,8 @@ public record CoordinatorSettings(
     Path dataDir,
     SchedulerConfig scheduler,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    int healthPort) {
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(security, "security");

@@ -51,6 +51,10 @@ public final class Main implements Callable<Integer> {
       description = "Serve Prometheus /metrics on this port (default: off).")
   int metricsPort;
 
+  @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Also serve the gRPC health service, plaintext, on this port (for probes; default: off).")
+  int healthPort;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description = "error, warn, info, debug.")
   String logLevel;
 
@@ -70,7 +74,7 @@ public final class Main implements Callable<Integer> {
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages), loopback ? "127.0.0.1" : "0.0.0.0",
-        metricsPort);
+        metricsPort, healthPort);
     Coordinator c = Coordinator.start(s, null, null);
     Daemons.runUntilSignalled(c::close);
     return 0;

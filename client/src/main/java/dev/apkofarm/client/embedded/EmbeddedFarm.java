@@ -57,7 +57,7 @@ public final class EmbeddedFarm implements AutoCloseable {
     try {
       CoordinatorSettings cs = new CoordinatorSettings("127.0.0.1", -1, Transport.Security.plaintextLoopback(),
           MemberSettings.loopback(name, List.of()), data.resolve("coordinator"),
-          new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1);
+          new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1);
       coordinator = Coordinator.start(cs, member, name);
       ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
