@@ -87,6 +87,20 @@ public record LockFile(String version, Optional<Config> config, Contents content
       Section data,
       String checksum) {
 
+    /**
+     * The package as far as the lock describes it (name, version, arch, checksum): enough for
+     * {@link PackageStore#get(PackageInfo, String)} to fetch and verify it from {@link #url()}.
+     *
+     * @throws BadInputException when the lock entry has no usable checksum
+     */
+    public PackageInfo toPackageInfo() throws BadInputException {
+      try {
+        return PackageInfo.builder(name, version).arch(architecture).checksum(checksum).build();
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("locked package " + name + "-" + version + ": " + e.getMessage(), e);
+      }
+    }
+
     /** {@code name=version}, the world entry that installs exactly this package. */
     public String constraint() {
       return name + "=" + version;

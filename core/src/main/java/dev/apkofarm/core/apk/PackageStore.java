@@ -67,7 +67,14 @@ public final class PackageStore {
    * @throws IOException when the package cannot be fetched (the message names its URL)
    */
   public ApkPackage get(ResolvedPackage pkg) throws IOException, PackageVerificationException {
-    PackageInfo info = pkg.info();
+    return get(pkg.info(), pkg.url());
+  }
+
+  /**
+   * The verified package {@code info} (which must carry its index checksum), fetched from {@code url} when no cache
+   * tier has it; for packages named by a lock file (see {@link LockFile.Pkg#toPackageInfo()}).
+   */
+  public ApkPackage get(PackageInfo info, String url) throws IOException, PackageVerificationException {
     BlobKey key = key(info);
     Path local = disk.file(key);
     if (Files.exists(local)) {
@@ -96,7 +103,7 @@ public final class PackageStore {
     }
     Path tmp = Files.createTempFile(disk.dir(), ".fetch-", ".tmp");
     try {
-      fetcher.fetchToFile(pkg.url(), tmp, maxPackage);
+      fetcher.fetchToFile(url, tmp, maxPackage);
       ApkPackage.open(tmp, info);
       Path kept = disk.adopt(key, tmp);
       for (BlobCache tier : tiers) {
