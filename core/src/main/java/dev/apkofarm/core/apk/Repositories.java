@@ -120,7 +120,11 @@ public final class Repositories {
       try {
         archive = fetcher.fetchBytes(url, MAX_INDEX);
       } catch (FetchException e) {
-        if (e.notFound() && !repo.isRemote() && !fetcher.options().offline()) {
+        if (e.notFound() && !repo.isRemote() && !java.nio.file.Files.isDirectory(fetcher.localPath(repo.url()))) {
+          throw new BadInputException("repository " + repo.url() + " does not exist (" + fetcher.localPath(repo.url())
+              + ")");
+        }
+        if (e.notFound() && !repo.isRemote()) {
           LOG.warn("repository {} has no index for {} ({}); skipping it", repo.url(), arch, url);
           return null;
         }

@@ -104,6 +104,16 @@ class RemoteRepositoryTest {
   }
 
   @Test
+  void skipsALocalRepositoryWithoutThisArchButRefusesOneThatDoesNotExist() throws Exception {
+    Repositories repos = new Repositories(fetcher(false, Optional.empty()));
+    Keyring keys = Keyring.load(List.of(repoRoot.resolve("melange.rsa.pub")));
+    assertThat(repos.loadIndexes(List.of(Repository.parse(repoRoot.toString())), "riscv64", keys, true)).isEmpty();
+    assertThatThrownBy(() -> repos.loadIndexes(List.of(Repository.parse("./no-such-repo")), "x86_64", keys, true))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("repository ./no-such-repo does not exist");
+  }
+
+  @Test
   void refusesResponsesOverTheSizeLimit() {
     Fetcher f = fetcher(false, Optional.empty());
     assertThatThrownBy(() -> f.fetchBytes(server.url() + "/x86_64/APKINDEX.tar.gz", 100))
