@@ -31,6 +31,8 @@ final class BlobUpload {
   private final String repository;
   private final BlobSource blob;
   private final List<String> scopes;
+  /** The latest upload URL the registry gave (each PATCH answer carries the session's new state). */
+  private String location;
 
   /** The session broke off; {@code sessionGone}: it cannot be resumed. */
   private static final class Break extends Exception {
@@ -55,14 +57,14 @@ final class BlobUpload {
   /** Uploads the blob, in {@code openSession} when a session is already open (a declined mount). */
   void run(Optional<String> openSession) throws IOException {
     boolean chunked = blob.size() > options.chunkSize();
-    String location = openSession.isPresent() ? openSession.get() : start();
+    location = openSession.isPresent() ? openSession.get() : start();
     long offset = 0;
     int breaks = 0;
     boolean restartedAfterDigestError = false;
     while (true) {
       try {
         if (chunked) {
-          location = patchFrom(location, offset);
+          patchFrom(offset);
           finish(location, null);
         } else {
           finish(location, blob);
@@ -138,22 +140,21 @@ final class BlobUpload {
     if (r.status() != 202) {
       throw transport.unexpected(op, r);
     }
-    return location(r, op);
+    return locationHeader(r, op);
   }
 
-  private String location(Transport.Response r, String op) throws RegistryException {
+  private String locationHeader(Transport.Response r, String op) throws RegistryException {
     return r.header("Location").orElseThrow(() -> new RegistryException(transport.registry(), op + ": no Location"));
   }
 
-  private String patchFrom(String location, long offset) throws IOException, Break {
+  private void patchFrom(long offset) throws IOException, Break {
     long pos = offset;
-    String loc = location;
     while (pos < blob.size()) {
       long len = Math.min(options.chunkSize(), blob.size() - pos);
       long start = pos;
       String op = "upload of " + blob.digest() + " to " + repository + " at byte " + start;
       Transport.Call call =
-          new Transport.Call("PATCH", loc, op, scopes)
+          new Transport.Call("PATCH", location, op, scopes)
               .header("Content-Type", "application/octet-stream")
               .header("Content-Range", start + "-" + (start + len - 1))
               .body(() -> streamBody(start, len))
@@ -161,7 +162,7 @@ final class BlobUpload {
       counters.bytesUploaded.addAndGet(len);
       Transport.Response r = sendForUpload(call);
       if (r.status() == 202) {
-        loc = location(r, op);
+        location = locationHeader(r, op);
         pos = start + len;
         Optional<Long> end = rangeEnd(r);
         if (end.isPresent() && end.get() + 1 < pos) {
@@ -176,13 +177,12 @@ final class BlobUpload {
         throw transport.unexpected(op, r);
       }
     }
-    return loc;
   }
 
   /** The closing PUT with {@code ?digest=}, carrying the whole blob when {@code content} is given. */
-  private void finish(String location, BlobSource content) throws IOException, Break, DigestRejected {
-    String sep = location.contains("?") ? "&" : "?";
-    String target = location + sep + "digest=" + blob.digest();
+  private void finish(String url, BlobSource content) throws IOException, Break, DigestRejected {
+    String sep = url.contains("?") ? "&" : "?";
+    String target = url + sep + "digest=" + blob.digest();
     String op = "complete upload of " + blob.digest() + " to " + repository;
     Transport.Call call = new Transport.Call("PUT", target, op, scopes).noRetry();
     if (content != null) {
@@ -226,11 +226,11 @@ final class BlobUpload {
     }
   }
 
-  private Optional<Status> status(String location) throws IOException {
+  private Optional<Status> status(String url) throws IOException {
     String op = "status of upload of " + blob.digest();
     Transport.Response r;
     try {
-      r = transport.send(new Transport.Call("GET", location, op, scopes));
+      r = transport.send(new Transport.Call("GET", url, op, scopes));
     } catch (RegistryAuthException e) {
       throw e;
     } catch (RegistryException e) {
@@ -244,7 +244,7 @@ final class BlobUpload {
     if (end.isEmpty() || end.get() == 0) {
       return Optional.empty();
     }
-    return Optional.of(new Status(r.header("Location").orElse(location), end.get() + 1));
+    return Optional.of(new Status(r.header("Location").orElse(url), end.get() + 1));
   }
 
   private static Optional<Long> rangeEnd(Transport.Response r) {

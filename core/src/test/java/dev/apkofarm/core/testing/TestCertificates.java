@@ -86,6 +86,35 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
         .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
   }
 
+  /** An SSL context serving the server certificate (for in-process HTTPS servers in tests). */
+  public javax.net.ssl.SSLContext serverContext() throws IOException {
+    try {
+      String keyPem = Files.readString(serverKey, StandardCharsets.US_ASCII);
+      byte[] der =
+          Base64.getMimeDecoder()
+              .decode(keyPem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", ""));
+      java.security.PrivateKey key =
+          java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+      java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
+      java.security.cert.Certificate cert;
+      try (var in = Files.newInputStream(serverCertificate)) {
+        cert = cf.generateCertificate(in);
+      }
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      char[] pw = "test".toCharArray();
+      ks.setKeyEntry("server", key, pw, new java.security.cert.Certificate[] {cert});
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, pw);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot load the test server key", e);
+    }
+  }
+
   /** PEM armour around DER bytes. */
   public static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n"
