@@ -66,6 +66,10 @@ public final class Publisher {
     ManifestContent root = image.root();
     client.pushManifest(repo, root);
     List<Digest> referrers = new ArrayList<>();
+    if (!attachments.isEmpty() || key.isPresent()) {
+      // every artifact manifest's config is the empty JSON blob
+      client.pushBlob(repo, BlobSource.ofBytes(Referrers.EMPTY_JSON));
+    }
     for (Attachment a : attachments) {
       Digest subject = renamed.getOrDefault(a.subject(), a.subject());
       referrers.add(attach(image, repo, subject, a));
@@ -201,7 +205,6 @@ public final class Publisher {
 
   private Digest attach(ImageSet image, String repo, Digest subject, Attachment a) throws IOException {
     ManifestContent subjectManifest = findManifest(image, subject);
-    client.pushBlob(repo, BlobSource.ofBytes(Referrers.EMPTY_JSON));
     client.pushBlob(repo, a.content());
     Descriptor layer =
         Descriptor.of(a.artifactType(), a.content().digest(), a.content().size()).withAnnotations(a.layerAnnotations());
@@ -213,7 +216,6 @@ public final class Publisher {
   }
 
   private Digest recordKey(String repo, ManifestContent root, PublishKey key) throws IOException {
-    client.pushBlob(repo, BlobSource.ofBytes(Referrers.EMPTY_JSON));
     Map<String, String> annotations = Map.of(PUBLISH_KEY_ANNOTATION, key.toString());
     ManifestContent artifact =
         Referrers.artifact(PUBLISH_KEY_ARTIFACT_TYPE, root.descriptor(), List.of(), annotations);
