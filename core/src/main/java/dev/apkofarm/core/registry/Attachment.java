@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * @param content the file
  * @param title its file name, recorded as {@code org.opencontainers.image.title}
  */
-public record Attachment(Digest subject, String artifactType, BlobSource content, String title) {
+public record Attachment(Digest subject, String artifactType, BlobContent content, String title) {
   public Attachment {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(artifactType, "artifactType");
@@ -61,8 +61,8 @@ public record Attachment(Digest subject, String artifactType, BlobSource content
     return out;
   }
 
-  private static BlobSource file(Path f) throws IOException {
-    return BlobSource.ofBytes(Files.readAllBytes(f));
+  private static BlobContent file(Path f) throws IOException {
+    return BlobContent.ofBytes(Files.readAllBytes(f));
   }
 
   private static Optional<Arch> archOf(Platform p) {

@@ -29,7 +29,7 @@ final class BlobUpload {
   private final RegistryOptions options;
   private final PushCounters counters;
   private final String repository;
-  private final BlobSource blob;
+  private final BlobContent blob;
   private final List<String> scopes;
   /** The latest upload URL the registry gave (each PATCH answer carries the session's new state). */
   private String location;
@@ -45,7 +45,7 @@ final class BlobUpload {
     }
   }
 
-  BlobUpload(Transport transport, RegistryOptions options, PushCounters counters, String repository, BlobSource blob) {
+  BlobUpload(Transport transport, RegistryOptions options, PushCounters counters, String repository, BlobContent blob) {
     this.transport = transport;
     this.options = options;
     this.counters = counters;
@@ -180,7 +180,7 @@ final class BlobUpload {
   }
 
   /** The closing PUT with {@code ?digest=}, carrying the whole blob when {@code content} is given. */
-  private void finish(String url, BlobSource content) throws IOException, Break, DigestRejected {
+  private void finish(String url, BlobContent content) throws IOException, Break, DigestRejected {
     String sep = url.contains("?") ? "&" : "?";
     String target = url + sep + "digest=" + blob.digest();
     String op = "complete upload of " + blob.digest() + " to " + repository;

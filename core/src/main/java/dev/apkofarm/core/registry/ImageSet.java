@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param manifests every manifest and nested index under the root, children before parents
  * @param blobs where configs and layers are read
  */
-public record ImageSet(ManifestContent root, List<ManifestContent> manifests, BlobStore blobs) {
+public record ImageSet(ManifestContent root, List<ManifestContent> manifests, LocalBlobs blobs) {
   private static final int MAX_MANIFEST_BYTES = 4 << 20;
 
   public ImageSet {
@@ -40,7 +40,7 @@ public record ImageSet(ManifestContent root, List<ManifestContent> manifests, Bl
    *
    * @throws IOException naming the first missing or malformed manifest
    */
-  public static ImageSet of(ManifestContent root, Collection<ManifestContent> manifests, BlobStore blobs)
+  public static ImageSet of(ManifestContent root, Collection<ManifestContent> manifests, LocalBlobs blobs)
       throws IOException {
     Map<Digest, ManifestContent> byDigest = new LinkedHashMap<>();
     for (ManifestContent m : manifests) {
@@ -91,7 +91,7 @@ public record ImageSet(ManifestContent root, List<ManifestContent> manifests, Bl
     } catch (IOException e) {
       throw new BadInputException(dir + ": " + e.getMessage(), e);
     }
-    return new ImageSet(root, ordered, BlobStore.directory(blobsDir));
+    return new ImageSet(root, ordered, LocalBlobs.directory(blobsDir));
   }
 
   private interface Loader {

@@ -68,7 +68,7 @@ public final class Publisher {
     List<Digest> referrers = new ArrayList<>();
     if (!attachments.isEmpty() || key.isPresent()) {
       // every artifact manifest's config is the empty JSON blob
-      client.pushBlob(repo, BlobSource.ofBytes(Referrers.EMPTY_JSON));
+      client.pushBlob(repo, BlobContent.ofBytes(Referrers.EMPTY_JSON));
     }
     for (Attachment a : attachments) {
       Digest subject = renamed.getOrDefault(a.subject(), a.subject());
@@ -184,7 +184,7 @@ public final class Publisher {
   }
 
   private void pushBlob(ImageSet image, String repo, Descriptor d) throws IOException {
-    Optional<BlobSource> local = image.blobs().find(d);
+    Optional<BlobContent> local = image.blobs().find(d);
     if (local.isPresent()) {
       client.pushBlob(repo, local.get());
       return;

@@ -155,7 +155,7 @@ public final class RegistryClient {
    * Makes sure {@code repository} has the blob: HEAD, else a mount from a repository of this registry known to hold
    * it, else an upload (chunked and resumable when larger than {@link RegistryOptions#chunkSize()}).
    */
-  public BlobOutcome pushBlob(String repository, BlobSource blob) throws IOException {
+  public BlobOutcome pushBlob(String repository, BlobContent blob) throws IOException {
     if (blobExists(repository, blob.digest())) {
       options.listener().accept(new PushEvent.BlobExists(repository, blob.digest()));
       return BlobOutcome.EXISTED;
@@ -174,12 +174,12 @@ public final class RegistryClient {
   }
 
   /** Uploads the blob unconditionally (no HEAD, no mount). */
-  public void uploadBlob(String repository, BlobSource blob) throws IOException {
+  public void uploadBlob(String repository, BlobContent blob) throws IOException {
     upload(repository, blob, Optional.empty());
   }
 
-  private void upload(String repository, BlobSource blob, Optional<String> session) throws IOException {
-    if (blob instanceof BlobSource.FileBlob f && f.actualSize() != f.size()) {
+  private void upload(String repository, BlobContent blob, Optional<String> session) throws IOException {
+    if (blob instanceof BlobContent.FileBlob f && f.actualSize() != f.size()) {
       throw new IOException(
           "blob " + f.file() + " has " + f.actualSize() + " bytes but its descriptor says " + f.size());
     }

@@ -150,7 +150,7 @@ class PublishIT {
     new Publisher(client(new ArrayList<>()), PublishOptions.defaults())
         .publish(set, ImageRef.parse(registry.host() + "/farm/layers"), List.of(), List.of(), Optional.empty());
     // A coordinator has the manifests but not the layers, which a worker pushed to another repository.
-    ImageSet manifestsOnly = new ImageSet(set.root(), set.manifests(), BlobStore.none());
+    ImageSet manifestsOnly = new ImageSet(set.root(), set.manifests(), LocalBlobs.none());
 
     PublishResult r =
         new Publisher(client(new ArrayList<>()), new PublishOptions(false, List.of("farm/layers")))

@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * A blob to push: its digest and size, and a way to stream its bytes from any offset (uploads resume from the
  * offset the registry reports), so a layer is never held in memory.
  */
-public interface BlobSource {
+public interface BlobContent {
   Digest digest();
 
   long size();
@@ -26,15 +26,15 @@ public interface BlobSource {
   String origin();
 
   /** A blob in a file whose digest and size are already known (e.g. from a manifest). */
-  static BlobSource ofFile(Path file, Digest digest, long size) {
+  static BlobContent ofFile(Path file, Digest digest, long size) {
     return new FileBlob(file, digest, size);
   }
 
   /** A small blob held in memory (manifests, configs, SBOMs of a few KiB). */
-  static BlobSource ofBytes(byte[] bytes) {
+  static BlobContent ofBytes(byte[] bytes) {
     byte[] copy = bytes.clone();
     Digest digest = Digest.of(copy);
-    return new BlobSource() {
+    return new BlobContent() {
       @Override
       public Digest digest() {
         return digest;
@@ -58,7 +58,7 @@ public interface BlobSource {
   }
 
   /** A blob backed by a file. */
-  record FileBlob(Path file, Digest digest, long size) implements BlobSource {
+  record FileBlob(Path file, Digest digest, long size) implements BlobContent {
     @Override
     public InputStream open(long offset) throws IOException {
       FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);

@@ -9,22 +9,22 @@ import java.util.Optional;
  * Where the blobs (configs, layers) of an {@link ImageSet} are read from. A blob that is absent locally must already
  * be in the registry (e.g. a farm worker pushed the layers and the coordinator pushes only manifests).
  */
-public interface BlobStore {
+public interface LocalBlobs {
   /** The blob {@code descriptor} names, or empty when it is not available locally. */
-  Optional<BlobSource> find(Descriptor descriptor);
+  Optional<BlobContent> find(Descriptor descriptor);
 
   /** Blobs of an OCI image layout: {@code <blobsDir>/<algorithm>/<hex>}. */
-  static BlobStore directory(Path blobsDir) {
+  static LocalBlobs directory(Path blobsDir) {
     return d -> {
       Path file = blobsDir.resolve(d.digest().algorithm()).resolve(d.digest().hex());
       return Files.isRegularFile(file)
-          ? Optional.of(BlobSource.ofFile(file, d.digest(), d.size()))
+          ? Optional.of(BlobContent.ofFile(file, d.digest(), d.size()))
           : Optional.empty();
     };
   }
 
   /** No local blobs: every blob must already be in the registry. */
-  static BlobStore none() {
+  static LocalBlobs none() {
     return d -> Optional.empty();
   }
 }
