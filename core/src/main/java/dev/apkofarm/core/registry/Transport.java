@@ -38,6 +38,8 @@ final class Transport {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_RESPONSE_BYTES = 8 << 20;
   static final String USER_AGENT = "apko-farm/" + EngineVersion.get();
+  private static final java.util.regex.Pattern LOOPBACK_V4 =
+      java.util.regex.Pattern.compile("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
 
   private final String registry;
   private final String host;
@@ -130,7 +132,7 @@ final class Transport {
     if (options.insecureRegistries().contains(h)) {
       return true;
     }
-    return h.equals("localhost") || h.equals("::1") || h.startsWith("127.");
+    return h.equals("localhost") || h.equals("::1") || LOOPBACK_V4.matcher(h).matches();
   }
 
   private static String hostOnly(String authority) {
