@@ -5,6 +5,7 @@ import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.client.farm.ConfigFiles;
 import dev.apkofarm.client.farm.JobFollower;
 import dev.apkofarm.client.farm.LayoutWriter;
+import dev.apkofarm.client.farm.LocalFiles;
 import dev.apkofarm.client.farm.ProgressView;
 import dev.apkofarm.cluster.blobs.BlobTransfer;
 import dev.apkofarm.core.BadInputException;
@@ -83,6 +84,7 @@ final class SubmitCommand extends ClientCommand {
     }
     ManagedChannel channel = farm.channel();
     try {
+      request = shipLocalFiles(channel, workDir, configs, request);
       return run(channel, request, farm.target());
     } finally {
       channel.shutdownNow();
@@ -115,6 +117,40 @@ final class SubmitCommand extends ClientCommand {
     b.setOptions(o);
     b.setOutput(push != null ? Output.newBuilder().setPushPrefix(push).build()
         : Output.newBuilder().setReturnArtefacts(ReturnArtefacts.getDefaultInstance()).build());
+    return b.build();
+  }
+
+  /**
+   * A farm on another machine cannot read this one's files: send it what the configs reference locally (includes,
+   * keys, local repositories), content-addressed, and name them in the request so it lays the same tree out.
+   */
+  private SubmitRequest shipLocalFiles(Channel channel, Path workDir, List<ConfigFiles.Config> configs,
+      SubmitRequest request) throws Exception {
+    List<dev.apkofarm.core.config.Arch> override;
+    try {
+      override = dev.apkofarm.core.config.Arch.parseAll(archs);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--arch: " + e.getMessage());
+    }
+    BlobTransfer blobs = new BlobTransfer(channel);
+    SubmitRequest.Builder b = request.toBuilder();
+    java.util.Map<String, LocalFiles.Shipped> all = new java.util.TreeMap<>();
+    for (int i = 0; i < configs.size(); i++) {
+      java.util.Map<String, LocalFiles.Shipped> files = LocalFiles.of(workDir, configs.get(i).display(), override);
+      ImageSource.Builder image = b.getImages(i).toBuilder();
+      files.forEach((path, f) -> image.putFiles(path,
+          dev.apkofarm.proto.v1.FileRef.newBuilder().setDigest(f.digest()).setSize(f.size()).build()));
+      b.setImages(i, image);
+      files.values().forEach(f -> all.putIfAbsent(f.digest(), f));
+    }
+    try {
+      for (String digest : blobs.missing(all.keySet())) {
+        LocalFiles.Shipped f = all.get(digest);
+        blobs.upload(digest, f.file(), List.of());
+      }
+    } catch (StatusRuntimeException e) {
+      throw Rpc.translate(e, farm.target());
+    }
     return b.build();
   }
 
