@@ -77,7 +77,7 @@ public final class FakeEngines {
 
         @Override
         public IndexStep indexStep() {
-          return (String image, List<BuildResult> perArch, BuildSettings settings) -> {
+          return (String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings) -> {
             String manifests = perArch.stream()
                 .map(r -> "{\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"digest\":\"" + r.manifest().digest()
                     + "\",\"size\":" + r.manifest().size() + ",\"platform\":\"" + r.manifest().platform() + "\"}")
@@ -111,7 +111,7 @@ public final class FakeEngines {
         Descriptor config = write(workDir, files, MediaType.OCI_CONFIG, "config:" + task.arch());
         Descriptor manifest = write(workDir, files, MediaType.OCI_MANIFEST,
             "manifest:" + config.digest() + ":" + layer.digest()).withPlatform(Platform.of(task.arch()));
-        return new BuiltTask(manifest, config, List.of(layer), List.of(), files, Map.of(BuildStage.LAYER, 1000L), 2, 0);
+        return new BuiltTask(manifest, config, List.of(layer), List.of(), files, Map.of(BuildStage.LAYER, 1000L), 2, 0, new byte[0]);
       };
     }
 

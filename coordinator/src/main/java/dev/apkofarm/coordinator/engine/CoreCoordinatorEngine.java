@@ -36,7 +36,7 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
 
       @Override
       public IndexStep indexStep() {
-        return (String image, List<BuildResult> perArch, BuildSettings settings) -> {
+        return (String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings) -> {
           throw new IOException("index assembly needs core's image engine, which this version does not have yet");
         };
       }

@@ -218,7 +218,8 @@ final class ProtoMapper {
   static TaskReport.Completed completed(dev.apkofarm.proto.v1.TaskResult r, String worker) {
     List<BlobRef> layers = r.getLayersList().stream().map(ProtoMapper::blobRef).toList();
     List<BlobRef> extra = r.getExtraBlobsList().stream().map(ProtoMapper::blobRef).toList();
-    BuildResult result = new BuildResult(blobRef(r.getManifest()), blobRef(r.getConfig()), layers, extra, worker);
+    BuildResult result = new BuildResult(blobRef(r.getManifest()), blobRef(r.getConfig()), layers, extra, worker,
+        r.getEngineResult().toByteArray());
     Map<Stage, Long> nanos = new EnumMap<>(Stage.class);
     r.getStageNanosMap().forEach((k, v) -> {
       try {

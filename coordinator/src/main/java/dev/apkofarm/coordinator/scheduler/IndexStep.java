@@ -11,7 +11,9 @@ public interface IndexStep {
   /**
    * Writes the image index of {@code perArch} (in apko's arch order) into the coordinator's blob store.
    *
+   * @param lockedConfig the locked config of one of the archs (they share everything but the arch's packages)
    * @return the index's descriptor
    */
-  BlobRef assemble(String image, List<BuildResult> perArch, BuildSettings settings) throws IOException;
+  BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings)
+      throws IOException;
 }

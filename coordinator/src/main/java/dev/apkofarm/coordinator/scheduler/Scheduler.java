@@ -397,14 +397,15 @@ public final class Scheduler {
 
   private void startAssembly(String jobId, String image) {
     JobRecord job = book.jobs.get(jobId);
-    List<BuildResult> perArch = book.tasksOf(jobId, image).stream()
-        .sorted((a, b) -> a.arch().ociName().compareTo(b.arch().ociName()))
-        .map(t -> t.buildResult().orElseThrow()).toList();
+    List<TaskRecord> tasks = book.tasksOf(jobId, image).stream()
+        .sorted((a, b) -> a.arch().ociName().compareTo(b.arch().ociName())).toList();
+    List<BuildResult> perArch = tasks.stream().map(t -> t.buildResult().orElseThrow()).toList();
+    byte[] lockedConfig = tasks.get(0).lockedConfig();
     engine.execute(
         () -> {
           BlobRef index;
           try {
-            index = indexStep.assemble(image, perArch, job.settings());
+            index = indexStep.assemble(image, perArch, lockedConfig, job.settings());
           } catch (Exception | LinkageError e) {
             String why = describe(e);
             loop.execute(() -> guarded(() -> failImage(jobId, image, "index assembly failed: " + why)));

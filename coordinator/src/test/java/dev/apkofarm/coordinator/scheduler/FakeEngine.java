@@ -72,7 +72,7 @@ final class FakeEngine implements LockStep, IndexStep {
   }
 
   @Override
-  public BlobRef assemble(String image, List<BuildResult> perArch, BuildSettings settings) {
+  public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings) {
     List<String> lines = new ArrayList<>();
     for (BuildResult r : perArch) {
       lines.add(r.manifest().platform() + " " + r.manifest().digest());

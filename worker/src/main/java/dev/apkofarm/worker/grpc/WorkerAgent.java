@@ -259,7 +259,8 @@ public final class WorkerAgent implements AutoCloseable {
       }
       var result = dev.apkofarm.proto.v1.TaskResult.newBuilder().setTask(r.ref)
           .setManifest(ProtoDescriptors.of(built.manifest())).setConfig(ProtoDescriptors.of(built.config()))
-          .setPackagesFetched(built.packagesFetched()).setPackagesCached(built.packagesCached());
+          .setPackagesFetched(built.packagesFetched()).setPackagesCached(built.packagesCached())
+          .setEngineResult(com.google.protobuf.ByteString.copyFrom(built.engineResult()));
       built.layers().forEach(d -> result.addLayers(ProtoDescriptors.of(d)));
       built.extra().forEach(d -> result.addExtraBlobs(ProtoDescriptors.of(d)));
       built.stageNanos().forEach((s, n) -> result.putStageNanos(s.name().toLowerCase(java.util.Locale.ROOT), n));

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param stageNanos time per stage
  * @param packagesFetched packages that came from a repository
  * @param packagesCached packages a cache served
+ * @param engineResult what the coordinator's index step needs about this arch (opaque to the farm)
  */
 public record BuiltTask(
     Descriptor manifest,
@@ -28,7 +29,8 @@ public record BuiltTask(
     Map<String, Path> files,
     Map<BuildStage, Long> stageNanos,
     long packagesFetched,
-    long packagesCached) {
+    long packagesCached,
+    byte[] engineResult) {
   public BuiltTask {
     Objects.requireNonNull(manifest, "manifest");
     Objects.requireNonNull(config, "config");
@@ -36,11 +38,17 @@ public record BuiltTask(
     extra = List.copyOf(extra);
     files = Map.copyOf(files);
     stageNanos = stageNanos.isEmpty() ? Map.of() : new EnumMap<>(stageNanos);
+    engineResult = engineResult == null ? new byte[0] : engineResult.clone();
     for (Descriptor d : all(manifest, config, layers, extra)) {
       if (!files.containsKey(d.digest().toString())) {
         throw new IllegalArgumentException("built task lacks the file of " + d.digest());
       }
     }
+  }
+
+  @Override
+  public byte[] engineResult() {
+    return engineResult.clone();
   }
 
   private static List<Descriptor> all(Descriptor m, Descriptor c, List<Descriptor> l, List<Descriptor> e) {
