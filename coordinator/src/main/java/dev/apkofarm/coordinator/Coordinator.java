@@ -86,7 +86,8 @@ public final class Coordinator implements AutoCloseable {
       HazelcastBlobCache cache = new HazelcastBlobCache(b.member);
       cache.bindTo(b.registry);
       b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
-      CoordinatorEngine engine = CoordinatorEngine.factory().create(b.blobs, cache);
+      CoordinatorEngine engine = CoordinatorEngine.factory()
+          .create(new CoordinatorEngine.Context(b.blobs, cache, s.workDir(), s.dataDir()));
       MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(b.registry);
       b.loop = Executors.newSingleThreadExecutor(named("scheduler"));
       b.engineExecutor = Executors.newFixedThreadPool(2, named("engine"));

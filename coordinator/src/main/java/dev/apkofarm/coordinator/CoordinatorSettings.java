@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param metricsHost HTTP address of {@code /metrics}
  * @param metricsPort its port; -1 = no metrics endpoint, 0 = any free port
  * @param healthPort a plaintext gRPC health-only port for probes (kubelets cannot probe over TLS); -1 = none
+ * @param workDir relative paths of configs submitted without shipped files resolve against it
  */
 public record CoordinatorSettings(
     String host,
@@ -28,12 +29,14 @@ public record CoordinatorSettings(
     SchedulerConfig scheduler,
     String metricsHost,
     int metricsPort,
-    int healthPort) {
+    int healthPort,
+    Path workDir) {
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(member, "member");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(scheduler, "scheduler");
+    Objects.requireNonNull(workDir, "workDir");
   }
 }

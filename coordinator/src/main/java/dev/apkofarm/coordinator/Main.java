@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer> {
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages), loopback ? "127.0.0.1" : "0.0.0.0",
-        metricsPort, healthPort);
+        metricsPort, healthPort, Path.of("").toAbsolutePath());
     Coordinator c = Coordinator.start(s, null, null);
     Daemons.runUntilSignalled(c::close);
     return 0;

@@ -78,7 +78,8 @@ final class SubmitCommand extends ClientCommand {
       if (detach) {
         throw new BadInputException("--detach needs a farm (--coordinator): the embedded farm ends with this command");
       }
-      try (EmbeddedFarm embedded = EmbeddedFarm.start(slots != null ? slots : Runtime.getRuntime().availableProcessors())) {
+      try (EmbeddedFarm embedded = EmbeddedFarm.start(slots != null ? slots : Runtime.getRuntime().availableProcessors(),
+          workDir)) {
         return run(embedded.channel(), request, null);
       }
     }

@@ -47,8 +47,9 @@ public final class EmbeddedFarm implements AutoCloseable {
    * Starts the farm.
    *
    * @param slots the worker's parallel tasks
+   * @param workDir the client's working directory: configs' relative paths resolve against it
    */
-  public static EmbeddedFarm start(int slots) throws IOException {
+  public static EmbeddedFarm start(int slots, Path workDir) throws IOException {
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     Path data = Files.createTempDirectory("apko-farm-embedded-");
     String name = "apko-farm-embedded-" + UUID.randomUUID();
@@ -57,7 +58,7 @@ public final class EmbeddedFarm implements AutoCloseable {
     try {
       CoordinatorSettings cs = new CoordinatorSettings("127.0.0.1", -1, Transport.Security.plaintextLoopback(),
           MemberSettings.loopback(name, List.of()), data.resolve("coordinator"),
-          new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1);
+          new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1, workDir);
       coordinator = Coordinator.start(cs, member, name);
       ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",

@@ -51,7 +51,8 @@ public final class FakeEngines {
   /** Lock and index. */
   public static final class Coordinator implements CoordinatorEngine.Factory {
     @Override
-    public CoordinatorEngine create(BlobStore store, BlobCache cache) {
+    public CoordinatorEngine create(CoordinatorEngine.Context context) {
+      BlobStore store = context.store();
       return new CoordinatorEngine() {
         @Override
         public LockStep lockStep() {

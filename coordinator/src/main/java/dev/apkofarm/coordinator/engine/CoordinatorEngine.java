@@ -4,6 +4,7 @@ import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.scheduler.IndexStep;
 import dev.apkofarm.coordinator.scheduler.LockStep;
 import dev.apkofarm.core.cache.BlobCache;
+import java.nio.file.Path;
 
 /**
  * The engine steps the coordinator runs (lock, index), made for one coordinator's blob store and cache. The real
@@ -16,9 +17,19 @@ public interface CoordinatorEngine {
 
   IndexStep indexStep();
 
+  /**
+   * Where the engine works.
+   *
+   * @param store the coordinator's blob store (shipped files in, indexes out)
+   * @param cache the farm's package cache (the coordinator seeds it with packages of shipped repositories)
+   * @param workDir relative repository, keyring and include paths of unshipped configs resolve against it
+   * @param dataDir the coordinator's own files (input trees, the engine's index cache)
+   */
+  record Context(BlobStore store, BlobCache cache, Path workDir, Path dataDir) {}
+
   /** Makes a {@link CoordinatorEngine}. */
   interface Factory {
-    CoordinatorEngine create(BlobStore store, BlobCache cache);
+    CoordinatorEngine create(Context context);
   }
 
   /** The factory named by {@value #PROPERTY}, else core's. */

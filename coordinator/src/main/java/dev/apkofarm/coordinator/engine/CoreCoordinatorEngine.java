@@ -1,6 +1,5 @@
 package dev.apkofarm.coordinator.engine;
 
-import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.model.BuildResult;
 import dev.apkofarm.coordinator.model.BuildSettings;
 import dev.apkofarm.coordinator.model.ImageSource;
@@ -8,7 +7,6 @@ import dev.apkofarm.coordinator.scheduler.IndexStep;
 import dev.apkofarm.coordinator.scheduler.LockStep;
 import dev.apkofarm.coordinator.scheduler.LockedImage;
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.core.config.Arch;
 import java.io.IOException;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.List;
 /** The coordinator's steps on core's engine: config parse + multi-arch lock, and OCI index assembly. */
 public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
   @Override
-  public CoordinatorEngine create(BlobStore store, BlobCache cache) {
+  public CoordinatorEngine create(CoordinatorEngine.Context context) {
     return new CoordinatorEngine() {
       @Override
       public LockStep lockStep() {
