@@ -100,6 +100,11 @@ public final class HazelcastBlobCache implements BlobCache {
     removals.incrementAndGet();
   }
 
+  /** Whether the cache holds {@code key}, without counting a lookup (for reporting where packages came from). */
+  public boolean contains(BlobKey key) {
+    return meta.containsKey(key.value());
+  }
+
   public long hits() {
     return hits.get();
   }
