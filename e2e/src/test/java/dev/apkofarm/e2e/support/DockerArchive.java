@@ -89,6 +89,7 @@ public final class DockerArchive {
       for (Path p : paths) {
         String name = rootfs.relativize(p).toString();
         TarArchiveEntry e;
+        boolean regular = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
         if (Files.isSymbolicLink(p)) {
           e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
           e.setLinkName(Files.readSymbolicLink(p).toString());
@@ -104,7 +105,7 @@ public final class DockerArchive {
         e.setModTime(0);
         e.setIds(0, 0);
         tar.putArchiveEntry(e);
-        if (e.isFile()) {
+        if (regular) {
           Files.copy(p, tar);
         }
         tar.closeArchiveEntry();
