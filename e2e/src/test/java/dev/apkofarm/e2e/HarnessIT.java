@@ -8,6 +8,8 @@ import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.testing.debian.DebianArchive;
 import dev.apkofarm.e2e.support.Docker;
 import dev.apkofarm.e2e.support.DockerArchive;
+import dev.apkofarm.e2e.support.ImageTransfer;
+import dev.apkofarm.e2e.support.LocalRegistry;
 import dev.apkofarm.e2e.support.LoadedImages;
 import dev.apkofarm.e2e.support.NeverPull;
 import dev.apkofarm.e2e.support.OneShot;
@@ -24,7 +26,8 @@ import org.testcontainers.containers.GenericContainer;
 
 /**
  * Proves the E2E environment with test code only: images made here from Debian's static busybox are loaded into
- * the daemon and run natively (amd64) and under qemu (arm64); nothing is ever pulled.
+ * the daemon and run natively (amd64) and under qemu (arm64), and round-trip through the local registry; nothing
+ * is ever pulled from elsewhere.
  */
 @RequiresDocker
 class HarnessIT {
@@ -68,6 +71,24 @@ class HarnessIT {
   void loadedImageCarriesTheArchitectureOfItsConfig() {
     assertThat(Docker.client().inspectImageCmd(IMAGE + ":arm64").exec().getArch()).isEqualTo("arm64");
     assertThat(Docker.client().inspectImageCmd(IMAGE + ":amd64").exec().getArch()).isEqualTo("amd64");
+  }
+
+  @Test
+  void localRegistryRoundTripsEachPlatform() throws Exception {
+    try (LocalRegistry registry = LocalRegistry.start(work.resolve("registry"))) {
+      String repository = registry.host() + "/harness/busybox";
+      for (Arch arch : List.of(Arch.AMD64, Arch.ARM64)) {
+        String tag = arch.ociName();
+        Docker.client().tagImageCmd(IMAGE + ":" + tag, repository, tag).exec();
+        IMAGES.track(repository + ":" + tag);
+        ImageTransfer.push(repository, tag);
+        Docker.client().removeImageCmd(repository + ":" + tag).exec();
+        ImageTransfer.pull(repository, tag, "linux/" + arch.ociName());
+        assertThat(OneShot.of(repository + ":" + tag).platform("linux/" + arch.ociName()).command("uname", "-m")
+                .run().lines())
+            .containsExactly(arch == Arch.AMD64 ? "x86_64" : "aarch64");
+      }
+    }
   }
 
   @Test
