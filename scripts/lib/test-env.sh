@@ -35,8 +35,6 @@ TEST_TOOLS+=(
   "dockerd:docker.io"
   "qemu-aarch64-static:qemu-user-static"
   "update-binfmts:binfmt-support"
-  "docker-registry:docker-registry"
-  "skopeo:skopeo"
 )
 
 # Foreign Debian architectures whose packages the E2E tests download (apt-get download PKG:ARCH).

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.testing.LocalRegistry;
 import dev.apkofarm.core.testing.debian.DebianArchive;
 import dev.apkofarm.e2e.support.Docker;
 import dev.apkofarm.e2e.support.DockerArchive;
 import dev.apkofarm.e2e.support.ImageTransfer;
-import dev.apkofarm.e2e.support.LocalRegistry;
 import dev.apkofarm.e2e.support.LoadedImages;
 import dev.apkofarm.e2e.support.NeverPull;
 import dev.apkofarm.e2e.support.OneShot;
