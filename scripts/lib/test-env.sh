@@ -30,7 +30,7 @@ install_missing_tools() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# --- End-to-end tests (Docker, qemu, registry): installed, enabled and started here; see e2e/README notes. ---
+# --- End-to-end tests (e2e/: Docker, qemu for arm64, Debian arm64 packages): installed, enabled, started. ---
 TEST_TOOLS+=(
   "dockerd:docker.io"
   "qemu-aarch64-static:qemu-user-static"
