@@ -3,6 +3,7 @@ package dev.apkofarm.e2e.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.LoadImageCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +31,10 @@ public final class LoadedImages implements AutoCloseable {
   public List<String> load(Path tarball) throws IOException {
     List<String> tags = repoTags(tarball);
     DockerClient docker = Docker.client();
+    // The async form reads the daemon's whole progress stream, so every image of the tarball is in when it ends
+    // (the plain loadImageCmd can return while the daemon is still loading the second image of a tarball).
     try (InputStream in = Files.newInputStream(tarball)) {
-      docker.loadImageCmd(in).exec();
+      docker.loadImageAsyncCmd(in).exec(new LoadImageCallback()).awaitMessage();
     }
     for (String tag : tags) {
       refs.add(tag);
