@@ -2,19 +2,13 @@ package dev.apkofarm.core.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.Directory;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.Node;
-import dev.apkofarm.core.fs.RegularFile;
 import dev.apkofarm.core.fs.Symlink;
 import dev.apkofarm.core.testing.Fixtures;
-import java.io.InputStream;
-import java.nio.file.Files;
+import dev.apkofarm.core.testing.TarTrees;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,37 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenLayerRoundTripTest {
   @TempDir Path out;
 
-  static ImageTree read(Path gzipTar) throws Exception {
-    ImageTree tree = new ImageTree();
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipTar));
-        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        String name = e.getName();
-        int mode = e.getMode() & 07777;
-        long mtime = e.getModTime().toInstant().getEpochSecond();
-        Node node;
-        if (e.isDirectory()) {
-          node = tree.mkdir(name, mode);
-        } else if (e.isSymbolicLink()) {
-          node = tree.symlink(e.getLinkName(), name);
-        } else if (e.isCharacterDevice()) {
-          node = tree.mknod(name, true, e.getDevMajor(), e.getDevMinor(), mode);
-        } else {
-          node = new RegularFile(mode, mtime, ContentRef.inline(tar.readAllBytes()));
-          tree.put(name, node);
-        }
-        node.setMode(mode);
-        node.setMtime(mtime);
-        node.setOwner(e.getLongUserId(), e.getLongGroupId());
-      }
-    }
-    return tree;
-  }
-
   private void roundTrip(String blob, String expectedDiffId) throws Exception {
     Path golden = Fixtures.apkoCli().resolve("testdata/golden/blobs/sha256").resolve(blob);
-    ImageTree tree = read(golden);
+    ImageTree tree = TarTrees.read(golden);
     assertThat(tree.lstat("lib/apk")).containsInstanceOf(Symlink.class);
     assertThat(tree.lstat("tmp").map(Node::mode)).contains(01777);
     assertThat(tree.lstat("var")).containsInstanceOf(Directory.class);
