@@ -1,13 +1,50 @@
 package dev.apkofarm.client.cli;
 
+import dev.apkofarm.core.config.ConfigException;
+import dev.apkofarm.core.config.ConfigLoader;
+import dev.apkofarm.core.config.ConfigWriter;
+import dev.apkofarm.core.config.ImageConfig;
+import dev.apkofarm.core.config.LoadedConfig;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "show-config", mixinStandardHelpOptions = true, description = "Print the effective config (after include, defaults and normalisation) as YAML.")
+/** {@code show-config}: prints the effective config, as apko would build it, in apko's YAML (or JSON). */
+@Command(
+    name = "show-config",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the effective config (after include, defaults and normalisation) as YAML.",
+      "Archs are normalised (amd64, arm64, ...), the default environment is filled in, a service bundle's command"
+          + " and s6 package are added; repository passwords are shown as xxxxx."
+    })
 final class ShowConfigCommand extends ClientCommand {
-  @picocli.CommandLine.Parameters(index = "0", paramLabel = "CONFIG") java.nio.file.Path config;
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
+  String config;
+
+  @Option(names = "--json", description = "Print JSON instead of YAML.")
+  boolean json;
+
+  @Option(
+      names = "--include-paths",
+      split = ",",
+      paramLabel = "DIR",
+      description = "Further directories to look for the config and its include in.")
+  List<Path> includePaths = List.of();
 
   @Override
-  public Integer call() {
-    return notYetAvailable();
+  public Integer call() throws ConfigException {
+    LoadedConfig loaded = new ConfigLoader(root.workDir(), includePaths).load(config);
+    for (String warning : loaded.warnings()) {
+      err().println("warning: " + warning);
+    }
+    ImageConfig c = loaded.config();
+    ImageConfig effective =
+        ConfigWriter.redactPasswords(c.toBuilder().environment(c.effectiveEnvironment()).build());
+    out().print(json ? ConfigWriter.json(effective) + System.lineSeparator() : ConfigWriter.yaml(effective));
+    out().flush();
+    return 0;
   }
 }
