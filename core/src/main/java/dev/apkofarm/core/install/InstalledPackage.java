@@ -1,5 +1,6 @@
 package dev.apkofarm.core.install;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,11 +9,13 @@ import java.util.Objects;
  *
  * @param meta the package
  * @param record its {@code installed} record, ending in a blank line
+ * @param files the paths of the non-directory entries the record lists (what apk considers the package's files)
  */
-public record InstalledPackage(PackageMeta meta, byte[] record) {
+public record InstalledPackage(PackageMeta meta, byte[] record, List<String> files) {
   public InstalledPackage {
     Objects.requireNonNull(meta, "meta");
     record = record.clone();
+    files = List.copyOf(files);
   }
 
   @Override

@@ -228,7 +228,13 @@ public final class Installer {
       }
       byte[] record = InstalledRecord.format(meta, files);
       installed.writeBytes(record);
-      out.add(new InstalledPackage(meta, record));
+      List<String> names = new ArrayList<>();
+      for (DataEntry e : InstalledRecord.sortedFiles(files)) {
+        if (e.kind() != DataEntry.Kind.DIRECTORY) {
+          names.add(InstalledRecord.clean(e.name()));
+        }
+      }
+      out.add(new InstalledPackage(meta, record, names));
     }
     scriptsTar.close();
     try {
