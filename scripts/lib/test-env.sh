@@ -5,6 +5,8 @@ TEST_TOOLS=(
   "java:openjdk-17-jdk-headless"
   "mvn:maven"
   "gzip:gzip"
+  "docker-registry:docker-registry"
+  "skopeo:skopeo"
 )
 
 log() { printf 'scripts/test: %s\n' "$*" >&2; }

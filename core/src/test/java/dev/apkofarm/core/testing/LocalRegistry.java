@@ -1,0 +1,207 @@
+package dev.apkofarm.core.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+
+/**
+ * A real registry for tests: Debian's {@code docker-registry} (distribution 2.8) serving a temporary storage
+ * directory on 127.0.0.1 and a free port, optionally with htpasswd (bcrypt) auth, TLS, or token auth. Started from
+ * the test, stopped by {@link #close()}; ready once the registry logs that it listens.
+ */
+public final class LocalRegistry implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final Path storage;
+  private final Path log;
+  private final boolean tls;
+
+  private LocalRegistry(Process process, int port, Path storage, Path log, boolean tls) {
+    this.process = process;
+    this.port = port;
+    this.storage = storage;
+    this.log = log;
+    this.tls = tls;
+  }
+
+  /** A plain-HTTP registry without auth in {@code dir}. */
+  public static LocalRegistry start(Path dir) throws IOException, InterruptedException {
+    return builder().start(dir);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code 127.0.0.1:<port>}. */
+  public String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public boolean tls() {
+    return tls;
+  }
+
+  /** The storage root directory. */
+  public Path storage() {
+    return storage;
+  }
+
+  /** What the registry logged so far, for assertion messages. */
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Options for the registry process. */
+  public static final class Builder {
+    private final List<String[]> users = new ArrayList<>();
+    private TestCertificates certificates;
+    private String tokenRealm;
+    private String tokenService;
+    private String tokenIssuer;
+    private Path tokenRootCertificate;
+
+    private Builder() {}
+
+    /** Requires basic auth against an htpasswd file with this (bcrypt-hashed) user. */
+    public Builder user(String name, String password) {
+      users.add(new String[] {name, password});
+      return this;
+    }
+
+    /** Serves HTTPS with this server certificate. */
+    public Builder tls(TestCertificates c) {
+      this.certificates = c;
+      return this;
+    }
+
+    /** Requires bearer tokens from {@code realm}, signed by the key of {@code rootCertificate}. */
+    public Builder tokenAuth(String realm, String service, String issuer, Path rootCertificate) {
+      this.tokenRealm = realm;
+      this.tokenService = service;
+      this.tokenIssuer = issuer;
+      this.tokenRootCertificate = rootCertificate;
+      return this;
+    }
+
+    /** Starts the registry with its storage, config and log under {@code dir}. */
+    public LocalRegistry start(Path dir) throws IOException, InterruptedException {
+      Path exe = ExternalTools.require("docker-registry");
+      Path storage = Files.createDirectories(dir.resolve("storage"));
+      int port = freePort();
+      StringBuilder yml = new StringBuilder();
+      yml.append("version: 0.1\n")
+          .append("log:\n  level: info\n  accesslog:\n    disabled: true\n")
+          .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage).append('\n')
+          .append("  delete:\n    enabled: true\n")
+          .append("  maintenance:\n    uploadpurging:\n      enabled: false\n")
+          .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
+          .append("  secret: apkofarm-test-secret\n");
+      if (certificates != null) {
+        yml.append("  tls:\n    certificate: ").append(certificates.serverCertificate()).append('\n')
+            .append("    key: ").append(certificates.serverKey()).append('\n');
+      }
+      if (!users.isEmpty()) {
+        Path htpasswd = dir.resolve("htpasswd");
+        StringBuilder lines = new StringBuilder();
+        SecureRandom random = new SecureRandom();
+        for (String[] u : users) {
+          byte[] salt = new byte[16];
+          random.nextBytes(salt);
+          lines.append(u[0]).append(':').append(OpenBSDBCrypt.generate("2a", u[1].toCharArray(), salt, 6))
+              .append('\n');
+        }
+        Files.writeString(htpasswd, lines);
+        yml.append("auth:\n  htpasswd:\n    realm: apkofarm-test\n    path: ").append(htpasswd).append('\n');
+      } else if (tokenRealm != null) {
+        yml.append("auth:\n  token:\n    realm: ").append(tokenRealm).append('\n')
+            .append("    service: ").append(tokenService).append('\n')
+            .append("    issuer: ").append(tokenIssuer).append('\n')
+            .append("    rootcertbundle: ").append(tokenRootCertificate).append('\n');
+      }
+      Path config = dir.resolve("config.yml");
+      Files.writeString(config, yml);
+      Path log = dir.resolve("registry.log");
+      Process p =
+          new ProcessBuilder(exe.toString(), "serve", config.toString())
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      CountDownLatch listening = new CountDownLatch(1);
+      Thread pump =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                    Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    w.write(line);
+                    w.write('\n');
+                    w.flush();
+                    if (line.contains("listening on")) {
+                      listening.countDown();
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } finally {
+                  listening.countDown();
+                }
+              },
+              "docker-registry-log-" + port);
+      pump.setDaemon(true);
+      pump.start();
+      if (!listening.await(30, TimeUnit.SECONDS) || !p.isAlive()) {
+        p.destroyForcibly();
+        throw new IllegalStateException(
+            "docker-registry did not start on port " + port + ":\n" + Files.readString(log));
+      }
+      return new LocalRegistry(p, port, storage, log, certificates != null);
+    }
+  }
+
+  /** A free TCP port on 127.0.0.1. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The file of a blob in the storage (to check what the registry stored). */
+  public Optional<Path> blobFile(String hex) {
+    Path p = storage.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
+        .resolve("data");
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+}
