@@ -1,13 +1,80 @@
 package dev.apkofarm.client.cli;
 
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.Resolution;
+import dev.apkofarm.core.apk.ResolvedPackage;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.config.ConfigLoader;
+import dev.apkofarm.core.config.LoadedConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "show-packages", mixinStandardHelpOptions = true, description = "Print the packages a config resolves to.")
+/** {@code apko-client show-packages}: the packages a config resolves to, per arch, in install order. */
+@Command(
+    name = "show-packages",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the packages a config resolves to, one per line, in install order.",
+      "Formats: name-version (default), name-version-source, name=version, name=version-source, name-(version),"
+          + " name-(version)-source, packagelock, packagelock-source, or a template with {{.Name}}, {{.Version}},"
+          + " {{.Source}}."
+    })
 final class ShowPackagesCommand extends ClientCommand {
-  @picocli.CommandLine.Parameters(index = "0", paramLabel = "CONFIG") java.nio.file.Path config;
+  private static final Map<String, String> FORMATS =
+      Map.of(
+          "name-version", "{{ .Name }} {{ .Version }}",
+          "name-version-source", "{{ .Name }} {{ .Version }} {{ .Source }}",
+          "name=version", "{{ .Name }}={{ .Version }}",
+          "name=version-source", "{{ .Name }}={{ .Version }} {{ .Source }}",
+          "name-(version)", "{{ .Name }} ({{ .Version }})",
+          "name-(version)-source", "{{ .Name }} ({{ .Version }}) {{ .Source }}",
+          "packagelock", "- {{ .Name }}={{ .Version }}",
+          "packagelock-source", "- {{ .Name }}={{ .Version }} # {{ .Source }}");
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
+  String config;
+
+  @Option(names = "--format", defaultValue = "name-version", description = "Output format (see above).")
+  String format;
+
+  @Option(
+      names = "--include-paths",
+      split = ",",
+      paramLabel = "DIR",
+      description = "Further directories to look for the config and its include in.")
+  List<Path> includePaths = List.of();
+
+  @Mixin RepositoryOptions repositories;
 
   @Override
-  public Integer call() {
-    return notYetAvailable();
+  public Integer call() throws BadInputException, IOException {
+    Path workDir = root.workDir();
+    LoadedConfig loaded = new ConfigLoader(workDir, includePaths).load(config);
+    String template = FORMATS.getOrDefault(format, format);
+    Map<Arch, Resolution> resolved = repositories.locker(workDir).resolve(repositories.request(loaded));
+    for (Map.Entry<Arch, Resolution> e : resolved.entrySet()) {
+      if (resolved.size() > 1) {
+        err().println("packages for " + e.getKey().apkName());
+      }
+      for (ResolvedPackage p : e.getValue().packages()) {
+        out().println(render(template, p));
+      }
+    }
+    out().flush();
+    return 0;
+  }
+
+  /** Fills {@code {{ .Name }}}, {@code {{ .Version }}} and {@code {{ .Source }}} (spaces inside braces optional). */
+  static String render(String template, ResolvedPackage p) {
+    return template
+        .replaceAll("\\{\\{\\s*\\.Name\\s*}}", java.util.regex.Matcher.quoteReplacement(p.name()))
+        .replaceAll("\\{\\{\\s*\\.Version\\s*}}", java.util.regex.Matcher.quoteReplacement(p.version()))
+        .replaceAll("\\{\\{\\s*\\.Source\\s*}}", java.util.regex.Matcher.quoteReplacement(p.url()));
   }
 }

@@ -1,0 +1,118 @@
+package dev.apkofarm.client.cli;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.Fetcher;
+import dev.apkofarm.core.apk.Locker;
+import dev.apkofarm.core.apk.PackageStore;
+import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.cache.DiskBlobCache;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.config.LoadedConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of every command that reads repositories (lock, show-packages, build): caching, offline mode, signature
+ * checks, extra keys and repositories, archs. A picocli mixin; {@link #locker} wires the apk engine from them.
+ */
+public final class RepositoryOptions {
+  @Option(
+      names = "--arch",
+      split = ",",
+      paramLabel = "ARCH",
+      description = "Architectures (amd64, arm64, x86_64, ..., or all); default: the config's archs, else all.")
+  List<String> archs = new ArrayList<>();
+
+  @Option(
+      names = {"-k", "--keyring-append"},
+      split = ",",
+      paramLabel = "KEY",
+      description = "Extra keys (paths or URLs) to verify repository indexes with.")
+  List<String> extraKeys = new ArrayList<>();
+
+  @Option(
+      names = {"-r", "--repository-append"},
+      split = ",",
+      paramLabel = "REPO",
+      description = "Extra repositories to resolve from.")
+  List<String> extraRepositories = new ArrayList<>();
+
+  @Option(
+      names = {"-b", "--build-repository-append"},
+      split = ",",
+      paramLabel = "REPO",
+      description = "Extra build-only repositories to resolve from.")
+  List<String> extraBuildRepositories = new ArrayList<>();
+
+  @Option(names = "--ignore-signatures", description = "Do not verify repository index signatures (unsafe).")
+  boolean ignoreSignatures;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description = "Cache for packages and indexes (default: $XDG_CACHE_HOME/apko-farm or ~/.cache/apko-farm).")
+  Path cacheDir;
+
+  @Option(names = "--offline", description = "Use only the cache; never touch the network.")
+  boolean offline;
+
+  /** The archs to work on: the option, else the config's, else all (sorted, as apko). */
+  public List<Arch> archs(LoadedConfig config) throws BadInputException {
+    if (!archs.isEmpty()) {
+      try {
+        return Arch.parseAll(archs);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--arch: " + e.getMessage());
+      }
+    }
+    if (!config.config().archs().isEmpty()) {
+      return Arch.sorted(config.config().archs());
+    }
+    return Arch.parseAll(List.of("all"));
+  }
+
+  /** The cache directory in use. */
+  public Path cacheDir(Path workDir) {
+    if (cacheDir != null) {
+      return workDir.resolve(cacheDir).normalize();
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("apko-farm");
+  }
+
+  /** Fetcher, index loader and package store over the cache. */
+  public Repositories repositories(Path workDir) {
+    Fetcher.Options o =
+        Fetcher.Options.defaults(workDir, Optional.of(cacheDir(workDir))).withOffline(offline);
+    return new Repositories(new Fetcher(o));
+  }
+
+  public PackageStore packageStore(Repositories repositories, Path workDir) throws IOException {
+    return new PackageStore(
+        repositories.fetcher(), new DiskBlobCache(cacheDir(workDir).resolve("packages")), List.of());
+  }
+
+  /** The lock engine wired from these options. */
+  public Locker locker(Path workDir) throws IOException {
+    Repositories repos = repositories(workDir);
+    return new Locker(repos, packageStore(repos, workDir), Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+  }
+
+  /** A lock request for a loaded config with these options. */
+  public Locker.Request request(LoadedConfig config) throws BadInputException {
+    return new Locker.Request(
+        config.name(),
+        config.checksum(),
+        config.config().contents(),
+        archs(config),
+        extraKeys,
+        extraBuildRepositories,
+        extraRepositories,
+        !ignoreSignatures);
+  }
+}

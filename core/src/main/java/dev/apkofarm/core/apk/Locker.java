@@ -1,0 +1,183 @@
+package dev.apkofarm.core.apk;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.config.ImageContents;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Resolves an image's packages for all its archs at once and writes apko's lock file for them. Resolution uses the
+ * union of {@code build_repositories} and {@code repositories} (plus extras) and the keyring (plus extras), each
+ * sorted and de-duplicated as apko does; versions agree across archs (a version missing on one arch is not chosen
+ * for any). The lock then records, per arch, the repositories as configured and each package with its sections'
+ * ranges and checksums, which requires fetching the packages (in parallel, through the {@link PackageStore}).
+ */
+public final class Locker {
+  /**
+   * What to lock.
+   *
+   * @param configName the config path as given (lock {@code config.name})
+   * @param configChecksum the config's checksum (lock {@code config.checksum})
+   * @param contents the config's {@code contents}
+   * @param archs the archs to resolve, in lock order
+   * @param extraKeys keys added on the command line ({@code --keyring-append})
+   * @param extraBuildRepositories {@code --build-repository-append}
+   * @param extraRepositories {@code --repository-append}
+   * @param verifySignatures false only for {@code --ignore-signatures}
+   */
+  public record Request(
+      String configName,
+      String configChecksum,
+      ImageContents contents,
+      List<Arch> archs,
+      List<String> extraKeys,
+      List<String> extraBuildRepositories,
+      List<String> extraRepositories,
+      boolean verifySignatures) {
+    public Request {
+      Objects.requireNonNull(configName, "configName");
+      Objects.requireNonNull(configChecksum, "configChecksum");
+      Objects.requireNonNull(contents, "contents");
+      archs = List.copyOf(archs);
+      extraKeys = List.copyOf(extraKeys);
+      extraBuildRepositories = List.copyOf(extraBuildRepositories);
+      extraRepositories = List.copyOf(extraRepositories);
+      if (archs.isEmpty()) {
+        throw new IllegalArgumentException("no archs to lock");
+      }
+    }
+  }
+
+  private final Repositories repositories;
+  private final PackageStore store;
+  private final int parallelism;
+
+  public Locker(Repositories repositories, PackageStore store, int parallelism) {
+    this.repositories = repositories;
+    this.store = store;
+    this.parallelism = parallelism;
+  }
+
+  /**
+   * Resolves every arch of the request (versions consistent across archs).
+   *
+   * @return the resolution per arch, in the request's arch order
+   */
+  public Map<Arch, Resolution> resolve(Request request) throws BadInputException, IOException {
+    if (request.contents().baseImage().isPresent()) {
+      throw new BadInputException("contents.baseimage is not supported yet by lock, show-packages or build");
+    }
+    Keyring keyring = repositories.loadKeyring(sortedUnion(request.contents().keyring(), request.extraKeys()));
+    List<Repository> repos = new ArrayList<>();
+    for (String r :
+        sortedUnion(
+            request.contents().buildRepositories(),
+            request.contents().repositories(),
+            request.extraBuildRepositories(),
+            request.extraRepositories())) {
+      repos.add(parseRepository(r));
+    }
+    if (repos.isEmpty()) {
+      throw new BadInputException("no repositories configured (contents.repositories)");
+    }
+    Map<Arch, Resolver> resolvers = new LinkedHashMap<>();
+    for (Arch arch : request.archs()) {
+      resolvers.put(
+          arch,
+          new Resolver(arch.apkName(), repositories.loadIndexes(repos, arch.apkName(), keyring, request.verifySignatures())));
+    }
+    Map<Arch, Resolution> out = new LinkedHashMap<>();
+    for (Map.Entry<Arch, Resolver> e : resolvers.entrySet()) {
+      out.put(e.getKey(), e.getValue().resolve(request.contents().packages(), resolvers.values()));
+    }
+    return out;
+  }
+
+  /** Resolves, fetches the packages and builds the lock file. */
+  public LockFile lock(Request request) throws BadInputException, IOException {
+    Map<Arch, Resolution> resolutions = resolve(request);
+    List<LockFile.Key> keys = new ArrayList<>();
+    for (String entry : request.contents().keyring()) {
+      keys.add(
+          new LockFile.Key(
+              stripScheme(entry), entry, new String(repositories.keyBytes(entry), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    keys.sort((a, b) -> GoStrings.compare(a.name(), b.name()));
+    List<LockFile.Pkg> packages = new ArrayList<>();
+    List<LockFile.Repo> build = new ArrayList<>();
+    List<LockFile.Repo> runtime = new ArrayList<>();
+    List<LockFile.Repo> repos = new ArrayList<>();
+    for (Map.Entry<Arch, Resolution> e : resolutions.entrySet()) {
+      String arch = e.getKey().apkName();
+      List<ResolvedPackage> resolved = e.getValue().packages();
+      List<ApkPackage> fetched = store.getAll(resolved, parallelism);
+      for (int i = 0; i < resolved.size(); i++) {
+        ResolvedPackage p = resolved.get(i);
+        ApkLayout layout = fetched.get(i).layout();
+        packages.add(
+            new LockFile.Pkg(
+                p.name(),
+                p.url(),
+                p.version(),
+                p.info().arch(),
+                layout.signature().map(LockFile.Section::of).orElse(LockFile.Section.NONE),
+                LockFile.Section.of(layout.control()),
+                LockFile.Section.of(layout.data()),
+                p.info().checksum().orElse("")));
+      }
+      for (String r : request.contents().buildRepositories()) {
+        build.add(repoLock(r, arch));
+      }
+      for (String r : request.contents().runtimeRepositories()) {
+        runtime.add(repoLock(r, arch));
+      }
+      for (String r : request.contents().repositories()) {
+        repos.add(repoLock(r, arch));
+      }
+    }
+    return new LockFile(
+        "v1",
+        java.util.Optional.of(new LockFile.Config(request.configName(), request.configChecksum())),
+        new LockFile.Contents(keys, build, runtime, repos, packages));
+  }
+
+  private static LockFile.Repo repoLock(String entry, String arch) throws BadInputException {
+    Repository r = parseRepository(entry);
+    return new LockFile.Repo(stripScheme(r.archUrl(arch)), r.indexUrl(arch), arch);
+  }
+
+  private static Repository parseRepository(String entry) throws BadInputException {
+    try {
+      return Repository.parse(entry);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("contents.repositories: " + e.getMessage());
+    }
+  }
+
+  /** apko's name for a key or repository: the location without {@code https://} or {@code http://}. */
+  static String stripScheme(String location) {
+    if (location.startsWith("https://")) {
+      return location.substring("https://".length());
+    }
+    if (location.startsWith("http://")) {
+      return location.substring("http://".length());
+    }
+    return location;
+  }
+
+  @SafeVarargs
+  private static List<String> sortedUnion(Collection<String>... lists) {
+    TreeSet<String> set = new TreeSet<>(GoStrings.ORDER);
+    for (Collection<String> l : lists) {
+      set.addAll(l);
+    }
+    return List.copyOf(set);
+  }
+}

@@ -1,0 +1,177 @@
+package dev.apkofarm.core.apk;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.cache.BlobCache;
+import dev.apkofarm.core.cache.BlobKey;
+import dev.apkofarm.core.cache.DiskBlobCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives verified packages: looks in the local disk cache, then in further {@link BlobCache} tiers (the farm adds a
+ * Hazelcast one), then fetches from the repository. Every blob, whatever tier it came from, is verified against the
+ * index (control SHA-1, which binds {@code .PKGINFO} and so the data SHA-256) before use; a tier that returns a bad
+ * blob has the entry removed and the next tier is tried. A package fetched or found in a slower tier is written to
+ * the faster ones. Cache keys are {@code apk:<control sha1 hex>}: the index's checksum, known before fetching.
+ */
+public final class PackageStore {
+  private static final Logger LOG = LoggerFactory.getLogger(PackageStore.class);
+
+  private final Fetcher fetcher;
+  private final DiskBlobCache disk;
+  private final List<BlobCache> tiers;
+  private final long maxPackage;
+
+  /**
+   * @param fetcher reads packages from their repositories
+   * @param disk the local tier (also where verified packages are kept for random access)
+   * @param tiers further tiers, fastest first (may be empty)
+   */
+  public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers) {
+    this(fetcher, disk, tiers, 4L << 30);
+  }
+
+  public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, long maxPackage) {
+    this.fetcher = fetcher;
+    this.disk = disk;
+    this.tiers = List.copyOf(tiers);
+    this.maxPackage = maxPackage;
+  }
+
+  /** The content address of a package: {@code apk:<hex SHA-1 of its control section>}. */
+  public static BlobKey key(PackageInfo info) throws PackageVerificationException {
+    byte[] sha1 =
+        info.controlSha1()
+            .orElseThrow(
+                () -> new PackageVerificationException(info.nameVersion(), "its index entry has no checksum (C:)"));
+    return new BlobKey("apk:" + HexFormat.of().formatHex(sha1));
+  }
+
+  /**
+   * The verified package.
+   *
+   * @throws PackageVerificationException when the repository's copy fails verification (cached copies that fail
+   *     are dropped and refetched)
+   * @throws IOException when the package cannot be fetched (the message names its URL)
+   */
+  public ApkPackage get(ResolvedPackage pkg) throws IOException, PackageVerificationException {
+    return get(pkg.info(), pkg.url());
+  }
+
+  /**
+   * The verified package {@code info} (which must carry its index checksum), fetched from {@code url} when no cache
+   * tier has it; for packages named by a lock file (see {@link LockFile.Pkg#toPackageInfo()}).
+   */
+  public ApkPackage get(PackageInfo info, String url) throws IOException, PackageVerificationException {
+    BlobKey key = key(info);
+    Path local = disk.file(key);
+    if (Files.exists(local)) {
+      Optional<ApkPackage> ok = verifyOrDrop(local, info, disk, key);
+      if (ok.isPresent()) {
+        return ok.get();
+      }
+    }
+    for (BlobCache tier : tiers) {
+      Optional<InputStream> in = tier.open(key);
+      if (in.isEmpty()) {
+        continue;
+      }
+      Path tmp = Files.createTempFile(disk.dir(), ".tier-", ".tmp");
+      try {
+        try (InputStream s = in.get()) {
+          Files.copy(s, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Optional<ApkPackage> ok = verifyOrDrop(tmp, info, tier, key);
+        if (ok.isPresent()) {
+          return ApkPackage.open(disk.adopt(key, tmp), info);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    Path tmp = Files.createTempFile(disk.dir(), ".fetch-", ".tmp");
+    try {
+      fetcher.fetchToFile(url, tmp, maxPackage);
+      ApkPackage.open(tmp, info);
+      Path kept = disk.adopt(key, tmp);
+      for (BlobCache tier : tiers) {
+        try (InputStream s = Files.newInputStream(kept)) {
+          tier.put(key, s);
+        } catch (IOException e) {
+          LOG.warn("could not store {} in cache tier {}: {}", info.nameVersion(), tier, e.getMessage());
+        }
+      }
+      return ApkPackage.open(kept, info);
+    } catch (FetchException e) {
+      throw new FetchException("package " + info.nameVersion() + ": " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Fetches several packages in parallel and returns them in the given order.
+   *
+   * @param parallelism how many fetches run at once
+   */
+  public List<ApkPackage> getAll(List<ResolvedPackage> packages, int parallelism)
+      throws IOException, BadInputException {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, packages.size())));
+    try {
+      List<CompletableFuture<ApkPackage>> futures = new ArrayList<>();
+      for (ResolvedPackage p : packages) {
+        futures.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return get(p);
+                  } catch (IOException | PackageVerificationException e) {
+                    throw new CompletionException(e);
+                  }
+                },
+                pool));
+      }
+      List<ApkPackage> out = new ArrayList<>();
+      for (CompletableFuture<ApkPackage> f : futures) {
+        try {
+          out.add(f.join());
+        } catch (CompletionException e) {
+          if (e.getCause() instanceof PackageVerificationException v) {
+            throw v;
+          }
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw e;
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Optional<ApkPackage> verifyOrDrop(Path file, PackageInfo info, BlobCache tier, BlobKey key)
+      throws IOException {
+    try {
+      return Optional.of(ApkPackage.open(file, info));
+    } catch (PackageVerificationException e) {
+      LOG.warn("cached {} in {} failed verification ({}); removing it and fetching again", info.nameVersion(), tier,
+          e.getMessage());
+      tier.remove(key);
+      return Optional.empty();
+    }
+  }
+}

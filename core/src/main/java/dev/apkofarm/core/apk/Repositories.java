@@ -1,0 +1,148 @@
+package dev.apkofarm.core.apk;
+
+import dev.apkofarm.core.BadInputException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads keyrings and repository indexes through a {@link Fetcher}: keys from paths or URLs (named by their file
+ * name, as apk installs them into {@code /etc/apk/keys}), and the signed index of every repository for an arch,
+ * fetched in parallel and verified against the keyring.
+ */
+public final class Repositories {
+  private static final Logger LOG = LoggerFactory.getLogger(Repositories.class);
+  /** Keys are a few hundred bytes; anything big is not a key. */
+  private static final long MAX_KEY = 1 << 20;
+  /** Compressed index ceiling (the decompressed one is {@link IndexReader#DEFAULT_MAX_DECOMPRESSED}). */
+  private static final long MAX_INDEX = 256L << 20;
+
+  private final Fetcher fetcher;
+
+  public Repositories(Fetcher fetcher) {
+    this.fetcher = fetcher;
+  }
+
+  public Fetcher fetcher() {
+    return fetcher;
+  }
+
+  /**
+   * Loads keys listed as in a config's {@code contents.keyring}: local paths (relative to the working directory),
+   * {@code file://} or {@code http(s)://} URLs.
+   *
+   * @throws BadInputException naming the key that is missing or not an RSA public key
+   */
+  public Keyring loadKeyring(List<String> entries) throws BadInputException, IOException {
+    List<Keyring.Key> keys = new ArrayList<>();
+    for (String entry : entries) {
+      keys.add(Keyring.Key.parse(keyName(entry), keyBytes(entry)));
+    }
+    return Keyring.of(keys);
+  }
+
+  /** The raw bytes of a key entry (what a lock file embeds). */
+  public byte[] keyBytes(String entry) throws BadInputException, IOException {
+    try {
+      return fetcher.fetchBytes(entry, MAX_KEY);
+    } catch (FetchException e) {
+      if (e.notFound()) {
+        throw new BadInputException("key " + entry + " does not exist (contents.keyring)");
+      }
+      throw e;
+    }
+  }
+
+  /** The name apk gives a key: the last path segment of its location. */
+  public static String keyName(String entry) {
+    String s = entry;
+    int q = s.indexOf('?');
+    if (q >= 0 && Fetcher.isRemote(s)) {
+      s = s.substring(0, q);
+    }
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s.substring(s.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * Fetches and verifies the index of each repository for {@code arch}, in parallel, keeping repository order. A
+   * local repository without an index for the arch is skipped (as apko does, for repositories that only build some
+   * archs); a remote one that cannot be fetched fails, naming its URL.
+   *
+   * @param verify false only for an explicit {@code --ignore-signatures}
+   */
+  public List<RepositoryIndex> loadIndexes(List<Repository> repositories, String arch, Keyring keyring, boolean verify)
+      throws BadInputException, IOException {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, repositories.size())));
+    try {
+      List<CompletableFuture<RepositoryIndex>> futures = new ArrayList<>();
+      for (Repository repo : repositories) {
+        futures.add(CompletableFuture.supplyAsync(() -> loadOne(repo, arch, keyring, verify), pool));
+      }
+      List<RepositoryIndex> out = new ArrayList<>();
+      for (CompletableFuture<RepositoryIndex> f : futures) {
+        RepositoryIndex idx;
+        try {
+          idx = f.join();
+        } catch (CompletionException e) {
+          Throwable cause = e.getCause() instanceof Wrapped w ? w.getCause() : e.getCause();
+          if (cause instanceof BadInputException b) {
+            throw b;
+          }
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          throw e;
+        }
+        if (idx != null) {
+          out.add(idx);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Fetches, verifies and parses one index; null for a missing local index. */
+  public RepositoryIndex loadOne(Repository repo, String arch, Keyring keyring, boolean verify) {
+    String url = repo.indexUrl(arch);
+    try {
+      byte[] archive;
+      try {
+        archive = fetcher.fetchBytes(url, MAX_INDEX);
+      } catch (FetchException e) {
+        if (e.notFound() && !repo.isRemote() && !java.nio.file.Files.isDirectory(fetcher.localPath(repo.url()))) {
+          throw new BadInputException("repository " + repo.url() + " does not exist (" + fetcher.localPath(repo.url())
+              + ")");
+        }
+        if (e.notFound() && !repo.isRemote()) {
+          LOG.warn("repository {} has no index for {} ({}); skipping it", repo.url(), arch, url);
+          return null;
+        }
+        throw new FetchException("cannot read repository index " + Fetcher.redact(url) + ": " + e.getMessage(), e);
+      }
+      ApkIndex index = IndexReader.read(archive, Fetcher.redact(url), keyring, verify);
+      return new RepositoryIndex(repo, arch, index);
+    } catch (BadInputException | IOException e) {
+      throw new Wrapped(e);
+    }
+  }
+
+  /** Carries checked exceptions out of the parallel loads. */
+  private static final class Wrapped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Wrapped(Exception cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}
