@@ -36,6 +36,9 @@ public final class OciLayout {
       if (target.contains(d.digest())) {
         continue;
       }
+      if (source instanceof DirectoryBlobStore local && link(local.path(d.digest()), target.path(d.digest()))) {
+        continue;
+      }
       try (InputStream in = source.open(d.digest());
           BlobSink.Pending p = target.create()) {
         in.transferTo(p.stream());
@@ -47,6 +50,18 @@ public final class OciLayout {
     }
     writeAtomically(dir.resolve("oci-layout"), LAYOUT_FILE);
     writeAtomically(dir.resolve("index.json"), indexJson);
+  }
+
+  /** Hardlinks a complete blob into place (same filesystem); false when that is not possible. */
+  private static boolean link(Path from, Path to) {
+    try {
+      Files.createLink(to, from);
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return true;
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
+    }
   }
 
   /** Writes a file under a temporary name beside it, then renames it into place. */
