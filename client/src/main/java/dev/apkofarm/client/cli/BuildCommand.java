@@ -10,6 +10,7 @@ import dev.apkofarm.core.build.LockedImage;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.oci.FileModes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,7 @@ final class BuildCommand extends ClientCommand {
     Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
     try {
       Files.copy(blobs.path(d.digest()), tmp, StandardCopyOption.REPLACE_EXISTING);
+      FileModes.readable(tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);

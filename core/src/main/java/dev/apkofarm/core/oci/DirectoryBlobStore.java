@@ -54,6 +54,7 @@ public final class DirectoryBlobStore implements BlobSink, BlobSource {
   @Override
   public Pending create() throws IOException {
     Path tmp = Files.createTempFile(root.resolve("sha256"), ".tmp-", "");
+    FileModes.readable(tmp);
     return new PendingFile(tmp);
   }
 

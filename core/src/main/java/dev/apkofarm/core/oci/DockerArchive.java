@@ -44,6 +44,7 @@ public final class DockerArchive {
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+    FileModes.readable(tmp);
     try {
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         writeTo(file, indexJson, images, source);

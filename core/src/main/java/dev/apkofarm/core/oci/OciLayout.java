@@ -67,6 +67,7 @@ public final class OciLayout {
   /** Writes a file under a temporary name beside it, then renames it into place. */
   static void writeAtomically(Path file, byte[] content) throws IOException {
     Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+    FileModes.readable(tmp);
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         out.write(content);
