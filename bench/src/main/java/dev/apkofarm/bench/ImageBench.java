@@ -16,8 +16,15 @@ public final class ImageBench {
 
   public static void main(String[] args) throws Exception {
     String only = args.length > 0 ? args[0] : "";
+    if (only.isEmpty() || only.equals("build")) {
+      build();
+    }
     if (only.isEmpty() || only.equals("layer")) {
       layer();
+    }
+    if (only.isEmpty() || only.equals("layer") || only.equals("pairs")) {
+      System.out.println();
+      InterleavedLayerBench.run(5);
     }
   }
 
@@ -39,6 +46,19 @@ public final class ImageBench {
         mib / (gzip / 1000), gzip);
     System.out.printf(Locale.ROOT, "  ratio parallel layer / gzip -6:           %7.2fx (target >= 1.8x)%n",
         gzip / parallel);
+  }
+
+  private static void build() throws Exception {
+    String fixtures = System.getProperty("apkofarm.fixtures", "");
+    Options o =
+        new OptionsBuilder()
+            .include(WarmBuildBenchmark.class.getSimpleName())
+            .jvmArgsAppend("-Dapkofarm.fixtures=" + fixtures)
+            .build();
+    Collection<RunResult> results = new Runner(o).run();
+    double ms = median(results, "goldenBothArchs");
+    System.out.printf(Locale.ROOT, "%nwarm in-process build of apko's golden config, amd64 + arm64: %.1f ms "
+        + "(median; target <= 300 ms)%n", ms);
   }
 
   private static double median(Collection<RunResult> results, String method) {
