@@ -134,4 +134,18 @@ class ReproducibilityTest {
     assertThat(ImageOutput.repoTag("localhost:5000/app")).isEqualTo("localhost:5000/app:latest");
     assertThat(ImageOutput.archTag("app:1.2", Arch.ARMV7)).isEqualTo("app:1.2-arm_v7");
   }
+
+  @Test
+  void buildKeysNameTheArchsInputs() {
+    BuildOptions options = BuildOptions.defaults("golden:latest");
+    var amd64 = BuildKey.of(image, Arch.AMD64, options);
+
+    assertThat(BuildKey.of(image, Arch.AMD64, BuildOptions.defaults("golden:latest"))).isEqualTo(amd64);
+    assertThat(BuildKey.of(image, Arch.ARM64, options)).isNotEqualTo(amd64);
+    assertThat(BuildKey.of(image, Arch.AMD64, options.withSbom(false))).isNotEqualTo(amd64);
+    assertThat(
+            BuildKey.of(
+                image, Arch.AMD64, options.withSourceDateEpoch(Optional.of(Instant.ofEpochSecond(1)))))
+        .isNotEqualTo(amd64);
+  }
 }
