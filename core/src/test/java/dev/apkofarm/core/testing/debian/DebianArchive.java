@@ -1,0 +1,182 @@
+package dev.apkofarm.core.testing.debian;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.apkofarm.core.config.Arch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian binary packages ({@code .deb}) for any architecture apt knows, fetched with {@code apt-get download} into a
+ * cache directory that outlives {@code mvn clean}, so a rerun downloads nothing.
+ *
+ * <p>Needs Debian's {@code apt-get} and {@code dpkg-deb}, and {@code dpkg --add-architecture} for foreign archs
+ * ({@code scripts/test} does that as root). Where they are missing, tests skip with one clear line on a developer
+ * machine and fail in CI ({@code CI=true}).
+ */
+public final class DebianArchive {
+  private static final Map<Arch, String> DEBIAN_ARCH =
+      Map.of(
+          Arch.AMD64, "amd64",
+          Arch.ARM64, "arm64",
+          Arch.X86, "i386",
+          Arch.ARMV7, "armhf",
+          Arch.PPC64LE, "ppc64el",
+          Arch.RISCV64, "riscv64",
+          Arch.S390X, "s390x");
+  private static final long COMMAND_TIMEOUT_SECONDS = 300;
+
+  private final Path cacheDir;
+
+  /** Uses {@code cacheDir} for downloads (created when missing). */
+  public DebianArchive(Path cacheDir) {
+    this.cacheDir = cacheDir;
+  }
+
+  /** The user's cache: {@code $XDG_CACHE_HOME/apko-farm/debian}, else {@code ~/.cache/apko-farm/debian}. */
+  public static DebianArchive inUserCache() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return new DebianArchive(base.resolve("apko-farm").resolve("debian"));
+  }
+
+  /** Debian's name for an architecture ({@code amd64}, {@code arm64}, {@code armhf}, ...). */
+  public static String debianArch(Arch arch) {
+    String name = DEBIAN_ARCH.get(arch);
+    if (name == null) {
+      throw new IllegalArgumentException("no Debian architecture for " + arch.ociName());
+    }
+    return name;
+  }
+
+  /**
+   * Skips the calling test (fails it in CI) unless {@code apt-get} and {@code dpkg-deb} exist and apt knows the
+   * given architectures.
+   */
+  public static void assumeAvailable(Arch... archs) {
+    String problem = null;
+    if (!onPath("apt-get") || !onPath("dpkg-deb")) {
+      problem = "apt-get/dpkg-deb not found (a Debian machine is needed)";
+    } else {
+      for (Arch arch : archs) {
+        String deb = debianArch(arch);
+        try {
+          Result r = run(Path.of("."), "apt-cache", "show", "busybox-static:" + deb);
+          if (r.exitCode() != 0) {
+            problem =
+                "apt knows no packages for " + deb + " (as root: dpkg --add-architecture " + deb
+                    + " && apt-get update; scripts/test does it)";
+            break;
+          }
+        } catch (IOException e) {
+          problem = "apt-cache failed: " + e.getMessage();
+          break;
+        }
+      }
+    }
+    if (problem == null) {
+      return;
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException("Debian packages unavailable: " + problem);
+    }
+    assumeTrue(false, "Debian packages unavailable, test skipped: " + problem);
+  }
+
+  /**
+   * The {@code .deb} of {@code name} for {@code arch} (apt's candidate version), downloaded once into the cache.
+   *
+   * @throws IOException naming the package when apt cannot download it
+   */
+  public DebPackage fetch(String name, Arch arch) throws IOException {
+    String deb = debianArch(arch);
+    Path dir = Files.createDirectories(cacheDir.resolve(deb));
+    Path cached = find(dir, name, deb);
+    if (cached == null) {
+      Path tmp = Files.createTempDirectory(dir, ".download-");
+      try {
+        // _apt cannot write into root-owned private temp dirs; let it, so apt does not warn about sandboxing.
+        tmp.toFile().setWritable(true, false);
+        Result r = run(tmp, "apt-get", "download", "-q", name + ":" + deb);
+        Path got = find(tmp, name, deb);
+        if (r.exitCode() != 0 || got == null) {
+          throw new IOException("apt-get download " + name + ":" + deb + " failed: " + r.output().strip());
+        }
+        cached = dir.resolve(got.getFileName());
+        try {
+          Files.move(got, cached, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(got, cached, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        deleteTree(tmp);
+      }
+    }
+    return DebPackage.open(cached);
+  }
+
+  private static Path find(Path dir, String name, String deb) throws IOException {
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, name + "_*_{" + deb + ",all}.deb")) {
+      s.forEach(found::add);
+    }
+    // Any cached version is valid test input; pick one deterministically.
+    return found.stream().sorted().reduce((a, b) -> b).orElse(null);
+  }
+
+  static boolean onPath(String command) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A finished command: exit code and combined output. */
+  record Result(int exitCode, String output) {}
+
+  static Result run(Path dir, String... command) throws IOException {
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    try {
+      if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(String.join(" ", command) + ": no exit within " + COMMAND_TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", command) + ": interrupted", e);
+    }
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  /** Deletes a tree without following its symlinks (no-op when absent). */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

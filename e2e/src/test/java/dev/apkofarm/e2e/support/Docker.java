@@ -1,0 +1,64 @@
+package dev.apkofarm.e2e.support;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The Docker daemon the E2E tests run images on, reached through Testcontainers. Where no daemon answers, a test
+ * that needs one fails in CI ({@code CI=true}) and skips on a developer machine, announcing it once in one line.
+ */
+public final class Docker {
+  private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
+  private static volatile Boolean available;
+
+  private Docker() {}
+
+  /** Skips (or, in CI, fails) the calling test or class unless a Docker daemon answers. */
+  public static void require() {
+    if (isAvailable()) {
+      return;
+    }
+    String message =
+        "no Docker daemon answers (" + dockerHost() + "): E2E tests need one; as root, scripts/test installs and"
+            + " starts dockerd";
+    if (inCi()) {
+      throw new IllegalStateException(message + " [CI=true: this is a failure, not a skip]");
+    }
+    if (ANNOUNCED.compareAndSet(false, true)) {
+      System.err.println("E2E tests skipped: " + message);
+    }
+    assumeTrue(false, message);
+  }
+
+  /** The client Testcontainers made (API version negotiated with the daemon, e.g. Debian's 1.41). */
+  public static DockerClient client() {
+    require();
+    return DockerClientFactory.instance().client();
+  }
+
+  static boolean inCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  private static boolean isAvailable() {
+    Boolean a = available;
+    if (a == null) {
+      synchronized (Docker.class) {
+        a = available;
+        if (a == null) {
+          a = DockerClientFactory.instance().isDockerAvailable();
+          available = a;
+        }
+      }
+    }
+    return a;
+  }
+
+  private static String dockerHost() {
+    String host = System.getenv("DOCKER_HOST");
+    return host == null ? "unix:///var/run/docker.sock" : host;
+  }
+}
