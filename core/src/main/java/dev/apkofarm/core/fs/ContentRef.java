@@ -30,6 +30,12 @@ public sealed interface ContentRef permits ContentRef.Inline, ContentRef.FileSli
     }
   }
 
+  /**
+   * Reads up to {@code len} bytes at {@code position} (random access, e.g. to parse a file's header without
+   * reading all of it); returns the number read, -1 at the end.
+   */
+  int readAt(long position, byte[] dst, int off, int len) throws IOException;
+
   /** An empty file. */
   static ContentRef empty() {
     return Inline.EMPTY;
@@ -71,6 +77,16 @@ public sealed interface ContentRef permits ContentRef.Inline, ContentRef.FileSli
     public byte[] readAllBytes() {
       return bytes.clone();
     }
+
+    @Override
+    public int readAt(long position, byte[] dst, int off, int len) {
+      if (position >= bytes.length) {
+        return -1;
+      }
+      int n = (int) Math.min(len, bytes.length - position);
+      System.arraycopy(bytes, (int) position, dst, off, n);
+      return n;
+    }
   }
 
   /**
@@ -96,6 +112,25 @@ public sealed interface ContentRef permits ContentRef.Inline, ContentRef.FileSli
     @Override
     public InputStream open() throws IOException {
       return new SliceInputStream(FileChannel.open(file, StandardOpenOption.READ), offset, length, file);
+    }
+
+    @Override
+    public int readAt(long position, byte[] dst, int off, int len) throws IOException {
+      if (position >= length) {
+        return -1;
+      }
+      int want = (int) Math.min(len, length - position);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        int total = 0;
+        while (total < want) {
+          int n = ch.read(ByteBuffer.wrap(dst, off + total, want - total), offset + position + total);
+          if (n < 0) {
+            break;
+          }
+          total += n;
+        }
+        return total;
+      }
     }
   }
 
