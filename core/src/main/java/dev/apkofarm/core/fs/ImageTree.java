@@ -355,7 +355,9 @@ public final class ImageTree {
     }
     loc.parent().put(loc.name(), target);
     if (tarLinkname != null) {
-      target.addHardlinkName(loc.path(), tarLinkname);
+      // Keyed by the name as given, as apko does: a link made through a symlinked directory is reached under
+      // another path when the layer is walked, and is then written as a copy.
+      target.addHardlinkName(normalize(path), tarLinkname);
     }
   }
 

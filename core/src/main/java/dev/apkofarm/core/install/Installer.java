@@ -28,8 +28,8 @@ import java.util.Optional;
  * Installs verified packages into an {@link ImageTree} in resolver order, as apko's in-memory install does, then
  * writes the installed database, {@code scripts.tar} and {@code triggers}.
  *
- * <p>Rules (apko's): directories are created with the first package's mode and take the last package's mtime; a
- * directory entry over a symlink to a directory is skipped; files and symlinks get the package's mode and mtime but
+ * <p>Rules (apko's): directories are created with the first package's mode and take the last package's mtime (through
+ * a symlink to a directory, the target's); files and symlinks get the package's mode and mtime but
  * owner 0:0 (the database records the package's owner); an identical file (same SHA-1) is skipped; a different one
  * replaces the existing file only if the new package {@code replaces} the old one or both share an origin, is
  * skipped if the old package replaces the new one, and is a {@link FileConflictException} otherwise. Install scripts
@@ -92,12 +92,8 @@ public final class Installer {
   private void installEntry(PackageMeta meta, DataEntry e) throws BadInputException, IOException {
     switch (e.kind()) {
       case DIRECTORY -> {
-        Optional<Node> existing = tree.lstat(e.name());
-        if (existing.isPresent()
-            && existing.get() instanceof Symlink
-            && tree.stat(e.name()).filter(n -> n instanceof Directory).isPresent()) {
-          return;
-        }
+        // Over a symlink to a directory this follows the link: the target takes the time and xattrs (apko's
+        // in-memory filesystem resolves the link before its directory check, which therefore never fires).
         tree.mkdirAll(e.name(), e.mode() & 0777);
         tree.chtimes(e.name(), e.mtime());
         setXattrs(e);

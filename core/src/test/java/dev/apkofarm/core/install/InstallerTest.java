@@ -151,12 +151,14 @@ class InstallerTest {
   }
 
   @Test
-  void directoryEntriesOverSymlinksToDirectoriesAreSkipped() throws Exception {
+  void directoryEntriesOverSymlinksToDirectoriesDateTheTarget() throws Exception {
     installer.install(TestArchive.named("a", "a").dir("usr").dir("usr/lib").symlink("lib", "usr/lib"));
-    installer.install(TestArchive.named("b", "b").dir("lib").file("lib/libz.so", "elf"));
+    installer.install(TestArchive.named("b", "b").dir("lib", 0700, 42).file("lib/libz.so", "elf"));
 
     assertThat(tree.lstat("lib")).containsInstanceOf(Symlink.class);
     assertThat(tree.lstat("usr/lib/libz.so")).containsInstanceOf(RegularFile.class);
+    assertThat(tree.get("usr/lib").mtime()).isEqualTo(42);
+    assertThat(tree.get("usr/lib").mode()).isEqualTo(0755);
   }
 
   @Test
