@@ -66,7 +66,7 @@ final class BuildCommand extends ClientCommand {
       }
       ImageOutput.Kind kind = ImageOutput.write(out, built, tag, Arch.host(), blobs);
       if (options.sbom()) {
-        Path sbomDir = settings.sbomDir(workDir);
+        Path sbomDir = settings.sbomDir(workDir, out);
         Files.createDirectories(sbomDir);
         for (BuiltArch a : built.archs()) {
           copySbom(blobs, a.sbom().orElseThrow(), sbomDir.resolve(a.sbomFileName()));

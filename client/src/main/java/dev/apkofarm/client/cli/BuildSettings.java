@@ -40,7 +40,10 @@ public final class BuildSettings {
       description = "OCI annotations for the index, manifests and config labels (repeatable).")
   List<String> annotations = new ArrayList<>();
 
-  @Option(names = "--sbom-path", paramLabel = "DIR", description = "Where SBOMs go (default: the working directory).")
+  @Option(
+      names = "--sbom-path",
+      paramLabel = "DIR",
+      description = "Where SBOMs go (default: beside the output: the layout directory, or the tarball's directory).")
   Path sbomPath;
 
   @Option(names = "--sbom", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -122,8 +125,12 @@ public final class BuildSettings {
     return Optional.empty();
   }
 
-  Path sbomDir(Path workDir) {
-    return sbomPath == null ? workDir : workDir.resolve(sbomPath).normalize();
+  /** {@code --sbom-path}, else beside the output (apko uses the working directory, which may not be writable). */
+  Path sbomDir(Path workDir, Path output) {
+    if (sbomPath != null) {
+      return workDir.resolve(sbomPath).normalize();
+    }
+    return java.nio.file.Files.isDirectory(output) ? output : output.toAbsolutePath().getParent();
   }
 
   static Map<String, String> parseAnnotations(List<String> raw) throws BadInputException {

@@ -5,7 +5,6 @@ import dev.apkofarm.core.config.PathMutation;
 import dev.apkofarm.core.fs.Directory;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.Node;
-import dev.apkofarm.core.fs.Symlink;
 import dev.apkofarm.core.fs.TreeException;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +82,7 @@ final class PathMutations {
     for (Map.Entry<String, Node> e : dir.children().entrySet()) {
       String p = prefix.isEmpty() ? e.getKey() : prefix + "/" + e.getKey();
       direct(tree, p, m);
-      if (e.getValue() instanceof Directory sub && !(e.getValue() instanceof Symlink)) {
+      if (e.getValue() instanceof Directory sub) { // a symlink is changed (through it) but not descended
         recurse(tree, p, sub, m);
       }
     }
