@@ -1,0 +1,47 @@
+package dev.apkofarm.core.build;
+
+import dev.apkofarm.core.EngineVersion;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.image.ApkoJson;
+import dev.apkofarm.core.install.ApkDatabase.KeyFile;
+import dev.apkofarm.core.oci.Digest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The content key of one per-arch build: a digest of everything that determines its bytes (engine version, options,
+ * the arch's locked config, packages with their checksums, keys, repositories). Equal keys build equal blobs, so a
+ * farm can share one execution between identical tasks and answer a repeat from its results.
+ */
+public final class BuildKey {
+  private BuildKey() {}
+
+  public static Digest of(LockedImage image, Arch arch, BuildOptions options) {
+    MessageDigest md = Digest.newSha256();
+    field(md, "apko-farm build key v1");
+    field(md, EngineVersion.get());
+    field(md, options.identity());
+    field(md, arch.ociName());
+    md.update(ApkoJson.of(image.configFor(arch)));
+    for (KeyFile k : image.keyring()) {
+      field(md, "key " + k.name() + " " + Digest.of(k.content()));
+    }
+    for (String r : image.buildRepositories()) {
+      field(md, "build-repository " + r);
+    }
+    for (String r : image.runtimeRepositories()) {
+      field(md, "runtime-repository " + r);
+    }
+    for (LockedPackage p : image.packages(arch)) {
+      field(md, "package " + p.name() + " " + p.version() + " " + p.arch() + " " + p.checksum() + " " + p.url());
+    }
+    return Digest.sha256(md.digest());
+  }
+
+  private static void field(MessageDigest md, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
+    md.update(b);
+    md.update((byte) '\n');
+  }
+}
