@@ -1,14 +1,75 @@
 package dev.apkofarm.client.cli;
 
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.build.ArchBuilder;
+import dev.apkofarm.core.build.BuiltArch;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.config.ConfigLoader;
+import dev.apkofarm.core.config.LoadedConfig;
+import dev.apkofarm.core.oci.DirectoryBlobStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "build-minirootfs", mixinStandardHelpOptions = true, description = "Build the root filesystem of one arch as a gzipped tarball.")
+/** {@code apko-client build-minirootfs}: one arch's root filesystem as a gzipped tarball (the image's layer). */
+@Command(
+    name = "build-minirootfs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build the root filesystem of one arch as a gzipped tarball (exactly the image's layer).",
+      "The arch is --arch (one), else the host's."
+    })
 final class BuildMinirootfsCommand extends ClientCommand {
-  @picocli.CommandLine.Parameters(index = "0", paramLabel = "CONFIG") java.nio.file.Path config;
-  @picocli.CommandLine.Parameters(index = "1", paramLabel = "OUT.tar.gz") java.nio.file.Path output;
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
+  String config;
+
+  @Parameters(index = "1", paramLabel = "OUT.tar.gz", description = "Where to write the tarball.")
+  Path output;
+
+  @Mixin BuildSettings settings;
 
   @Override
-  public Integer call() {
-    return notYetAvailable();
+  public Integer call() throws BadInputException, IOException {
+    Path workDir = root.workDir();
+    Path out = root.resolve(output);
+    LoadedConfig loaded = new ConfigLoader(workDir, settings.includePaths).load(config);
+    loaded.warnings().forEach(w -> err().println("warning: " + w));
+    List<Arch> archs;
+    if (!settings.repositories.archs.isEmpty()) {
+      archs = settings.repositories.archs(loaded);
+      if (archs.size() != 1) {
+        throw new BadInputException("build-minirootfs builds one arch; --arch named " + archs);
+      }
+    } else {
+      archs = List.of(Arch.host().orElseThrow(() -> new BadInputException(
+          "cannot tell this machine's arch (" + System.getProperty("os.arch") + "); pass --arch")));
+    }
+    settings.sbom = false;
+    BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "");
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path blobsDir = Files.createTempDirectory(dir, ".apko-farm-rootfs-");
+    try (var packages = prepared.packages()) {
+      DirectoryBlobStore blobs = new DirectoryBlobStore(blobsDir);
+      BuiltArch built =
+          new ArchBuilder(prepared.fetchPool(), w -> err().println("warning: " + w))
+              .build(prepared.image(), archs.get(0), packages, prepared.options(), blobs);
+      if (built.layers().size() != 1) {
+        throw new BadInputException("build-minirootfs needs a single-layer config (remove layering)");
+      }
+      Files.move(
+          blobs.path(built.layers().get(0).blob().digest()), out,
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      err().println("wrote " + out + " (" + archs.get(0) + ", diff_id " + built.layers().get(0).diffId() + ")");
+      return 0;
+    } finally {
+      prepared.fetchPool().shutdownNow();
+      BuildCommand.deleteTree(blobsDir);
+    }
   }
 }

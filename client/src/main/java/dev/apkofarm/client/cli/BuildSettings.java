@@ -1,0 +1,140 @@
+package dev.apkofarm.client.cli;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.LockFile;
+import dev.apkofarm.core.apk.Locker;
+import dev.apkofarm.core.apk.PackageStore;
+import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.build.BuildOptions;
+import dev.apkofarm.core.build.ImageLocker;
+import dev.apkofarm.core.build.LockedImage;
+import dev.apkofarm.core.build.StorePackageSource;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.config.ConfigLoader;
+import dev.apkofarm.core.config.LoadedConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code build} and {@code build-minirootfs}, and the lock step they run first. */
+public final class BuildSettings {
+  @Mixin RepositoryOptions repositories;
+
+  @Option(
+      names = "--annotations",
+      split = ",",
+      paramLabel = "KEY:VALUE",
+      description = "OCI annotations for the index, manifests and config labels (repeatable).")
+  List<String> annotations = new ArrayList<>();
+
+  @Option(names = "--sbom-path", paramLabel = "DIR", description = "Where SBOMs go (default: the working directory).")
+  Path sbomPath;
+
+  @Option(names = "--sbom", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Write SPDX SBOMs (default: true; --no-sbom to skip).")
+  boolean sbom = true;
+
+  @Option(
+      names = "--build-date",
+      paramLabel = "RFC3339",
+      description = "Image creation time and date of files the build writes; SOURCE_DATE_EPOCH wins if set."
+          + " Default: the newest package build date.")
+  String buildDate;
+
+  @Option(names = "--lockfile", paramLabel = "FILE", description = "Install exactly the packages of this lock file.")
+  Path lockfile;
+
+  @Option(
+      names = "--include-paths",
+      split = ",",
+      paramLabel = "DIR",
+      description = "Further directories to look for the config and its include in.")
+  List<Path> includePaths = List.of();
+
+  /** What a build needs once the config is locked. */
+  record Prepared(
+      LockedImage image, BuildOptions options, StorePackageSource packages, ExecutorService fetchPool) {}
+
+  /** Loads and locks the config and wires the package source. */
+  Prepared prepare(Path workDir, String config, String reference, PrintWriter err)
+      throws BadInputException, IOException {
+    LoadedConfig loaded = new ConfigLoader(workDir, includePaths).load(config);
+    loaded.warnings().forEach(w -> err.println("warning: " + w));
+    return prepare(workDir, loaded, repositories.archs(loaded), reference);
+  }
+
+  Prepared prepare(Path workDir, LoadedConfig loaded, List<Arch> archs, String reference)
+      throws BadInputException, IOException {
+    ImageLocker.Request request =
+        new ImageLocker.Request(
+            archs,
+            parseAnnotations(annotations),
+            repositories.extraKeys,
+            repositories.extraBuildRepositories,
+            repositories.extraRepositories,
+            !repositories.ignoreSignatures);
+    Repositories repos = repositories.repositories(workDir);
+    PackageStore store = repositories.packageStore(repos, workDir);
+    int parallelism = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    ImageLocker locker = new ImageLocker(new Locker(repos, store, parallelism), repos);
+    LockedImage image;
+    if (lockfile != null) {
+      Path lock = workDir.resolve(lockfile).normalize();
+      image = locker.fromLockFile(loaded, LockFile.read(lock), lockfile.toString(), request);
+    } else {
+      image = locker.lock(loaded, request);
+    }
+    BuildOptions options = BuildOptions.defaults(reference).withSourceDateEpoch(date()).withSbom(sbom);
+    Path scratch = Files.createTempDirectory("apko-farm-packages-");
+    return new Prepared(image, options, new StorePackageSource(store, scratch), Executors.newFixedThreadPool(parallelism));
+  }
+
+  /** {@code SOURCE_DATE_EPOCH}, else {@code --build-date}, else none. */
+  Optional<Instant> date() throws BadInputException {
+    String env = System.getenv("SOURCE_DATE_EPOCH");
+    if (env != null && !env.isBlank()) {
+      try {
+        return Optional.of(Instant.ofEpochSecond(Long.parseLong(env.trim())));
+      } catch (NumberFormatException e) {
+        throw new BadInputException("SOURCE_DATE_EPOCH=\"" + env + "\" is not a number of seconds");
+      }
+    }
+    if (buildDate != null && !buildDate.isBlank()) {
+      try {
+        return Optional.of(OffsetDateTime.parse(buildDate).toInstant());
+      } catch (DateTimeParseException e) {
+        throw new BadInputException("--build-date \"" + buildDate + "\" is not an RFC 3339 time (e.g. 2024-01-02T03:04:05Z)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  Path sbomDir(Path workDir) {
+    return sbomPath == null ? workDir : workDir.resolve(sbomPath).normalize();
+  }
+
+  static Map<String, String> parseAnnotations(List<String> raw) throws BadInputException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String a : raw) {
+      int colon = a.indexOf(':');
+      if (colon <= 0) {
+        throw new BadInputException("--annotations \"" + a + "\": expected KEY:VALUE");
+      }
+      out.put(a.substring(0, colon), a.substring(colon + 1));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.apkofarm.core.build;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.config.ImageConfig;
+import dev.apkofarm.core.fs.ImageTree;
+import dev.apkofarm.core.image.Finisher;
+import dev.apkofarm.core.install.ApkDatabase;
+import dev.apkofarm.core.install.InstalledPackage;
+import dev.apkofarm.core.install.Installer;
+import dev.apkofarm.core.install.PackageArchive;
+import dev.apkofarm.core.oci.BlobSink;
+import dev.apkofarm.core.oci.Descriptor;
+import dev.apkofarm.core.oci.ImageManifest;
+import dev.apkofarm.core.oci.Layer;
+import dev.apkofarm.core.oci.LayerWriter;
+import dev.apkofarm.core.oci.MediaType;
+import dev.apkofarm.core.oci.OwnerNames;
+import dev.apkofarm.core.sbom.SbomTool;
+import dev.apkofarm.core.sbom.SpdxWriter;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Builds one arch of a locked image: the per-arch step the farm's workers run. Packages are fetched in parallel and
+ * installed in order into a fresh {@link ImageTree}, the tree is finished in apko's order, written as layers, and the
+ * config, manifest and SBOM are added to the blob sink. Deterministic: equal locked images and options give equal
+ * bytes on any machine, whatever the thread timing.
+ */
+public final class ArchBuilder {
+  private final ExecutorService fetchPool;
+  private final Consumer<String> warnings;
+
+  /**
+   * @param fetchPool threads that fetch and expand packages (I/O and inflate; several per core is fine)
+   * @param warnings receives notes for the user (missing /etc/passwd, ...)
+   */
+  public ArchBuilder(ExecutorService fetchPool, Consumer<String> warnings) {
+    this.fetchPool = fetchPool;
+    this.warnings = warnings;
+  }
+
+  /** Builds {@code arch} of {@code image} and writes its blobs to {@code sink}. */
+  public BuiltArch build(LockedImage image, Arch arch, PackageSource packages, BuildOptions options, BlobSink sink)
+      throws BadInputException, IOException {
+    List<LockedPackage> locked = image.packages(arch);
+    ImageConfig config = image.configFor(arch);
+    long optionDate = options.sourceDateEpoch().map(Instant::getEpochSecond).orElse(0L);
+
+    ImageTree tree = new ImageTree();
+    ApkDatabase.init(tree, arch.apkName());
+    ApkDatabase.writeKeys(tree, image.keyring());
+    ApkDatabase.writeRepositories(tree, image.buildRepositories());
+    ApkDatabase.writeWorld(tree, config.contents().packages());
+
+    List<InstalledPackage> installed = install(tree, locked, packages, optionDate);
+    long newest = 0;
+    for (InstalledPackage p : installed) {
+      newest = Math.max(newest, p.meta().buildDate());
+    }
+    long builtTime = options.sourceDateEpoch().isPresent() ? optionDate : Math.max(optionDate, newest);
+    Instant created = Instant.ofEpochSecond(builtTime);
+
+    Finisher.Result finished =
+        Finisher.finish(tree, config, installed, image.runtimeRepositories(), builtTime);
+    finished.warnings().forEach(w -> warnings.accept(arch + ": " + w));
+
+    OwnerNames names = Finisher.ownerNames(tree);
+    LayerWriter writer = new LayerWriter(options.gzip(), options.compressionPool(), options.compressionThreads());
+    List<Layer> layers;
+    if (finished.config().layering().filter(l -> l.multiLayer()).isPresent()) {
+      layers = OriginLayering.write(tree, names, installed, finished.config().layering().get().budget(), writer, sink);
+    } else {
+      layers = List.of(writer.write(tree, names, sink));
+    }
+
+    byte[] configJson = ImageJson.config(finished.config(), arch, layers, created).toJson();
+    Descriptor configBlob = sink.put(MediaType.OCI_CONFIG, configJson);
+    List<Descriptor> layerBlobs = new ArrayList<>();
+    layers.forEach(l -> layerBlobs.add(l.blob()));
+    byte[] manifestJson =
+        new ImageManifest(configBlob, layerBlobs, ImageJson.annotations(finished.config(), created)).toJson();
+    Descriptor manifest = sink.put(MediaType.OCI_MANIFEST, manifestJson);
+
+    Optional<Descriptor> sbom = Optional.empty();
+    List<String> pkgNames = new ArrayList<>();
+    List<SpdxWriter.NameVersion> nv = new ArrayList<>();
+    for (InstalledPackage p : installed) {
+      pkgNames.add(p.meta().name() + "=" + p.meta().version());
+      nv.add(new SpdxWriter.NameVersion(p.meta().name(), p.meta().version()));
+    }
+    if (options.sbom()) {
+      byte[] doc =
+          new SpdxWriter(SbomTool.apkoFarm())
+              .image(
+                  new SpdxWriter.ImageInput(
+                      tree, nv, options.reference(), arch, manifest.digest(), layerBlobs, created,
+                      finished.config().vcsUrl()));
+      sbom = Optional.of(sink.put(MediaType.SPDX_JSON, doc));
+    }
+    return new BuiltArch(arch, manifest, configBlob, layers, created, sbom, pkgNames);
+  }
+
+  private List<InstalledPackage> install(
+      ImageTree tree, List<LockedPackage> locked, PackageSource packages, long scriptsMtime)
+      throws BadInputException, IOException {
+    List<Future<PackageArchive>> fetches = new ArrayList<>();
+    for (LockedPackage p : locked) {
+      fetches.add(fetchPool.submit(() -> packages.open(p)));
+    }
+    Installer installer = new Installer(tree, scriptsMtime);
+    try {
+      for (Future<PackageArchive> f : fetches) {
+        installer.install(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while installing packages");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof BadInputException b) {
+        throw b;
+      }
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("fetching packages failed: " + c, c);
+    } finally {
+      fetches.forEach(f -> f.cancel(true));
+    }
+    return installer.finish();
+  }
+}

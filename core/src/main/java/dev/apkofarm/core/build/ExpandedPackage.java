@@ -1,0 +1,130 @@
+package dev.apkofarm.core.build;
+
+import dev.apkofarm.core.apk.ApkPackage;
+import dev.apkofarm.core.apk.PkgInfo;
+import dev.apkofarm.core.apk.TarEntry;
+import dev.apkofarm.core.fs.ContentRef;
+import dev.apkofarm.core.install.ControlEntry;
+import dev.apkofarm.core.install.DataEntry;
+import dev.apkofarm.core.install.PackageArchive;
+import dev.apkofarm.core.install.PackageMeta;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A verified package expanded for installation: one pass over its data section copies every regular file's bytes
+ * into a single file on disk (no directory tree, no per-file files) and records each entry with a {@link ContentRef}
+ * into that file. The tree then refers to those bytes until the layer streams them.
+ */
+final class ExpandedPackage implements PackageArchive {
+  private final PackageMeta meta;
+  private final List<ControlEntry> control;
+  private final List<DataEntry> data;
+
+  private ExpandedPackage(PackageMeta meta, List<ControlEntry> control, List<DataEntry> data) {
+    this.meta = meta;
+    this.control = List.copyOf(control);
+    this.data = List.copyOf(data);
+  }
+
+  /** Expands {@code apk}, writing file contents to {@code contents} (created). */
+  static ExpandedPackage expand(ApkPackage apk, Path contents) throws IOException, dev.apkofarm.core.BadInputException {
+    List<DataEntry> data = new ArrayList<>();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(contents), 1 << 16);
+        ApkPackage.DataReader reader = apk.data()) {
+      long offset = 0;
+      byte[] buf = new byte[1 << 16];
+      TarEntry e;
+      while ((e = reader.next()) != null) {
+        Optional<ContentRef> content = Optional.empty();
+        if (e.type() == TarEntry.Type.FILE) {
+          long n = 0;
+          try (InputStream in = reader.content()) {
+            int k;
+            while ((k = in.read(buf)) > 0) {
+              out.write(buf, 0, k);
+              n += k;
+            }
+          }
+          if (n != e.size()) {
+            throw new IOException(apk.displayName() + ": " + e.name() + " has " + n + " bytes, header says " + e.size());
+          }
+          content = Optional.of(ContentRef.slice(contents, offset, n));
+          offset += n;
+        }
+        Optional<byte[]> checksum;
+        try {
+          checksum = e.checksumSha1();
+        } catch (IllegalArgumentException ex) {
+          throw new dev.apkofarm.core.apk.PackageVerificationException(apk.displayName(), ex.getMessage());
+        }
+        data.add(
+            new DataEntry(
+                e.name(), kind(e.type()), e.mode() & 07777, e.uid(), e.gid(), seconds(e.mtime()), e.linkName(),
+                new TreeMap<>(e.xattrs()), checksum, content));
+      }
+    }
+    List<ControlEntry> control = new ArrayList<>();
+    for (ApkPackage.ControlFile c : apk.controlFiles().values()) {
+      TarEntry t = c.entry();
+      TreeMap<String, byte[]> pax = new TreeMap<>();
+      for (Map.Entry<String, String> r : t.paxRecords().entrySet()) {
+        pax.put(r.getKey(), r.getValue().getBytes(StandardCharsets.UTF_8));
+      }
+      control.add(new ControlEntry(t.name(), t.mode(), t.uid(), t.gid(), t.uname(), t.gname(), pax, c.content()));
+    }
+    return new ExpandedPackage(meta(apk), control, data);
+  }
+
+  static PackageMeta meta(ApkPackage apk) {
+    PkgInfo p = apk.pkgInfo();
+    return new PackageMeta(
+        p.name(), p.version(), p.arch(), p.license(), p.description(), p.origin(), p.maintainer(), p.url(),
+        p.depends(), p.provides(), p.replaces(), p.commit(), p.installIfValues(), p.buildDate(),
+        apk.layout().fileSize(), p.installedSize(), p.providerPriority(), apk.layout().control().digest(),
+        p.triggers());
+  }
+
+  /** Go rounds header times to the nearest second when writing. */
+  private static long seconds(Instant t) {
+    return t.getEpochSecond() + (t.getNano() >= 500_000_000 ? 1 : 0);
+  }
+
+  private static DataEntry.Kind kind(TarEntry.Type t) {
+    return switch (t) {
+      case FILE -> DataEntry.Kind.FILE;
+      case HARDLINK -> DataEntry.Kind.HARDLINK;
+      case SYMLINK -> DataEntry.Kind.SYMLINK;
+      case DIRECTORY -> DataEntry.Kind.DIRECTORY;
+      case CHAR_DEVICE -> DataEntry.Kind.CHAR_DEVICE;
+      case BLOCK_DEVICE -> DataEntry.Kind.BLOCK_DEVICE;
+      case FIFO -> DataEntry.Kind.FIFO;
+    };
+  }
+
+  @Override
+  public PackageMeta meta() {
+    return meta;
+  }
+
+  @Override
+  public List<ControlEntry> controlEntries() {
+    return control;
+  }
+
+  @Override
+  public List<DataEntry> dataEntries() {
+    return data;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.apkofarm.core.build;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.LockFile;
+import dev.apkofarm.core.apk.Locker;
+import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.apk.Resolution;
+import dev.apkofarm.core.apk.ResolvedPackage;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.config.ImageConfig;
+import dev.apkofarm.core.config.ImageContents;
+import dev.apkofarm.core.config.LoadedConfig;
+import dev.apkofarm.core.install.ApkDatabase.KeyFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The lock step: resolves an image for all its archs at once (versions agree across archs) with the apk engine, or
+ * takes the packages of a lock file, and produces the {@link LockedImage} every per-arch build starts from.
+ */
+public final class ImageLocker {
+  private final Locker locker;
+  private final Repositories repositories;
+
+  public ImageLocker(Locker locker, Repositories repositories) {
+    this.locker = locker;
+    this.repositories = repositories;
+  }
+
+  /**
+   * What to lock beyond the config.
+   *
+   * @param archs the archs to build
+   * @param annotations command-line annotations (they override the config's)
+   * @param extraKeys {@code --keyring-append}
+   * @param extraBuildRepositories {@code --build-repository-append}
+   * @param extraRepositories {@code --repository-append}
+   * @param verifySignatures false only for {@code --ignore-signatures}
+   */
+  public record Request(
+      List<Arch> archs,
+      Map<String, String> annotations,
+      List<String> extraKeys,
+      List<String> extraBuildRepositories,
+      List<String> extraRepositories,
+      boolean verifySignatures) {
+    public Request {
+      archs = Arch.sorted(archs);
+      annotations = new LinkedHashMap<>(annotations);
+      extraKeys = List.copyOf(extraKeys);
+      extraBuildRepositories = List.copyOf(extraBuildRepositories);
+      extraRepositories = List.copyOf(extraRepositories);
+      if (archs.isEmpty()) {
+        throw new IllegalArgumentException("no archs to build");
+      }
+    }
+
+    /** Just archs and annotations. */
+    public static Request of(List<Arch> archs, Map<String, String> annotations) {
+      return new Request(archs, annotations, List.of(), List.of(), List.of(), true);
+    }
+  }
+
+  /** Resolves {@code loaded} for every arch of the request. */
+  public LockedImage lock(LoadedConfig loaded, Request request) throws BadInputException, IOException {
+    ImageConfig config = effective(loaded.config(), request);
+    Map<Arch, Resolution> resolved =
+        locker.resolve(
+            new Locker.Request(
+                loaded.name(), loaded.checksum(), config.contents(), request.archs(), List.of(), List.of(), List.of(),
+                request.verifySignatures()));
+    Map<Arch, List<LockedPackage>> archs = new LinkedHashMap<>();
+    for (Map.Entry<Arch, Resolution> e : resolved.entrySet()) {
+      List<LockedPackage> pkgs = new ArrayList<>();
+      for (ResolvedPackage p : e.getValue().packages()) {
+        pkgs.add(
+            new LockedPackage(
+                p.name(), p.version(), p.info().arch(), p.source().repository().url(), p.url(),
+                p.info().checksum().orElseThrow(
+                    () -> new BadInputException(p + " has no checksum in its index, so it cannot be verified")),
+                p.info().size()));
+      }
+      archs.put(e.getKey(), pkgs);
+    }
+    return new LockedImage(config, keys(config), archs);
+  }
+
+  /** Takes the packages of {@code lock} (made from this config: its checksum must match). */
+  public LockedImage fromLockFile(LoadedConfig loaded, LockFile lock, String lockName, Request request)
+      throws BadInputException, IOException {
+    lock.requireConfigChecksum(lockName, loaded.name(), loaded.checksum());
+    ImageConfig config = effective(loaded.config(), request);
+    Map<Arch, List<LockedPackage>> archs = new LinkedHashMap<>();
+    for (Arch arch : request.archs()) {
+      List<LockFile.Pkg> pkgs = lock.packages(arch.apkName());
+      if (pkgs.isEmpty()) {
+        throw new BadInputException(lockName + " locks no packages for " + arch + " (it has " + lock.architectures() + ")");
+      }
+      List<LockedPackage> out = new ArrayList<>();
+      for (LockFile.Pkg p : pkgs) {
+        out.add(new LockedPackage(p.name(), p.version(), p.architecture(), "", p.url(), p.checksum(), 0));
+      }
+      archs.put(arch, out);
+    }
+    List<KeyFile> keys = new ArrayList<>();
+    for (LockFile.Key k : lock.contents().keyring()) {
+      keys.add(new KeyFile(Repositories.keyName(k.url().isEmpty() ? k.name() : k.url()),
+          k.content().getBytes(StandardCharsets.UTF_8)));
+    }
+    if (keys.isEmpty()) {
+      keys = keys(config);
+    }
+    return new LockedImage(config, keys, archs);
+  }
+
+  /** The config with command-line annotations, archs and extra keys and repositories merged in. */
+  static ImageConfig effective(ImageConfig config, Request request) {
+    Map<String, String> annotations = new LinkedHashMap<>(config.annotations());
+    annotations.putAll(request.annotations());
+    ImageContents c = config.contents();
+    ImageContents contents =
+        new ImageContents(
+            union(c.buildRepositories(), request.extraBuildRepositories()),
+            c.runtimeRepositories(),
+            union(c.repositories(), request.extraRepositories()),
+            union(c.keyring(), request.extraKeys()),
+            c.runtimeKeyring(),
+            c.packages(),
+            c.baseImage());
+    return config.toBuilder().contents(contents).annotations(annotations).archs(request.archs()).build();
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    TreeSet<String> s = new TreeSet<>(a);
+    s.addAll(b);
+    return List.copyOf(s);
+  }
+
+  private List<KeyFile> keys(ImageConfig config) throws BadInputException, IOException {
+    List<KeyFile> keys = new ArrayList<>();
+    for (String entry : new TreeSet<>(config.contents().keyring())) {
+      keys.add(new KeyFile(Repositories.keyName(entry), repositories.keyBytes(entry)));
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.apkofarm.core.build;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.ApkPackage;
+import dev.apkofarm.core.apk.PackageInfo;
+import dev.apkofarm.core.apk.PackageStore;
+import dev.apkofarm.core.install.PackageArchive;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Packages for builds from the apk engine's {@link PackageStore} (disk cache, farm tiers, repository; everything
+ * verified against the locked checksum), expanded into a scratch directory. Expanded packages are kept for the life
+ * of this source, so repeated builds in one process (the farm worker, benchmarks) install without touching the
+ * packages again. Close it to delete the scratch directory.
+ */
+public final class StorePackageSource implements PackageSource, AutoCloseable {
+  private final PackageStore store;
+  private final Path scratch;
+  private final ConcurrentHashMap<String, CompletableFuture<PackageArchive>> expanded = new ConcurrentHashMap<>();
+
+  /**
+   * @param store where verified packages come from
+   * @param scratch a directory for expanded file contents (created; deleted on {@link #close()})
+   */
+  public StorePackageSource(PackageStore store, Path scratch) throws IOException {
+    this.store = store;
+    this.scratch = Files.createDirectories(scratch);
+  }
+
+  @Override
+  public PackageArchive open(LockedPackage pkg) throws IOException, BadInputException {
+    String key = pkg.checksum() + " " + pkg.name() + "-" + pkg.version();
+    CompletableFuture<PackageArchive> mine = new CompletableFuture<>();
+    CompletableFuture<PackageArchive> f = expanded.putIfAbsent(key, mine);
+    if (f == null) {
+      f = mine;
+      try {
+        mine.complete(load(pkg));
+      } catch (IOException | BadInputException | RuntimeException e) {
+        expanded.remove(key, mine);
+        mine.completeExceptionally(e);
+      }
+    }
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof BadInputException b) {
+        throw b;
+      }
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw e;
+    }
+  }
+
+  private PackageArchive load(LockedPackage pkg) throws IOException, BadInputException {
+    PackageInfo info;
+    try {
+      info = PackageInfo.builder(pkg.name(), pkg.version()).arch(pkg.arch()).checksum(pkg.checksum()).build();
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("locked package " + pkg + ": " + e.getMessage(), e);
+    }
+    ApkPackage apk = store.get(info, pkg.url());
+    Path contents = Files.createTempFile(scratch, pkg.name() + "-", ".data");
+    return ExpandedPackage.expand(apk, contents);
+  }
+
+  @Override
+  public void close() throws IOException {
+    expanded.clear();
+    if (Files.exists(scratch)) {
+      try (Stream<Path> s = Files.walk(scratch)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}

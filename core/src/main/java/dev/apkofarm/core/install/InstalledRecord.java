@@ -1,0 +1,199 @@
+package dev.apkofarm.core.install;
+
+import dev.apkofarm.core.fs.CodePointOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Formats one package's record of {@code usr/lib/apk/db/installed} exactly as apko does: the package lines ({@code
+ * P V A L T o m U D p [r] c i t S I k C}), then the file list sorted like apk (within a directory, files before
+ * subdirectories), entries whose parent directories are not listed dropped, {@code F:} for directories with
+ * {@code M:uid:gid:mode} when not root 0755, {@code R:} for everything else with {@code a:uid:gid:mode} when not root
+ * 0644 and {@code Z:} checksums; a blank line ends the record.
+ */
+public final class InstalledRecord {
+  private InstalledRecord() {}
+
+  /** The record's bytes (UTF-8), ending in a blank line. */
+  public static byte[] format(PackageMeta p, List<DataEntry> files) throws InstallException {
+    List<String> lines = new ArrayList<>();
+    lines.add("P:" + p.name());
+    lines.add("V:" + p.version());
+    lines.add("A:" + p.arch());
+    lines.add("L:" + p.license());
+    lines.add("T:" + p.description());
+    lines.add("o:" + p.origin());
+    lines.add("m:" + p.maintainer());
+    lines.add("U:" + p.url());
+    lines.add("D:" + String.join(" ", p.depends()));
+    lines.add("p:" + String.join(" ", p.provides()));
+    if (!p.replaces().isEmpty()) {
+      lines.add("r:" + String.join(" ", p.replaces()));
+    }
+    lines.add("c:" + p.commit());
+    // Go's %s of a []string: "[a b]"
+    lines.add("i:[" + String.join(" ", p.installIf()) + "]");
+    lines.add("t:" + p.buildDate());
+    lines.add("S:" + p.size());
+    lines.add("I:" + p.installedSize());
+    lines.add("k:" + p.providerPriority());
+    if (p.controlSha1().length > 0) {
+      lines.add("C:" + p.checksum());
+    }
+
+    boolean topDirNeeded = true;
+    for (DataEntry f : sortedFiles(files)) {
+      int perm = f.mode() & 07777;
+      boolean defaultOwner = f.uid() == 0 && f.gid() == 0;
+      if (f.kind() == DataEntry.Kind.DIRECTORY) {
+        String dir = trimSlashes(f.name());
+        if (dir.isEmpty() && (perm != 0755 || !defaultOwner)) {
+          throw new InstallException(
+              p.nameVersion(),
+              "the installed database cannot record the mode or owner of the package's top-level directory");
+        }
+        lines.add("F:" + dir);
+        if (perm != 0755 || !defaultOwner) {
+          lines.add("M:" + f.uid() + ":" + f.gid() + ":" + octal4(perm));
+        }
+        topDirNeeded = false;
+      } else {
+        if (topDirNeeded) {
+          lines.add("F:");
+          topDirNeeded = false;
+        }
+        lines.add("R:" + base(f.name()));
+        if (perm != 0644 || !defaultOwner) {
+          lines.add("a:" + f.uid() + ":" + f.gid() + ":" + octal4(perm));
+        }
+        f.checksum().ifPresent(c -> lines.add("Z:Q1" + Base64.getEncoder().encodeToString(c)));
+      }
+    }
+    return (String.join("\n", lines) + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String octal4(int perm) {
+    String s = Integer.toOctalString(perm);
+    return "0".repeat(Math.max(0, 4 - s.length())) + s;
+  }
+
+  private static String trimSlashes(String name) {
+    String d = name;
+    while (d.endsWith("/")) {
+      d = d.substring(0, d.length() - 1);
+    }
+    return d.replace("/", "").isEmpty() ? "" : d;
+  }
+
+  private static String base(String name) {
+    String n = clean(name);
+    int slash = n.lastIndexOf('/');
+    return slash < 0 ? n : n.substring(slash + 1);
+  }
+
+  /** Sorted with apko's path order (Go's stable sort), orphans removed. */
+  static List<DataEntry> sortedFiles(List<DataEntry> files) {
+    List<DataEntry> sorted = new ArrayList<>(files);
+    GoStableSort.sort(
+        sorted,
+        (a, b) ->
+            pathCompare(
+                a.name(), a.kind() == DataEntry.Kind.DIRECTORY, b.name(), b.kind() == DataEntry.Kind.DIRECTORY));
+    return withoutOrphans(sorted);
+  }
+
+  /** apko's {@code pathCompare}: token-wise, and at the first differing level non-directories come first. */
+  static int pathCompare(String a, boolean aIsDir, String b, boolean bIsDir) {
+    String ac = clean(a);
+    String bc = clean(b);
+    if (ac.equals(bc)) {
+      return 0;
+    }
+    String[] at = ac.split("/", -1);
+    String[] bt = bc.split("/", -1);
+    int n = 0;
+    for (; n < at.length - 1 && n < bt.length - 1; n++) {
+      int r = CodePointOrder.INSTANCE.compare(at[n], bt[n]);
+      if (r != 0) {
+        return Integer.signum(r);
+      }
+    }
+    boolean aTokIsDir = n + 1 < at.length || aIsDir;
+    boolean bTokIsDir = n + 1 < bt.length || bIsDir;
+    if (aTokIsDir == bTokIsDir) {
+      return Integer.signum(CodePointOrder.INSTANCE.compare(at[n], bt[n]));
+    }
+    return aTokIsDir ? 1 : -1;
+  }
+
+  /** Go's {@code filepath.Clean} for the relative names packages contain. */
+  static String clean(String p) {
+    List<String> out = new ArrayList<>();
+    boolean abs = p.startsWith("/");
+    for (String part : p.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..") && !out.isEmpty() && !out.get(out.size() - 1).equals("..")) {
+        out.remove(out.size() - 1);
+      } else if (!(part.equals("..") && abs)) {
+        out.add(part);
+      }
+    }
+    String s = String.join("/", out);
+    if (abs) {
+      return "/" + s;
+    }
+    return s.isEmpty() ? "." : s;
+  }
+
+  /** Drops entries whose parent directories are not themselves listed (apko's {@code removeOrphanedEntries}). */
+  private static List<DataEntry> withoutOrphans(List<DataEntry> entries) {
+    Set<String> dirs = new HashSet<>();
+    for (DataEntry e : entries) {
+      if (e.kind() == DataEntry.Kind.DIRECTORY) {
+        String c = e.name().endsWith("/") ? e.name().substring(0, e.name().length() - 1) : e.name();
+        dirs.add(c);
+        dirs.add(e.name());
+      }
+    }
+    dirs.add("");
+    dirs.add(".");
+    List<DataEntry> out = new ArrayList<>();
+    for (DataEntry e : entries) {
+      boolean keep = true;
+      if (!e.name().isEmpty() && !e.name().equals(".")) {
+        String parent = dirname(e.name().endsWith("/") ? e.name().substring(0, e.name().length() - 1) : e.name());
+        while (!parent.isEmpty() && !parent.equals(".")) {
+          if (!dirs.contains(parent)) {
+            keep = false;
+            break;
+          }
+          String up = dirname(parent);
+          if (up.equals(parent)) {
+            break;
+          }
+          parent = up;
+        }
+      }
+      if (keep) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** Go's {@code filepath.Dir}. */
+  private static String dirname(String p) {
+    int slash = p.lastIndexOf('/');
+    if (slash < 0) {
+      return ".";
+    }
+    String d = p.substring(0, slash);
+    return d.isEmpty() ? "/" : clean(d);
+  }
+}
