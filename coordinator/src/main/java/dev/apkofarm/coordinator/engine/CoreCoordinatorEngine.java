@@ -29,6 +29,16 @@ import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.oci.BlobSink;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
+import dev.apkofarm.core.oci.MediaType;
+import dev.apkofarm.core.registry.BlobContent;
+import dev.apkofarm.core.registry.ImageRef;
+import dev.apkofarm.core.registry.ImageSet;
+import dev.apkofarm.core.registry.ManifestContent;
+import dev.apkofarm.core.registry.PublishOptions;
+import dev.apkofarm.core.registry.Publisher;
+import dev.apkofarm.core.registry.RegistryClient;
+import dev.apkofarm.core.registry.RegistryOptions;
+import dev.apkofarm.coordinator.blobs.DiskBlobStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +58,7 @@ import java.util.Optional;
  * The coordinator's steps on core's engine: parse and validate a config (files a client shipped laid out as an
  * input tree), lock it for all its archs at once with {@link ImageLocker}, seed the package cache with the locked
  * packages of local repositories (workers elsewhere cannot read them), and assemble the index with
- * {@link IndexAssembler} from what the workers built.
+ * {@link IndexAssembler} from what the workers built, then (with {@code --push}) publish it.
  */
 public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
   @Override
@@ -152,10 +162,47 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
             .withSourceDateEpoch(settings.epoch().isPresent()
                 ? Optional.of(Instant.ofEpochSecond(settings.epoch().getAsLong())) : Optional.empty());
         BuiltImage index = IndexAssembler.assemble(any.image(), built, options, new StoreSink(ctx.store()));
+        if (settings.pushPrefix() != null) {
+          push(ctx, image, index, settings.pushPrefix());
+        }
         return BlobRef.from(index.index());
       } catch (BadInputException e) {
         throw new IOException(e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Publishes a finished image as {@code <prefix>/<image>:latest}: every blob (from the coordinator's store, HEAD
+   * first), the per-arch manifests, the index, and the tag last (core's {@link Publisher}), with the coordinator's
+   * registry credentials (docker config, credential helpers).
+   */
+  private static void push(CoordinatorEngine.Context ctx, String image, BuiltImage built, String prefix)
+      throws IOException {
+    ImageRef ref;
+    try {
+      ref = ImageRef.parse(prefix + "/" + image);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("--push " + prefix + ": " + e.getMessage(), e);
+    }
+    List<ManifestContent> manifests = new ArrayList<>();
+    for (BuiltArch a : built.archs()) {
+      try (InputStream in = ctx.store().open(a.manifest().digest().toString()).orElseThrow(
+          () -> new IOException("manifest " + a.manifest().digest() + " is not in the coordinator's store"))) {
+        manifests.add(ManifestContent.of(a.manifest().mediaType(), in.readAllBytes()));
+      }
+    }
+    ImageSet set = ImageSet.of(ManifestContent.of(MediaType.OCI_INDEX, built.indexJson()), manifests, d -> {
+      Path file = ctx.store() instanceof DiskBlobStore disk ? disk.path(d.digest().toString()) : null;
+      return file != null && Files.isRegularFile(file)
+          ? Optional.of(BlobContent.ofFile(file, d.digest(), d.size())) : Optional.empty();
+    });
+    try {
+      RegistryClient client = RegistryClient.create(ref.registry(), RegistryOptions.defaults());
+      new Publisher(client, new PublishOptions(false, List.of()))
+          .publish(set, ref, List.of("latest"), List.of(), Optional.empty());
+    } catch (BadInputException e) {
+      throw new IOException("push to " + ref + ": " + e.getMessage(), e);
     }
   }
 
