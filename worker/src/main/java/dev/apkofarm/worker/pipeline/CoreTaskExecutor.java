@@ -85,21 +85,27 @@ public final class CoreTaskExecutor implements TaskExecutor.Factory {
       long start = System.nanoTime();
       BuiltArch built;
       try (StorePackageSource source = new StorePackageSource(store, scratch)) {
+        AtomicLong firstFetch = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong lastFetch = new AtomicLong();
         PackageSource counting = pkg -> {
+          firstFetch.accumulateAndGet(System.nanoTime(), Math::min);
           boolean local = Files.exists(disk.file(key(pkg)));
           boolean shared = !local && cache instanceof HazelcastBlobCache h && h.contains(key(pkg));
           PackageArchive a = source.open(pkg);
           (local || shared ? cached : fetched).incrementAndGet();
           progress.progress(BuildStage.FETCH, opened.incrementAndGet(), packages.size(), pkg.toString());
+          lastFetch.accumulateAndGet(System.nanoTime(), Math::max);
           return a;
         };
         progress.progress(BuildStage.FETCH, 0, packages.size(), "");
         built = new ArchBuilder(fetchPool, w -> log.warn("{}: {}", task, w))
             .build(locked.image(), locked.arch(), counting, options, out);
+        long fetch = lastFetch.get() > 0 ? lastFetch.get() - Math.min(firstFetch.get(), lastFetch.get()) : 0;
+        nanos.put(BuildStage.FETCH, fetch);
+        nanos.put(BuildStage.LAYER, System.nanoTime() - start - fetch); // install, finish, tar, gzip
       } finally {
         deleteTree(scratch);
       }
-      nanos.put(BuildStage.LAYER, System.nanoTime() - start);
       progress.progress(BuildStage.LAYER, built.layers().size(), built.layers().size(), built.manifest().digest().toString());
       Map<String, Path> files = new LinkedHashMap<>();
       List<Descriptor> extra = new ArrayList<>();
