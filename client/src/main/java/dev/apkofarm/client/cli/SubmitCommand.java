@@ -49,7 +49,8 @@ final class SubmitCommand extends ClientCommand {
   @Option(names = "--output", paramLabel = "DIR", description = "Write each image as an OCI layout at DIR/<name>/.")
   Path output;
 
-  @Option(names = "--push", paramLabel = "PREFIX", description = "Push each image as PREFIX/<name> (registry).")
+  @Option(names = "--push", paramLabel = "PREFIX",
+      description = "Push each image as PREFIX/<name>:latest (the coordinator pushes, with its registry credentials).")
   String push;
 
   @Option(names = "--detach", description = "Print the job id and return once the farm accepted the job.")
@@ -71,9 +72,6 @@ final class SubmitCommand extends ClientCommand {
     Path workDir = root.workDir();
     List<ConfigFiles.Config> configs = ConfigFiles.collect(workDir, paths);
     SubmitRequest request = request(configs);
-    if (push != null) {
-      throw new BadInputException("--push needs the registry publisher, which this version does not have yet");
-    }
     if (farm.target() == null) {
       if (detach) {
         throw new BadInputException("--detach needs a farm (--coordinator): the embedded farm ends with this command");

@@ -1,25 +1,28 @@
 package dev.apkofarm.client.farm;
 
 import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.core.oci.BlobSink;
+import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
-import dev.apkofarm.proto.v1.Descriptor;
+import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.oci.OciLayout;
 import dev.apkofarm.proto.v1.ImageStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Writes a built image as an OCI image layout at {@code DIR/<name>/}, the way {@code apko build} writes one: the
- * {@code oci-layout} marker, {@code index.json} = the image index itself, and every manifest, config and layer under
- * {@code blobs/sha256/}. The layout is assembled under a temp name beside the target and renamed into place, so a
- * half-downloaded layout never looks complete.
+ * Writes a built image as an OCI image layout at {@code DIR/<name>/} with core's {@link OciLayout} (so it is the
+ * layout {@code apko-client build} writes, byte for byte): blobs are downloaded (digest-verified) into a staging
+ * store, the layout is assembled under a temp name beside the target and renamed into place, so a half-downloaded
+ * layout never looks complete.
  */
 public final class LayoutWriter {
   private final BlobTransfer blobs;
@@ -34,31 +37,34 @@ public final class LayoutWriter {
     Path target = dir.resolve(image.getName());
     Path tmp = Files.createTempDirectory(dir, "." + image.getName() + ".partial-");
     try {
-      Path blobDir = Files.createDirectories(tmp.resolve("blobs").resolve("sha256"));
-      for (Descriptor d : image.getBlobsList()) {
-        Path f = blobDir.resolve(Digest.parse(d.getDigest()).hex());
-        if (Files.exists(f)) {
+      DirectoryBlobStore staging = new DirectoryBlobStore(tmp.resolve("staging"));
+      List<Descriptor> descriptors = new ArrayList<>();
+      for (dev.apkofarm.proto.v1.Descriptor d : image.getBlobsList()) {
+        Descriptor core = Descriptor.of(d.getMediaType(), Digest.parse(d.getDigest()), d.getSize());
+        descriptors.add(core);
+        if (staging.contains(core.digest())) {
           continue;
         }
-        try (OutputStream out = Files.newOutputStream(f)) {
-          long n = blobs.download(d.getDigest(), out);
-          if (n != d.getSize()) {
-            throw new IOException("blob " + d.getDigest() + " has " + n + " bytes, its descriptor says " + d.getSize());
+        try (BlobSink.Pending p = staging.create()) {
+          long n = blobs.download(d.getDigest(), p.stream());
+          Descriptor written = p.commit(d.getMediaType());
+          if (n != d.getSize() || !written.digest().equals(core.digest())) {
+            throw new IOException("blob " + d.getDigest() + " downloaded as " + written.digest() + ", " + n + " bytes");
           }
         }
       }
       ByteArrayOutputStream index = new ByteArrayOutputStream();
       blobs.download(image.getIndex().getDigest(), index);
-      Files.write(tmp.resolve("index.json"), index.toByteArray());
-      Files.writeString(tmp.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}", StandardCharsets.UTF_8);
-      replace(tmp, target);
+      Path layout = tmp.resolve("layout");
+      OciLayout.write(layout, index.toByteArray(), descriptors, staging);
+      replace(layout, target);
       return target;
     } finally {
       deleteTree(tmp);
     }
   }
 
-  private static void replace(Path tmp, Path target) throws IOException {
+  private static void replace(Path layout, Path target) throws IOException {
     Path old = null;
     if (Files.exists(target)) {
       old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
@@ -66,7 +72,7 @@ public final class LayoutWriter {
       Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     }
     try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(layout, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException e) {
       throw new IOException(target + " appeared while writing it", e);
     }
@@ -85,4 +91,5 @@ public final class LayoutWriter {
       }
     }
   }
+
 }

@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
 
 /**
  * Stand-in engines for farm plumbing tests (selected through system properties, never on the default path): a
- * config is {@code archs: a,b} plus text; a build writes small deterministic blobs derived from the locked config.
+ * config says {@code archs: a,b} (and {@code delay: MILLIS}), possibly as YAML comments ({@code # archs: ...}) so it
+ * is also a valid apko config; a build writes small deterministic blobs derived from the locked config.
  */
 public final class FakeEngines {
   private FakeEngines() {}
@@ -67,7 +68,8 @@ public final class FakeEngines {
             @Override
             public LockedImage lock(ImageSource source, List<Arch> override, BuildSettings settings) {
               String text = new String(source.configYaml(), StandardCharsets.UTF_8);
-              String line = text.lines().filter(l -> l.startsWith("archs: ")).findFirst().orElse("archs: amd64");
+              String line = text.lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
+                  .filter(l -> l.startsWith("archs: ")).findFirst().orElse("archs: amd64");
               List<Arch> archs = override.isEmpty() ? Arch.parseAll(List.of(line.substring(7).split(","))) : override;
               Map<Arch, byte[]> per = new LinkedHashMap<>();
               archs.forEach(a -> per.put(a, (text + "\n" + a).getBytes(StandardCharsets.UTF_8)));
@@ -101,8 +103,8 @@ public final class FakeEngines {
       return (task, progress) -> {
         progress.progress(BuildStage.FETCH, 0, 2, "");
         String text = new String(task.lockedConfig(), StandardCharsets.UTF_8);
-        long delay = text.lines().filter(l -> l.startsWith("delay: ")).mapToLong(l -> Long.parseLong(l.substring(7)))
-            .findFirst().orElse(0);
+        long delay = text.lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
+            .filter(l -> l.startsWith("delay: ")).mapToLong(l -> Long.parseLong(l.substring(7))).findFirst().orElse(0);
         if (delay > 0) {
           Thread.sleep(delay); // stands for a long build; cancellation interrupts it
         }

@@ -15,6 +15,8 @@ public final class Daemons {
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");
     setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
     setDefault("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+    // Its advice to open JDK internals for speed is not an operator's concern on every start.
+    setDefault("org.slf4j.simpleLogger.log.com.hazelcast.instance.impl.HazelcastInstanceFactory", "error");
     setDefault("org.slf4j.simpleLogger.log.io.grpc", "warn");
     setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
     setDefault("hazelcast.logging.type", "slf4j");

@@ -197,9 +197,7 @@ final class ProtoMapper {
           .setJobId(t.jobId()).setImage(t.image()).setArch(t.arch().ociName())
           .setLockedConfig(ByteString.copyFrom(t.lockedConfig())).setBuildKey(t.buildKey())
           .setOptions(options(a.settings()));
-      if (a.settings().pushPrefix() != null) {
-        task.setPushRepository(a.settings().pushPrefix() + "/" + t.image());
-      }
+      // push_repository stays unset: workers upload to the coordinator, which publishes the finished image.
       b.setAssign(dev.apkofarm.proto.v1.Assign.newBuilder().setTask(task)
           .setLeaseExpiresAtMillis(a.leaseExpiresAtMillis()));
     } else if (c instanceof WorkerCommand.Cancel x) {

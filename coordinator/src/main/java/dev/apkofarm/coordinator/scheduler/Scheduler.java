@@ -224,8 +224,10 @@ public final class Scheduler {
     engine.execute(
         () -> {
           LockedImage locked;
+          long start = System.nanoTime();
           try {
             locked = lockStep.lock(source, override, job.settings());
+            metrics.stage(dev.apkofarm.coordinator.model.Stage.RESOLVE, System.nanoTime() - start);
           } catch (Exception | LinkageError e) {
             String why = describe(e);
             loop.execute(() -> guarded(() -> failImage(jobId, image, "lock failed: " + why)));
@@ -404,8 +406,12 @@ public final class Scheduler {
     engine.execute(
         () -> {
           BlobRef index;
+          long start = System.nanoTime();
           try {
             index = indexStep.assemble(image, perArch, lockedConfig, job.settings());
+            if (job.settings().pushPrefix() != null) {
+              metrics.stage(dev.apkofarm.coordinator.model.Stage.PUSH, System.nanoTime() - start);
+            }
           } catch (Exception | LinkageError e) {
             String why = describe(e);
             loop.execute(() -> guarded(() -> failImage(jobId, image, "index assembly failed: " + why)));
