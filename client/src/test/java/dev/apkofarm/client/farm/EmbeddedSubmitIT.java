@@ -57,7 +57,8 @@ class EmbeddedSubmitIT {
       assertThat(platforms).as(image).containsExactly("linux/amd64", "linux/arm64");
 
       Path built = Files.createDirectories(tmp.resolve("build").resolve(image));
-      Run build = client(tmp, "build", "examples/" + image + ".yaml", image + ":latest", built.toString());
+      Run build = client(tmp, "build", "examples/" + image + ".yaml", image + ":latest", built.toString(),
+          "--sbom-path", tmp.resolve("sboms").resolve(image).toString());
       assertThat(build.exit()).as(build.output()).isZero();
       assertThat(ExampleTree.digests(layout)).as(image).isEqualTo(ExampleTree.digests(built));
     }
