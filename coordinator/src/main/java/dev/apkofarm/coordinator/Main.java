@@ -47,6 +47,11 @@ public final class Main implements Callable<Integer> {
       description = "Images queued or building before Submit answers RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
   int maxLiveImages;
 
+  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+      description = "Keep a finished job (status, events, tasks, results) this long for status, watch and downloads,"
+          + " then remove it from the cluster state (default: ${DEFAULT-VALUE}).")
+  Duration retention;
+
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
       description = "Serve Prometheus /metrics on this port (default: off).")
   int metricsPort;
@@ -73,7 +78,7 @@ public final class Main implements Callable<Integer> {
         : Path.of(System.getProperty("user.home"), ".cache", "apko-farm", "coordinator");
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
-        data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages), loopback ? "127.0.0.1" : "0.0.0.0",
+        data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
         metricsPort, healthPort, Path.of("").toAbsolutePath());
     Coordinator c = Coordinator.start(s, null, null);
     Daemons.runUntilSignalled(c::close);

@@ -71,13 +71,7 @@ public final class HazelcastClusterState implements ClusterState {
     if (job == null) {
       return List.of();
     }
-    Set<String> ids = new HashSet<>();
-    for (ImageRecord i : job.images()) {
-      for (String a : i.archs()) {
-        ids.add(TaskRecord.idOf(jobId, i.name(), Arch.parse(a).orElseThrow()));
-      }
-    }
-    Map<String, TaskRecord> found = tasks.getAll(ids);
+    Map<String, TaskRecord> found = tasks.getAll(taskIds(job));
     List<TaskRecord> out = new ArrayList<>(found.values());
     out.sort(Comparator.comparingLong(TaskRecord::order));
     return out;
@@ -128,13 +122,34 @@ public final class HazelcastClusterState implements ClusterState {
     if (job == null) {
       return;
     }
-    for (TaskRecord t : tasksOf(jobId)) {
-      tasks.delete(t.id());
+    Set<String> taskIds = taskIds(job);
+    if (!taskIds.isEmpty()) {
+      tasks.executeOnKeys(taskIds, new RemoveEntry<>());
     }
-    for (long s = 1; s <= job.lastSeq(); s++) {
-      events.delete(eventKey(jobId, s));
+    // A job's stored last_seq is written with its last event; probe past it in case a newer event got in first.
+    long last = job.lastSeq();
+    while (events.containsKey(eventKey(jobId, last + 1))) {
+      last++;
+    }
+    Set<String> eventKeys = new HashSet<>();
+    for (long s = 1; s <= last; s++) {
+      eventKeys.add(eventKey(jobId, s));
+    }
+    if (!eventKeys.isEmpty()) {
+      events.executeOnKeys(eventKeys, new RemoveEntry<>());
     }
     jobs.delete(jobId);
+  }
+
+  /** A job's task ids follow from its images and their archs. */
+  private static Set<String> taskIds(JobRecord job) {
+    Set<String> ids = new HashSet<>();
+    for (ImageRecord i : job.images()) {
+      for (String a : i.archs()) {
+        ids.add(TaskRecord.idOf(job.id(), i.name(), Arch.parse(a).orElseThrow()));
+      }
+    }
+    return ids;
   }
 
   private static String eventKey(String jobId, long seq) {

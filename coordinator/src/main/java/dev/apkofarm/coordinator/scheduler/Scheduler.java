@@ -51,6 +51,7 @@ public final class Scheduler {
   private final Book book = new Book();
   private final Dispatcher dispatcher;
   private final Events events;
+  private final Retention retention;
 
   public Scheduler(
       ClusterState state,
@@ -75,6 +76,7 @@ public final class Scheduler {
     this.engineVersion = engineVersion;
     this.events = new Events(state, book, clock);
     this.dispatcher = new Dispatcher(state, book, events, clock, config, metrics);
+    this.retention = new Retention(config.retention());
   }
 
   public SchedulerConfig config() {
@@ -166,7 +168,10 @@ public final class Scheduler {
 
   // ---------------------------------------------------------------- time and recovery
 
-  /** Requeues the tasks of workers silent for longer than the lease. Called every second, or by tests. */
+  /**
+   * Requeues the tasks of workers silent for longer than the lease and removes finished jobs older than the
+   * retention. Called every second, or by tests.
+   */
   public CompletableFuture<Void> tick() {
     return call(
         () -> {
@@ -174,6 +179,7 @@ public final class Scheduler {
             requeueOrFail(e.task(), e.reason());
           }
           dispatcher.dispatch();
+          removeExpiredJobs();
           return null;
         });
   }
@@ -254,6 +260,7 @@ public final class Scheduler {
     for (var e : locked.perArch().entrySet()) {
       String key = BuildKeys.of(e.getValue(), e.getKey(), engineVersion, job.settings());
       TaskRecord task = TaskRecord.queued(jobId, image, e.getKey(), key, e.getValue(), book.nextOrder++);
+      retention.uses(jobId, key);
       state.createTask(task);
       book.tasks.put(task.id(), task);
       enqueue(task);
@@ -489,6 +496,17 @@ public final class Scheduler {
     log.info("job {} {}{}", job.id(), status.name().toLowerCase(java.util.Locale.ROOT), why == null ? "" : ": " + why);
     book.forget(job.id());
     events.ended(job.id());
+    retention.finished(job.id(), done.finishedAtMillis());
+  }
+
+  /** Finished jobs past the retention leave the cluster state with their tasks, events and unshared results. */
+  private void removeExpiredJobs() {
+    // Bounded per tick so a backlog (a coordinator restarted after a long stop) never stalls the loop.
+    for (Retention.Expired e : retention.expire(clock.millis(), 100)) {
+      state.removeJob(e.jobId());
+      e.unusedBuildKeys().forEach(state::removeResult);
+      log.info("job {} removed: finished more than {} ago", e.jobId(), config.retention());
+    }
   }
 
   private JobRecord doCancel(String jobId, String reason) {
@@ -515,7 +533,14 @@ public final class Scheduler {
   private int doRecover() {
     int n = 0;
     for (JobRecord stored : state.jobs()) {
-      if (stored.status().terminal() || book.jobs.containsKey(stored.id())) {
+      if (stored.status().terminal()) {
+        for (TaskRecord t : state.tasksOf(stored.id())) {
+          retention.uses(stored.id(), t.buildKey());
+        }
+        retention.finished(stored.id(), stored.finishedAtMillis());
+        continue;
+      }
+      if (book.jobs.containsKey(stored.id())) {
         continue;
       }
       JobRecord job = stored.withLastSeq(events.recoverLastSeq(stored));
@@ -523,6 +548,7 @@ public final class Scheduler {
       n++;
       List<TaskRecord> tasks = state.tasksOf(job.id());
       for (TaskRecord t : tasks) {
+        retention.uses(job.id(), t.buildKey());
         book.nextOrder = Math.max(book.nextOrder, t.order() + 1);
         if (!t.status().terminal()) {
           book.tasks.put(t.id(), t);

@@ -89,4 +89,29 @@ class SchedulerOnHazelcastTest {
     assertThat(events).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
     assertThat(workerMember.getCluster().getMembers()).hasSize(2);
   }
+
+  @Test
+  void anExpiredJobLeavesNoEntryInAnyStateMap() throws Exception {
+    HazelcastInstance m = member();
+    DiskBlobStore blobs = new DiskBlobStore(tmp.resolve("blobs"));
+    FakeEngine engine = new FakeEngine(blobs);
+    Scheduler s = new Scheduler(new HazelcastClusterState(m), engine, engine, blobs, clock, Runnable::run,
+        Runnable::run, config.withRetention(Duration.ofMinutes(1)), SchedulerMetrics.NONE, "e");
+    RecordingLink link = new RecordingLink();
+    WorkerHandle w = s.connect(new WorkerInfo("w1", Arch.AMD64, 2, "e"), List.of(), link);
+    JobRecord job = s.submit(new JobRequest(
+        List.of(FakeEngine.config("a", "amd64,arm64", "")), List.of(), BuildSettings.defaults(), "")).get();
+    for (WorkerCommand.Assign a : link.assigns()) {
+      w.report(new TaskReport.Completed(a.task().id(), 1, engine.build(a.task(), "w1"), Map.of(), 0, 0));
+    }
+    assertThat(s.job(job.id()).get().job().status()).isEqualTo(JobStatus.SUCCEEDED);
+    List<String> maps = List.of("jobs", "tasks", "results", "events");
+    assertThat(maps).allSatisfy(name -> assertThat(m.getMap(Members.STATE_PREFIX + name).size()).isPositive());
+
+    clock.advance(Duration.ofMinutes(1));
+    w.heard();
+    s.tick().get();
+
+    assertThat(maps).allSatisfy(name -> assertThat(m.getMap(Members.STATE_PREFIX + name).size()).isZero());
+  }
 }
