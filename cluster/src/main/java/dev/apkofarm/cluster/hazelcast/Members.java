@@ -12,11 +12,12 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cluster.Address;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * Starts Hazelcast members the farm's way: quiet and fast (no multicast, no auto-detection, no Jet, no phone-home,
  * no join wait), TCP-IP join to explicit members or Kubernetes discovery, and the farm's map settings (bounded
- * package cache, backed-up state).
+ * package cache, backed-up state), with the {@link CompactSerializers} found on the class path.
  */
 public final class Members {
   /** Chunks of cached blobs: bounded by heap, evicted least recently used first. */
@@ -43,6 +44,9 @@ public final class Members {
     c.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
     c.setProperty("hazelcast.operation.call.timeout.millis", "10000");
     c.getJetConfig().setEnabled(false);
+    for (CompactSerializers contributed : ServiceLoader.load(CompactSerializers.class)) {
+      contributed.serializers().forEach(c.getSerializationConfig().getCompactSerializationConfig()::addSerializer);
+    }
 
     NetworkConfig net = c.getNetworkConfig();
     net.setPort(s.port() == 0 ? 5701 : s.port());

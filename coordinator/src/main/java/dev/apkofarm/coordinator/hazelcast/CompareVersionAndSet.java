@@ -14,6 +14,10 @@ final class CompareVersionAndSet implements EntryProcessor<String, TaskRecord, B
     this.updated = updated;
   }
 
+  TaskRecord updated() {
+    return updated;
+  }
+
   @Override
   public Boolean process(Map.Entry<String, TaskRecord> entry) {
     TaskRecord current = entry.getValue();

@@ -20,19 +20,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@link ClusterState} in Hazelcast maps (backed up once, so losing one member loses nothing): jobs, tasks, build
- * results and events. Task changes are compare-and-set through an entry processor executed on the partition owner,
+ * {@link ClusterState} in Hazelcast maps (backed up once, so losing one member loses nothing): jobs (a header and
+ * one entry per image, see {@link JobStore}), tasks, build results and events, all in Compact form
+ * ({@link StateSerializers}). Task changes are compare-and-set through an entry processor executed on the partition owner,
  * so two coordinators can never both claim a task. Queries avoid predicates: a job's task ids follow from its
  * images and archs, its event keys from its seq range.
  */
 public final class HazelcastClusterState implements ClusterState {
-  private final IMap<String, JobRecord> jobs;
+  private final JobStore jobs;
   private final IMap<String, TaskRecord> tasks;
   private final IMap<String, BuildResult> results;
   private final IMap<String, JobEvent> events;
 
   public HazelcastClusterState(HazelcastInstance member) {
-    this.jobs = member.getMap(Members.STATE_PREFIX + "jobs");
+    this.jobs = new JobStore(member);
     this.tasks = member.getMap(Members.STATE_PREFIX + "tasks");
     this.results = member.getMap(Members.STATE_PREFIX + "results");
     this.events = member.getMap(Members.STATE_PREFIX + "events");
@@ -40,17 +41,17 @@ public final class HazelcastClusterState implements ClusterState {
 
   @Override
   public void putJob(JobRecord job) {
-    jobs.set(job.id(), job);
+    jobs.put(job);
   }
 
   @Override
   public Optional<JobRecord> job(String jobId) {
-    return Optional.ofNullable(jobs.get(jobId));
+    return jobs.get(jobId);
   }
 
   @Override
   public Collection<JobRecord> jobs() {
-    return List.copyOf(jobs.values());
+    return jobs.all();
   }
 
   @Override
@@ -67,7 +68,7 @@ public final class HazelcastClusterState implements ClusterState {
 
   @Override
   public List<TaskRecord> tasksOf(String jobId) {
-    JobRecord job = jobs.get(jobId);
+    JobRecord job = jobs.get(jobId).orElse(null);
     if (job == null) {
       return List.of();
     }
@@ -118,7 +119,7 @@ public final class HazelcastClusterState implements ClusterState {
 
   @Override
   public void removeJob(String jobId) {
-    JobRecord job = jobs.get(jobId);
+    JobRecord job = jobs.get(jobId).orElse(null);
     if (job == null) {
       return;
     }
@@ -138,7 +139,7 @@ public final class HazelcastClusterState implements ClusterState {
     if (!eventKeys.isEmpty()) {
       events.executeOnKeys(eventKeys, new RemoveEntry<>());
     }
-    jobs.delete(jobId);
+    jobs.remove(job);
   }
 
   /** A job's task ids follow from its images and their archs. */

@@ -236,11 +236,11 @@ final class Dispatcher {
     long leaseEnd = clock.millis() + config.lease().toMillis();
     TaskRecord claimed = t.claimed(s.info.id(), leaseEnd);
     if (!state.replaceTask(claimed)) {
-      state.task(t.id()).ifPresent(cur -> book.tasks.put(cur.id(), cur));
+      state.task(t.id()).ifPresent(book::track);
       log.warn("task {} was claimed elsewhere; skipping it", t.id());
       return;
     }
-    book.tasks.put(claimed.id(), claimed);
+    book.track(claimed);
     s.add(claimed.id());
     affinity.put(t.image(), s.info.id());
     events.emit(t.jobId(), new JobEvent.TaskClaimed(t.image(), t.arch().ociName(), s.info.id(), t.attempt()));

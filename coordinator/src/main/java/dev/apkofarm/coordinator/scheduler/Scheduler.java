@@ -262,7 +262,7 @@ public final class Scheduler {
       TaskRecord task = TaskRecord.queued(jobId, image, e.getKey(), key, e.getValue(), book.nextOrder++);
       retention.uses(jobId, key);
       state.createTask(task);
-      book.tasks.put(task.id(), task);
+      book.track(task);
       enqueue(task);
     }
     dispatcher.dispatch();
@@ -551,7 +551,7 @@ public final class Scheduler {
         retention.uses(job.id(), t.buildKey());
         book.nextOrder = Math.max(book.nextOrder, t.order() + 1);
         if (!t.status().terminal()) {
-          book.tasks.put(t.id(), t);
+          book.track(t);
         }
       }
       for (TaskRecord t : tasks) {

@@ -105,7 +105,7 @@ class SchedulerOnHazelcastTest {
       w.report(new TaskReport.Completed(a.task().id(), 1, engine.build(a.task(), "w1"), Map.of(), 0, 0));
     }
     assertThat(s.job(job.id()).get().job().status()).isEqualTo(JobStatus.SUCCEEDED);
-    List<String> maps = List.of("jobs", "tasks", "results", "events");
+    List<String> maps = List.of("jobs", "images", "tasks", "results", "events");
     assertThat(maps).allSatisfy(name -> assertThat(m.getMap(Members.STATE_PREFIX + name).size()).isPositive());
 
     clock.advance(Duration.ofMinutes(1));

@@ -1,0 +1,127 @@
+package dev.apkofarm.coordinator.hazelcast;
+
+import com.hazelcast.nio.serialization.compact.CompactReader;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.nio.serialization.compact.CompactWriter;
+import dev.apkofarm.coordinator.model.BlobRef;
+import dev.apkofarm.coordinator.model.BuildResult;
+import dev.apkofarm.coordinator.model.BuildSettings;
+import dev.apkofarm.coordinator.model.ImageSource;
+import java.util.List;
+
+/** Compact serializers of the small values the state records are made of. */
+final class ValueSerializers {
+  private ValueSerializers() {}
+
+  static final class BlobRefSerializer implements CompactSerializer<BlobRef> {
+    @Override
+    public BlobRef read(CompactReader r) {
+      return new BlobRef(r.readString("mediaType"), r.readString("digest"), r.readInt64("size"),
+          r.readString("platform"), r.readString("artifactType"), Fields.readMap(r, "annotations"));
+    }
+
+    @Override
+    public void write(CompactWriter w, BlobRef b) {
+      w.writeString("mediaType", b.mediaType());
+      w.writeString("digest", b.digest());
+      w.writeInt64("size", b.size());
+      w.writeString("platform", b.platform());
+      w.writeString("artifactType", b.artifactType());
+      Fields.writeMap(w, "annotations", b.annotations());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "apkofarm.BlobRef";
+    }
+
+    @Override
+    public Class<BlobRef> getCompactClass() {
+      return BlobRef.class;
+    }
+  }
+
+  static final class BuildSettingsSerializer implements CompactSerializer<BuildSettings> {
+    @Override
+    public BuildSettings read(CompactReader r) {
+      return new BuildSettings(Fields.readMap(r, "annotations"), r.readNullableInt64("sourceDateEpoch"),
+          r.readString("pushPrefix"));
+    }
+
+    @Override
+    public void write(CompactWriter w, BuildSettings s) {
+      Fields.writeMap(w, "annotations", s.annotations());
+      w.writeNullableInt64("sourceDateEpoch", s.sourceDateEpoch());
+      w.writeString("pushPrefix", s.pushPrefix());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "apkofarm.BuildSettings";
+    }
+
+    @Override
+    public Class<BuildSettings> getCompactClass() {
+      return BuildSettings.class;
+    }
+  }
+
+  static final class ImageSourceSerializer implements CompactSerializer<ImageSource> {
+    @Override
+    public ImageSource read(CompactReader r) {
+      return new ImageSource(r.readString("name"), r.readString("fileName"), r.readArrayOfInt8("configYaml"),
+          Fields.readMap(r, "files"));
+    }
+
+    @Override
+    public void write(CompactWriter w, ImageSource s) {
+      w.writeString("name", s.name());
+      w.writeString("fileName", s.fileName());
+      w.writeArrayOfInt8("configYaml", s.configYaml());
+      Fields.writeMap(w, "files", s.files());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "apkofarm.ImageSource";
+    }
+
+    @Override
+    public Class<ImageSource> getCompactClass() {
+      return ImageSource.class;
+    }
+  }
+
+  static final class BuildResultSerializer implements CompactSerializer<BuildResult> {
+    @Override
+    public BuildResult read(CompactReader r) {
+      return new BuildResult(r.readCompact("manifest"), r.readCompact("config"), blobs(r, "layers"),
+          blobs(r, "extra"), r.readString("worker"), r.readArrayOfInt8("engineResult"));
+    }
+
+    @Override
+    public void write(CompactWriter w, BuildResult b) {
+      w.writeCompact("manifest", b.manifest());
+      w.writeCompact("config", b.config());
+      w.writeArrayOfCompact("layers", b.layers().toArray(new BlobRef[0]));
+      w.writeArrayOfCompact("extra", b.extra().toArray(new BlobRef[0]));
+      w.writeString("worker", b.worker());
+      w.writeArrayOfInt8("engineResult", b.engineResult());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "apkofarm.BuildResult";
+    }
+
+    @Override
+    public Class<BuildResult> getCompactClass() {
+      return BuildResult.class;
+    }
+  }
+
+  static List<BlobRef> blobs(CompactReader r, String name) {
+    BlobRef[] a = r.readArrayOfCompact(name, BlobRef.class);
+    return a == null ? List.of() : List.of(a);
+  }
+}
