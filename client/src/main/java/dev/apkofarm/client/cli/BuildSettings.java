@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by {@code build} and {@code build-minirootfs}, and the lock step they run first. */
+/** Options shared by {@code build}, {@code build-minirootfs} and {@code publish}, and the lock step they run first. */
 public final class BuildSettings {
   @Mixin RepositoryOptions repositories;
 
@@ -67,9 +67,16 @@ public final class BuildSettings {
       description = "Further directories to look for the config and its include in.")
   List<Path> includePaths = List.of();
 
-  /** What a build needs once the config is locked. */
+  /** What a build needs once the config is locked; closing it removes the package scratch and stops the threads. */
   record Prepared(
-      LockedImage image, BuildOptions options, StorePackageSource packages, ExecutorService fetchPool) {}
+      LockedImage image, BuildOptions options, StorePackageSource packages, ExecutorService fetchPool)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      fetchPool.shutdownNow();
+      packages.close();
+    }
+  }
 
   /** Loads and locks the config and wires the package source. */
   Prepared prepare(Path workDir, String config, String reference, PrintWriter err)
@@ -130,7 +137,7 @@ public final class BuildSettings {
     if (sbomPath != null) {
       return workDir.resolve(sbomPath).normalize();
     }
-    return java.nio.file.Files.isDirectory(output) ? output : output.toAbsolutePath().getParent();
+    return Files.isDirectory(output) ? output : output.toAbsolutePath().getParent();
   }
 
   static Map<String, String> parseAnnotations(List<String> raw) throws BadInputException {
