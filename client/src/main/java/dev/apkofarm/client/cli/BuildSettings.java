@@ -43,11 +43,12 @@ public final class BuildSettings {
   @Option(
       names = "--sbom-path",
       paramLabel = "DIR",
-      description = "Where SBOMs go (default: beside the output: the layout directory, or the tarball's directory).")
+      description = "Where SBOM files go. build: default beside the output (the layout directory, or the tarball's"
+          + " directory); publish: written only when given (they are attached to the image either way).")
   Path sbomPath;
 
   @Option(names = "--sbom", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Write SPDX SBOMs (default: true; --no-sbom to skip).")
+      description = "Make SPDX SBOMs (default: true; --no-sbom to skip): files for build, referrers for publish.")
   boolean sbom = true;
 
   @Option(
