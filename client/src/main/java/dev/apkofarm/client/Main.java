@@ -7,6 +7,27 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    quietLibraries();
     System.exit(ApkoClientCommand.run(args));
+  }
+
+  /**
+   * The embedded farm runs Hazelcast, gRPC and the farm's daemons in this process: their logs would drown the
+   * progress display, so only warnings (errors for Hazelcast) reach the terminal unless the user set otherwise.
+   */
+  private static void quietLibraries() {
+    setDefault("org.slf4j.simpleLogger.log.com.hazelcast", "error");
+    setDefault("org.slf4j.simpleLogger.log.io.grpc", "warn");
+    setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
+    setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.coordinator", "warn");
+    setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.worker", "warn");
+    // publish prints its own summary of a push (with bytes); the coordinator's log keeps Publisher's.
+    setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.core.registry.Publisher", "warn");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 }

@@ -1,11 +1,90 @@
 package dev.apkofarm.coordinator;
 
-/** Entry point of {@code apko-coordinator}. The farm issue fills this in. */
-public final class Main {
-  private Main() {}
+import dev.apkofarm.cluster.cli.Daemons;
+import dev.apkofarm.cluster.cli.DurationConverter;
+import dev.apkofarm.cluster.cli.HazelcastOptions;
+import dev.apkofarm.cluster.cli.SecurityOptions;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
+import dev.apkofarm.core.EngineVersion;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Entry point of {@code apko-coordinator}: the farm's coordinator daemon. */
+@Command(name = "apko-coordinator", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Run the apko-farm coordinator: BuildService for clients, WorkerService for workers, the"
+        + " scheduler, and a member of the farm's Hazelcast cluster. Stops cleanly on SIGTERM.")
+public final class Main implements Callable<Integer> {
+  @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "gRPC listen address (default: ${DEFAULT-VALUE}; off loopback TLS or --insecure is required).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070", description = "gRPC port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where built blobs are kept for clients to download (default: ~/.cache/apko-farm/coordinator).")
+  Path dataDir;
+
+  @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+      description = "A worker silent this long loses its tasks (default: ${DEFAULT-VALUE}).")
+  Duration lease;
+
+  @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+      description = "How often idle workers say they are alive (default: ${DEFAULT-VALUE}).")
+  Duration heartbeat;
+
+  @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3",
+      description = "Attempts per task before its image fails (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(names = "--max-live-images", paramLabel = "N", defaultValue = "10000",
+      description = "Images queued or building before Submit answers RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+  int maxLiveImages;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Serve Prometheus /metrics on this port (default: off).")
+  int metricsPort;
+
+  @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Also serve the gRPC health service, plaintext, on this port (for probes; default: off).")
+  int healthPort;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description = "error, warn, info, debug.")
+  String logLevel;
+
+  @Mixin SecurityOptions security = new SecurityOptions();
+
+  @Mixin HazelcastOptions hazelcast = new HazelcastOptions();
 
   public static void main(String[] args) {
-    System.err.println("apko-coordinator: not yet available in this version");
-    System.exit(1);
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Daemons.configureLogging(logLevel);
+    Path data = dataDir != null ? dataDir
+        : Path.of(System.getProperty("user.home"), ".cache", "apko-farm", "coordinator");
+    boolean loopback = Transport.isLoopback(host);
+    CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
+        data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages), loopback ? "127.0.0.1" : "0.0.0.0",
+        metricsPort, healthPort, Path.of("").toAbsolutePath());
+    Coordinator c = Coordinator.start(s, null, null);
+    Daemons.runUntilSignalled(c::close);
+    return 0;
+  }
+
+  /** Supplies {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"apko-coordinator " + EngineVersion.get()};
+    }
   }
 }

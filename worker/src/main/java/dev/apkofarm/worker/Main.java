@@ -1,11 +1,101 @@
 package dev.apkofarm.worker;
 
-/** Entry point of {@code apko-worker}. The farm issue fills this in. */
-public final class Main {
-  private Main() {}
+import dev.apkofarm.cluster.cli.Daemons;
+import dev.apkofarm.cluster.cli.DurationConverter;
+import dev.apkofarm.cluster.cli.HazelcastOptions;
+import dev.apkofarm.cluster.cli.SecurityOptions;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.core.EngineVersion;
+import dev.apkofarm.core.config.Arch;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Entry point of {@code apko-worker}: a farm worker daemon. */
+@Command(name = "apko-worker", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Run an apko-farm worker: it needs only the coordinator's address; it learns from it how to join"
+        + " the package cache cluster. On SIGTERM it drains: running tasks finish or are handed back.")
+public final class Main implements Callable<Integer> {
+  @Option(names = "--coordinator", paramLabel = "HOST:PORT", required = true, description = "The coordinator.")
+  String coordinator;
+
+  @Option(names = "--arch", paramLabel = "ARCH",
+      description = "The native arch announced to the scheduler (default: this JVM's, ${sys:os.arch}).")
+  String arch;
+
+  @Option(names = "--slots", paramLabel = "N", description = "Tasks at once (default: the number of CPUs).")
+  Integer slots;
+
+  @Option(names = "--id", paramLabel = "ID", description = "Worker id (default: hostname-pid).")
+  String id;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Scratch space and the local package cache (default: ~/.cache/apko-farm/worker).")
+  Path workDir;
+
+  @Option(names = "--drain-grace", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+      description = "On SIGTERM, let running tasks finish this long before handing them back (default: ${DEFAULT-VALUE}).")
+  Duration drainGrace;
+
+  @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Serve the gRPC health service on this port (default: off).")
+  int healthPort;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Serve Prometheus /metrics on this port (default: off).")
+  int metricsPort;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description = "error, warn, info, debug.")
+  String logLevel;
+
+  @Mixin SecurityOptions security = new SecurityOptions();
+
+  @Mixin HazelcastOptions hazelcast = new HazelcastOptions();
 
   public static void main(String[] args) {
-    System.err.println("apko-worker: not yet available in this version");
-    System.exit(1);
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Daemons.configureLogging(logLevel);
+    Arch native_ = arch == null
+        ? Arch.host().orElseThrow(() -> new IllegalArgumentException(
+            "cannot tell this machine's arch from os.arch=" + System.getProperty("os.arch") + "; pass --arch"))
+        : Arch.parse(arch).orElseThrow(() -> new IllegalArgumentException(
+            "unknown arch \"" + arch + "\" (known: " + Arch.known() + ")"));
+    String workerId = id != null ? id : defaultId();
+    boolean loopback = Transport.isLoopback(Transport.HostPort.parse(coordinator).host());
+    Path work = workDir != null ? workDir : Path.of(System.getProperty("user.home"), ".cache", "apko-farm", "worker");
+    WorkerSettings s = new WorkerSettings(coordinator, security.security(), workerId, native_,
+        slots != null ? slots : Runtime.getRuntime().availableProcessors(), hazelcast.settings(loopback), work,
+        drainGrace, healthPort, metricsPort);
+    Worker w = Worker.start(s);
+    Daemons.runUntilSignalled(w::close);
+    return 0;
+  }
+
+  private static String defaultId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "worker";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+
+  /** Supplies {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"apko-worker " + EngineVersion.get()};
+    }
   }
 }

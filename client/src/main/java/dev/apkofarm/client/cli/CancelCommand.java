@@ -1,13 +1,36 @@
 package dev.apkofarm.client.cli;
 
+import dev.apkofarm.proto.v1.BuildServiceGrpc;
+import dev.apkofarm.proto.v1.CancelRequest;
+import dev.apkofarm.proto.v1.Job;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+/** {@code apko-client cancel JOB}: stops a job; its running tasks are cancelled on their workers. */
 @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a farm job.")
 final class CancelCommand extends ClientCommand {
-  @picocli.CommandLine.Parameters(index = "0", paramLabel = "JOB") String job;
+  @Parameters(index = "0", paramLabel = "JOB") String job;
+
+  @Mixin FarmOptions farm = new FarmOptions();
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Recorded with the job.") String reason;
 
   @Override
-  public Integer call() {
-    return notYetAvailable();
+  public Integer call() throws Exception {
+    ManagedChannel channel = farm.channel();
+    try {
+      Job j = BuildServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+          .cancel(CancelRequest.newBuilder().setJobId(job).setReason(reason == null ? "" : reason).build());
+      StatusCommand.print(out(), j);
+      return 0;
+    } catch (StatusRuntimeException e) {
+      throw Rpc.translate(e, farm.target());
+    } finally {
+      channel.shutdownNow();
+    }
   }
 }

@@ -1,13 +1,194 @@
 package dev.apkofarm.client.cli;
 
+import com.google.protobuf.ByteString;
+import dev.apkofarm.client.embedded.EmbeddedFarm;
+import dev.apkofarm.client.farm.ConfigFiles;
+import dev.apkofarm.client.farm.JobFollower;
+import dev.apkofarm.client.farm.LayoutWriter;
+import dev.apkofarm.client.farm.LocalFiles;
+import dev.apkofarm.client.farm.ProgressView;
+import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.proto.v1.BuildOptions;
+import dev.apkofarm.proto.v1.BuildServiceGrpc;
+import dev.apkofarm.proto.v1.GetJobRequest;
+import dev.apkofarm.proto.v1.ImageSource;
+import dev.apkofarm.proto.v1.ImageState;
+import dev.apkofarm.proto.v1.ImageStatus;
+import dev.apkofarm.proto.v1.Job;
+import dev.apkofarm.proto.v1.JobState;
+import dev.apkofarm.proto.v1.Output;
+import dev.apkofarm.proto.v1.ReturnArtefacts;
+import dev.apkofarm.proto.v1.SubmitRequest;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit configs (files or directories) to a farm, or to an embedded farm.")
+/** {@code apko-client submit}: builds configs on a farm, or on an embedded one in this process. */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+    description = "Submit configs (files, or directories of *.yaml/*.yml) to a farm, or without --coordinator to an"
+        + " embedded farm in this process. Prints each image's index digest; exit 0 only if every image succeeded.")
 final class SubmitCommand extends ClientCommand {
-  @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "PATH") java.util.List<java.nio.file.Path> paths;
+  @Parameters(arity = "1..*", paramLabel = "PATH") List<Path> paths;
+
+  @Mixin FarmOptions farm = new FarmOptions();
+
+  @Option(names = "--arch", paramLabel = "ARCH", split = ",",
+      description = "Build these archs instead of each config's own (e.g. amd64,arm64).")
+  List<String> archs = new ArrayList<>();
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Write each image as an OCI layout at DIR/<name>/.")
+  Path output;
+
+  @Option(names = "--push", paramLabel = "PREFIX",
+      description = "Push each image as PREFIX/<name>:latest (the coordinator pushes, with its registry credentials).")
+  String push;
+
+  @Option(names = "--detach", description = "Print the job id and return once the farm accepted the job.")
+  boolean detach;
+
+  @Option(names = "--json", description = "Events and results as JSON lines.")
+  boolean json;
+
+  @Option(names = "--annotations", paramLabel = "KEY:VALUE",
+      description = "Annotation for the index, manifests and config labels (repeatable).")
+  List<String> annotations = new ArrayList<>();
+
+  @Option(names = "--slots", paramLabel = "N",
+      description = "Embedded farm only: tasks built at once (default: the number of CPUs).")
+  Integer slots;
 
   @Override
-  public Integer call() {
-    return notYetAvailable();
+  public Integer call() throws Exception {
+    Path workDir = root.workDir();
+    List<ConfigFiles.Config> configs = ConfigFiles.collect(workDir, paths);
+    SubmitRequest request = request(configs);
+    if (farm.target() == null) {
+      if (detach) {
+        throw new BadInputException("--detach needs a farm (--coordinator): the embedded farm ends with this command");
+      }
+      try (EmbeddedFarm embedded = EmbeddedFarm.start(slots != null ? slots : Runtime.getRuntime().availableProcessors(),
+          workDir)) {
+        return run(embedded.channel(), request, null);
+      }
+    }
+    ManagedChannel channel = farm.channel();
+    try {
+      request = shipLocalFiles(channel, workDir, configs, request);
+      return run(channel, request, farm.target());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private SubmitRequest request(List<ConfigFiles.Config> configs) throws Exception {
+    SubmitRequest.Builder b = SubmitRequest.newBuilder().addAllArchs(archs)
+        .setLabel("submit " + String.join(" ", paths.stream().map(Path::toString).toList()));
+    for (ConfigFiles.Config c : configs) {
+      b.addImages(ImageSource.newBuilder().setName(c.image()).setFileName(c.display())
+          .setConfigYaml(ByteString.copyFrom(Files.readAllBytes(c.path()))));
+    }
+    BuildOptions.Builder o = BuildOptions.newBuilder();
+    for (String a : annotations) {
+      int colon = a.indexOf(':');
+      if (colon <= 0) {
+        throw new BadInputException("--annotations " + a + ": expected KEY:VALUE");
+      }
+      o.putAnnotations(a.substring(0, colon), a.substring(colon + 1));
+    }
+    String epoch = System.getenv("SOURCE_DATE_EPOCH");
+    if (epoch != null && !epoch.isBlank()) {
+      try {
+        o.setSourceDateEpoch(Long.parseLong(epoch.trim()));
+      } catch (NumberFormatException e) {
+        throw new BadInputException("SOURCE_DATE_EPOCH=" + epoch + " is not a number of seconds");
+      }
+    }
+    b.setOptions(o);
+    b.setOutput(push != null ? Output.newBuilder().setPushPrefix(push).build()
+        : Output.newBuilder().setReturnArtefacts(ReturnArtefacts.getDefaultInstance()).build());
+    return b.build();
+  }
+
+  /**
+   * A farm on another machine cannot read this one's files: send it what the configs reference locally (includes,
+   * keys, local repositories), content-addressed, and name them in the request so it lays the same tree out.
+   */
+  private SubmitRequest shipLocalFiles(Channel channel, Path workDir, List<ConfigFiles.Config> configs,
+      SubmitRequest request) throws Exception {
+    List<dev.apkofarm.core.config.Arch> override;
+    try {
+      override = dev.apkofarm.core.config.Arch.parseAll(archs);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--arch: " + e.getMessage());
+    }
+    BlobTransfer blobs = new BlobTransfer(channel);
+    SubmitRequest.Builder b = request.toBuilder();
+    java.util.Map<String, LocalFiles.Shipped> all = new java.util.TreeMap<>();
+    for (int i = 0; i < configs.size(); i++) {
+      java.util.Map<String, LocalFiles.Shipped> files = LocalFiles.of(workDir, configs.get(i).display(), override);
+      ImageSource.Builder image = b.getImages(i).toBuilder();
+      files.forEach((path, f) -> image.putFiles(path,
+          dev.apkofarm.proto.v1.FileRef.newBuilder().setDigest(f.digest()).setSize(f.size()).build()));
+      b.setImages(i, image);
+      files.values().forEach(f -> all.putIfAbsent(f.digest(), f));
+    }
+    try {
+      for (String digest : blobs.missing(all.keySet())) {
+        LocalFiles.Shipped f = all.get(digest);
+        blobs.upload(digest, f.file(), List.of());
+      }
+    } catch (StatusRuntimeException e) {
+      throw Rpc.translate(e, farm.target());
+    }
+    return b.build();
+  }
+
+  private int run(Channel channel, SubmitRequest request, String target) throws Exception {
+    Job job;
+    try {
+      job = BuildServiceGrpc.newBlockingStub(channel).withWaitForReady()
+          .withDeadlineAfter(5, java.util.concurrent.TimeUnit.MINUTES).submit(request);
+    } catch (StatusRuntimeException e) {
+      throw Rpc.translate(e, target);
+    }
+    if (detach) {
+      out().println(json ? "{\"jobId\":\"" + job.getId() + "\"}" : job.getId());
+      return 0;
+    }
+    ProgressView view = ProgressView.of(out(), json, System.console() != null);
+    try {
+      new JobFollower(channel, Duration.ofMinutes(2)).follow(job.getId(), 1, view::event);
+    } catch (StatusRuntimeException e) {
+      throw Rpc.translate(e, target);
+    } finally {
+      view.close();
+    }
+    Job done = BuildServiceGrpc.newBlockingStub(channel).getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
+    LayoutWriter layouts = output == null ? null : new LayoutWriter(new BlobTransfer(channel));
+    for (ImageStatus image : done.getImagesList()) {
+      if (image.getState() == ImageState.IMAGE_SUCCEEDED) {
+        if (layouts != null) {
+          layouts.write(root.resolve(output), image);
+        }
+        if (!json) {
+          out().println(image.getName() + " " + image.getIndex().getDigest());
+        }
+      } else if (!json) {
+        err().println(image.getName() + ": " + image.getState().name().substring("IMAGE_".length()).toLowerCase()
+            + (image.getFailure().isEmpty() ? "" : ": " + image.getFailure()));
+      }
+    }
+    out().flush();
+    return done.getState() == JobState.JOB_SUCCEEDED ? 0 : ApkoClientCommand.EXIT_FAILURE;
   }
 }

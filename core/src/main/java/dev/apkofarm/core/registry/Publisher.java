@@ -81,8 +81,7 @@ public final class Publisher {
       client.tag(repo, tag, root);
     }
     PushStats work = client.stats().minus(before);
-    // The caller reports the result to its user (the CLI prints it, the farm makes an event of it).
-    LOG.debug(
+    LOG.info(
         "published {}@{}: {} blobs uploaded, {} mounted, {} already there; tags {}",
         repository.repositoryOnly(), root.digest(), work.blobsUploaded(), work.mounts(), work.blobHeadHits(), tags);
     return new PublishResult(repository.withDigest(root.digest()), root.digest(), tags, referrers, work);

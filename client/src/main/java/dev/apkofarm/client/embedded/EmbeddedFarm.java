@@ -1,0 +1,105 @@
+package dev.apkofarm.client.embedded;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.apkofarm.cluster.hazelcast.MemberSettings;
+import dev.apkofarm.cluster.hazelcast.Members;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.Coordinator;
+import dev.apkofarm.coordinator.CoordinatorSettings;
+import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.worker.Worker;
+import dev.apkofarm.worker.WorkerSettings;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A whole farm in this process: one Hazelcast member on loopback, a coordinator serving in-process only, and one
+ * worker over an in-process channel. What {@code apko-client submit} runs when no {@code --coordinator} is given.
+ */
+public final class EmbeddedFarm implements AutoCloseable {
+  private final HazelcastInstance member;
+  private final Coordinator coordinator;
+  private final Worker worker;
+  private final ManagedChannel clientChannel;
+  private final ManagedChannel workerChannel;
+  private final Path dataDir;
+
+  private EmbeddedFarm(HazelcastInstance member, Coordinator coordinator, Worker worker, ManagedChannel clientChannel,
+      ManagedChannel workerChannel, Path dataDir) {
+    this.member = member;
+    this.coordinator = coordinator;
+    this.worker = worker;
+    this.clientChannel = clientChannel;
+    this.workerChannel = workerChannel;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts the farm.
+   *
+   * @param slots the worker's parallel tasks
+   * @param workDir the client's working directory: configs' relative paths resolve against it
+   */
+  public static EmbeddedFarm start(int slots, Path workDir) throws IOException {
+    System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
+    Path data = Files.createTempDirectory("apko-farm-embedded-");
+    String name = "apko-farm-embedded-" + UUID.randomUUID();
+    HazelcastInstance member = Members.start(MemberSettings.loopback(name, List.of()));
+    Coordinator coordinator = null;
+    try {
+      CoordinatorSettings cs = new CoordinatorSettings("127.0.0.1", -1, Transport.Security.plaintextLoopback(),
+          MemberSettings.loopback(name, List.of()), data.resolve("coordinator"),
+          new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1, workDir);
+      coordinator = Coordinator.start(cs, member, name);
+      ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
+      WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
+          Arch.host().orElse(Arch.AMD64), slots, MemberSettings.loopback(name, List.of()), data.resolve("worker"),
+          Duration.ZERO, -1, -1);
+      Worker worker = Worker.start(ws, workerChannel, member);
+      ManagedChannel client = InProcessChannelBuilder.forName(name).directExecutor().build();
+      return new EmbeddedFarm(member, coordinator, worker, client, workerChannel, data);
+    } catch (IOException | RuntimeException e) {
+      if (coordinator != null) {
+        coordinator.close();
+      }
+      member.shutdown();
+      throw e;
+    }
+  }
+
+  /** The channel a client talks to the farm through. */
+  public ManagedChannel channel() {
+    return clientChannel;
+  }
+
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  public Worker worker() {
+    return worker;
+  }
+
+  @Override
+  public void close() {
+    clientChannel.shutdownNow();
+    worker.close();
+    workerChannel.shutdownNow();
+    coordinator.close();
+    member.shutdown();
+    try (Stream<Path> s = Files.walk(dataDir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp directory; the OS cleans up what we could not
+    }
+  }
+}

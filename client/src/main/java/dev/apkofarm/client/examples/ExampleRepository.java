@@ -1,0 +1,130 @@
+package dev.apkofarm.client.examples;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.PackageContent;
+import dev.apkofarm.core.apk.PackageSpec;
+import dev.apkofarm.core.apk.IndexWriter;
+import dev.apkofarm.core.apk.PackageWriter;
+import dev.apkofarm.core.apk.SignatureAlgorithm;
+import dev.apkofarm.core.apk.SigningKey;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * Builds the examples' signed repository from plain files with the project's own package and index writers:
+ * every {@code examples/packages/<name>/} (a {@code package.properties} and a {@code files/} tree) becomes a package
+ * in {@code examples/repository/<arch>/}, signed with the committed example key, for both example archs. File modes
+ * are normalised (0755 for directories and executables, 0644 otherwise) and times fixed, so every clone builds the
+ * same bytes whatever its umask.
+ */
+public final class ExampleRepository {
+  /** The fixed build date of the example packages (2024-01-01T00:00:00Z). */
+  static final long BUILD_DATE = 1_704_067_200L;
+
+  private ExampleRepository() {}
+
+  /** {@code ExampleRepository EXAMPLES_DIR}: (re)writes {@code EXAMPLES_DIR/repository}. */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("usage: ExampleRepository EXAMPLES_DIR");
+    }
+    Path out = write(Path.of(args[0]));
+    System.out.println("example repository written to " + out);
+  }
+
+  /** Writes the repository atomically (temp directory, then rename) and returns it. */
+  public static Path write(Path examples) throws IOException, BadInputException {
+    SigningKey key = SigningKey.load(examples.resolve("keys").resolve("apko-farm-example.rsa"));
+    Path target = examples.resolve("repository");
+    Path tmp = Files.createTempDirectory(examples, ".repository-");
+    try {
+      Files.writeString(tmp.resolve(key.name()), key.publicKey().pem(), StandardCharsets.US_ASCII);
+      List<Path> packages;
+      try (Stream<Path> s = Files.list(examples.resolve("packages"))) {
+        packages = s.filter(Files::isDirectory).sorted().toList();
+      }
+      for (Path dir : packages) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve("package.properties"), StandardCharsets.UTF_8)) {
+          p.load(r);
+        }
+        PackageContent content = content(dir.resolve("files"), p);
+        for (String arch : List.of("x86_64", "aarch64")) {
+          PackageSpec spec = PackageSpec.builder(p.getProperty("name", dir.getFileName().toString()),
+                  p.getProperty("version"), p.getProperty("arch", "noarch"))
+              .description(p.getProperty("description", ""))
+              .license(p.getProperty("license", "CC0-1.0"))
+              .origin(p.getProperty("origin", p.getProperty("name", dir.getFileName().toString())))
+              .url("https://github.com/apko-farm/apko-farm/tree/main/examples")
+              .maintainer("apko-farm examples")
+              .buildDate(BUILD_DATE)
+              .depends(words(p.getProperty("depends", "")))
+              .provides(words(p.getProperty("provides", "")))
+              .build();
+          Path apk = tmp.resolve(arch).resolve(spec.name() + "-" + spec.version() + ".apk");
+          Files.createDirectories(apk.getParent());
+          PackageWriter.write(spec, content, Optional.of(key), SignatureAlgorithm.RSA_SHA256, apk);
+        }
+      }
+      for (String arch : List.of("x86_64", "aarch64")) {
+        IndexWriter.writeDirectory(tmp.resolve(arch), Optional.of(key), SignatureAlgorithm.RSA_SHA256,
+            "apko-farm examples");
+      }
+      if (Files.exists(target)) {
+        deleteTree(target);
+      }
+      Files.move(tmp, target);
+      return target;
+    } finally {
+      if (Files.exists(tmp)) {
+        deleteTree(tmp);
+      }
+    }
+  }
+
+  private static List<String> words(String s) {
+    return s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
+  }
+
+  /** The package's files with normalised modes, plus {@code symlinks} ({@code path:target ...}). */
+  private static PackageContent content(Path files, Properties p) throws IOException {
+    PackageContent.Builder b = PackageContent.builder();
+    if (Files.isDirectory(files)) {
+      List<Path> all;
+      try (Stream<Path> s = Files.walk(files)) {
+        all = s.filter(x -> !x.equals(files)).sorted(Comparator.comparing(Path::toString)).toList();
+      }
+      for (Path f : all) {
+        String rel = files.relativize(f).toString().replace('\\', '/');
+        if (Files.isDirectory(f)) {
+          b.directory(rel, 0755);
+        } else {
+          b.file(rel, f, Files.isExecutable(f) ? 0755 : 0644);
+        }
+      }
+    }
+    for (String link : words(p.getProperty("symlinks", ""))) {
+      int colon = link.indexOf(':');
+      b.symlink(link.substring(0, colon), link.substring(colon + 1));
+    }
+    return b.build();
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(x);
+      }
+    }
+  }
+
+}

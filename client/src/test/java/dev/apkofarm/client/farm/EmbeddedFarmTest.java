@@ -1,0 +1,83 @@
+package dev.apkofarm.client.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.apkofarm.client.cli.ApkoClientCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The farm plumbing end to end in one JVM (embedded farm), with stand-in engines. */
+class EmbeddedFarmTest {
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void fakes() {
+    FakeEngines.install();
+  }
+
+  @AfterAll
+  static void real() {
+    FakeEngines.uninstall();
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void submitOfADirectoryWritesOneLayoutPerImageWithEveryArch() throws Exception {
+    Path configs = Files.createDirectories(tmp.resolve("configs"));
+    Files.writeString(configs.resolve("nginx.yaml"), "archs: amd64,arm64\nnginx\n");
+    Files.writeString(configs.resolve("base.yml"), "archs: amd64,arm64\nbase\n");
+    Files.writeString(configs.resolve("README.md"), "not a config");
+
+    Run r = cli("-C", tmp.toString(), "submit", "configs", "--output", "out", "--slots", "2");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("(?m)^nginx sha256:[0-9a-f]{64}$").containsPattern("(?m)^base sha256:[0-9a-f]{64}$");
+    for (String image : new String[] {"nginx", "base"}) {
+      Path layout = tmp.resolve("out").resolve(image);
+      assertThat(layout.resolve("oci-layout")).exists();
+      String index = Files.readString(layout.resolve("index.json"));
+      assertThat(index).contains("linux/amd64", "linux/arm64");
+      try (var blobs = Files.list(layout.resolve("blobs/sha256"))) {
+        assertThat(blobs.count()).isEqualTo(6);
+      }
+    }
+    try (var leftovers = Files.list(tmp.resolve("out"))) {
+      assertThat(leftovers.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("nginx", "base");
+    }
+  }
+
+  @Test
+  void aBadConfigIsRefusedWithExitTwoNamingTheFile() throws Exception {
+    Files.writeString(tmp.resolve("bad.yaml"), "invalid: yes\n");
+
+    Run r = cli("-C", tmp.toString(), "submit", "bad.yaml");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("bad.yaml:1:1");
+  }
+
+  @Test
+  void jsonOutputIsOneObjectPerEvent() throws Exception {
+    Files.writeString(tmp.resolve("one.yaml"), "archs: amd64\n");
+
+    Run r = cli("-C", tmp.toString(), "submit", "one.yaml", "--json");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out().lines()).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
+    assertThat(r.out()).contains("\"imageDone\"").contains("\"jobDone\"");
+  }
+}

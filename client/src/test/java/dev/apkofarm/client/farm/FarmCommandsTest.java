@@ -1,0 +1,120 @@
+package dev.apkofarm.client.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.apkofarm.client.cli.ApkoClientCommand;
+import dev.apkofarm.cluster.hazelcast.MemberSettings;
+import dev.apkofarm.cluster.hazelcast.Members;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.Coordinator;
+import dev.apkofarm.coordinator.CoordinatorSettings;
+import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
+import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.worker.Worker;
+import dev.apkofarm.worker.WorkerSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code submit --coordinator --detach}, {@code status}, {@code watch}, {@code cancel} against a farm on loopback. */
+class FarmCommandsTest {
+  @TempDir Path tmp;
+
+  private HazelcastInstance member;
+  private Coordinator coordinator;
+  private Worker worker;
+
+  @BeforeEach
+  void start() throws Exception {
+    FakeEngines.install();
+    String cluster = "commands-" + UUID.randomUUID();
+    member = Members.start(MemberSettings.loopback(cluster, List.of()));
+    coordinator = Coordinator.start(new CoordinatorSettings("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
+        MemberSettings.loopback(cluster, List.of()), tmp.resolve("coordinator"),
+        new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(1), 3, 1000), "127.0.0.1", -1, -1, tmp),
+        member, null);
+    worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(), Transport.Security.plaintextLoopback(),
+        "w1", Arch.AMD64, 1, MemberSettings.loopback(cluster, List.of(Members.address(member))),
+        tmp.resolve("worker"), Duration.ZERO, -1, -1));
+  }
+
+  @AfterEach
+  void stop() {
+    worker.close();
+    coordinator.close();
+    member.shutdown();
+    FakeEngines.uninstall();
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private String target() {
+    return "127.0.0.1:" + coordinator.port();
+  }
+
+  @Test
+  void detachThenWatchAndStatusFollowTheJobToItsEnd() throws Exception {
+    Files.writeString(tmp.resolve("one.yaml"), "# archs: amd64,arm64\ncontents:\n  packages: [one]\n");
+    Run submit = cli("submit", "--coordinator", target(), "--detach", tmp.resolve("one.yaml").toString());
+    assertThat(submit.exit()).as(submit.err()).isZero();
+    String job = submit.out().trim();
+    assertThat(job).startsWith("j-");
+
+    Run watch = cli("watch", job, "--coordinator", target());
+    Run status = cli("status", job, "--coordinator", target());
+    Run list = cli("status", "--all", "--coordinator", target());
+
+    assertThat(watch.exit()).as(watch.err()).isZero();
+    assertThat(watch.out()).contains("job " + job + " queued: one", "one/amd64: done sha256:", "one: done sha256:",
+        "job " + job + " done");
+    assertThat(status.out()).contains("job " + job + ": succeeded", "one: succeeded sha256:", "amd64: succeeded on w1",
+        "arm64: succeeded on w1");
+    assertThat(list.out()).contains(job + "  succeeded  1 image(s)");
+  }
+
+  @Test
+  void cancelOfARunningJobReportsItCancelled() {
+    Run submit = cli("submit", "--coordinator", target(), "--detach", write("slow.yaml", "# archs: amd64\n# delay: 600000\ncontents:\n  packages: [slow]\n"));
+    String job = submit.out().trim();
+
+    Run cancel = cli("cancel", job, "--reason", "not needed", "--coordinator", target());
+    Run watch = cli("watch", job, "--coordinator", target());
+
+    assertThat(cancel.exit()).as(cancel.err()).isZero();
+    assertThat(cancel.out()).contains("job " + job + ": cancelled");
+    assertThat(watch.exit()).isEqualTo(1);
+    assertThat(watch.out()).contains("failed: cancelled: not needed");
+  }
+
+  @Test
+  void anUnknownJobIsBadInputNamingIt() {
+    Run status = cli("status", "j-nope", "--coordinator", target());
+
+    assertThat(status.exit()).isEqualTo(2);
+    assertThat(status.err()).contains("no job j-nope");
+  }
+
+  private String write(String name, String content) {
+    try {
+      return Files.writeString(tmp.resolve(name), content).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.apkofarm.cluster.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** What the two daemons share: quiet logging set up before any logger exists, and a stop on SIGTERM. */
+public final class Daemons {
+  private Daemons() {}
+
+  /** One line per event at {@code level}; Hazelcast, gRPC and Netty only speak up for warnings. */
+  public static void configureLogging(String level) {
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
+    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    setDefault("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+    // Its advice to open JDK internals for speed is not an operator's concern on every start.
+    setDefault("org.slf4j.simpleLogger.log.com.hazelcast.instance.impl.HazelcastInstanceFactory", "error");
+    setDefault("org.slf4j.simpleLogger.log.io.grpc", "warn");
+    setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
+    setDefault("hazelcast.logging.type", "slf4j");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  /**
+   * Blocks until SIGTERM or SIGINT, then runs {@code stop} and returns (so the daemon exits 0 after a clean stop).
+   * Any other way the JVM ends still runs {@code stop} from a shutdown hook.
+   */
+  public static void runUntilSignalled(Runnable stop) throws InterruptedException {
+    CountDownLatch signalled = new CountDownLatch(1);
+    AtomicBoolean done = new AtomicBoolean();
+    Runnable once = () -> {
+      if (done.compareAndSet(false, true)) {
+        stop.run();
+      }
+    };
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> signalled.countDown());
+      } catch (IllegalArgumentException e) {
+        // this platform has no such signal: the shutdown hook still stops us
+      }
+    }
+    Thread hook = new Thread(once, "stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    signalled.await();
+    once.run();
+    Runtime.getRuntime().removeShutdownHook(hook);
+  }
+}

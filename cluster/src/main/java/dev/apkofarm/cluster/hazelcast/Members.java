@@ -1,0 +1,101 @@
+package dev.apkofarm.cluster.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.cluster.Address;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts Hazelcast members the farm's way: quiet and fast (no multicast, no auto-detection, no Jet, no phone-home,
+ * no join wait), TCP-IP join to explicit members or Kubernetes discovery, and the farm's map settings (bounded
+ * package cache, backed-up state).
+ */
+public final class Members {
+  /** Chunks of cached blobs: bounded by heap, evicted least recently used first. */
+  public static final String CACHE_CHUNKS = "apkofarm-cache-chunks";
+  /** Metadata of cached blobs (size, chunk count). */
+  public static final String CACHE_META = "apkofarm-cache-meta";
+  /** Prefix of the scheduler's state maps (jobs, tasks, results, events). */
+  public static final String STATE_PREFIX = "apkofarm-state-";
+
+  private Members() {}
+
+  /** The Hazelcast config for {@code s}. */
+  public static Config config(MemberSettings s) {
+    Config c = new Config();
+    c.setClusterName(s.clusterName());
+    c.setProperty("hazelcast.logging.type", "slf4j");
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.wait.seconds.before.join", "0");
+    c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    c.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A killed worker is a member too: notice it in seconds, not the default minute, so operations on its
+    // partitions move to the backups quickly.
+    c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    c.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    c.setProperty("hazelcast.operation.call.timeout.millis", "10000");
+    c.getJetConfig().setEnabled(false);
+
+    NetworkConfig net = c.getNetworkConfig();
+    net.setPort(s.port() == 0 ? 5701 : s.port());
+    net.setPortAutoIncrement(s.port() == 0);
+    net.setPortCount(100);
+    if (s.publicHost() != null) {
+      net.setPublicAddress(s.publicHost());
+    }
+    net.getInterfaces().setEnabled(!"0.0.0.0".equals(s.bindHost())).addInterface(s.bindHost());
+    if ("127.0.0.1".equals(s.bindHost())) {
+      c.setProperty("hazelcast.local.localAddress", "127.0.0.1");
+    }
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (s.kubernetesServiceDns() != null) {
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", s.kubernetesServiceDns());
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(s.members()));
+    }
+
+    c.addMapConfig(new MapConfig(CACHE_CHUNKS)
+        .setBackupCount(0) // a cache: a lost entry is refetched, so no backup is worth its memory
+        .setEvictionConfig(new EvictionConfig()
+            .setEvictionPolicy(EvictionPolicy.LRU)
+            .setMaxSizePolicy(MaxSizePolicy.USED_HEAP_SIZE)
+            .setSize(s.cacheMaxMib())));
+    c.addMapConfig(new MapConfig(CACHE_META)
+        .setBackupCount(0)
+        .setEvictionConfig(new EvictionConfig()
+            .setEvictionPolicy(EvictionPolicy.LRU)
+            .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+            .setSize(200_000)));
+    c.addMapConfig(new MapConfig(STATE_PREFIX + "*").setBackupCount(1));
+    return c;
+  }
+
+  /** Starts a member (joining {@code s.members()} if any). */
+  public static HazelcastInstance start(MemberSettings s) {
+    return Hazelcast.newHazelcastInstance(config(s));
+  }
+
+  /** host:port at which other members reach {@code member}. */
+  public static String address(HazelcastInstance member) {
+    Address a = member.getCluster().getLocalMember().getAddress();
+    return a.getHost() + ":" + a.getPort();
+  }
+
+  /** host:port of every member of the cluster {@code member} is in. */
+  public static List<String> addresses(HazelcastInstance member) {
+    List<String> out = new ArrayList<>();
+    member.getCluster().getMembers().forEach(m -> out.add(m.getAddress().getHost() + ":" + m.getAddress().getPort()));
+    return out;
+  }
+}

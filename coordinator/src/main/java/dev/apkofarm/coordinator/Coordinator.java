@@ -1,0 +1,247 @@
+package dev.apkofarm.coordinator;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.apkofarm.cluster.cache.HazelcastBlobCache;
+import dev.apkofarm.cluster.hazelcast.Members;
+import dev.apkofarm.cluster.ops.MetricsEndpoint;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.blobs.DiskBlobStore;
+import dev.apkofarm.coordinator.engine.CoordinatorEngine;
+import dev.apkofarm.coordinator.grpc.BlobServiceImpl;
+import dev.apkofarm.coordinator.grpc.BuildServiceImpl;
+import dev.apkofarm.coordinator.grpc.WorkerServiceImpl;
+import dev.apkofarm.coordinator.hazelcast.HazelcastClusterState;
+import dev.apkofarm.coordinator.ops.MicrometerSchedulerMetrics;
+import dev.apkofarm.coordinator.scheduler.Scheduler;
+import dev.apkofarm.core.EngineVersion;
+import dev.apkofarm.proto.v1.ClusterInfo;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: Hazelcast member, cluster state, scheduler, gRPC services (build, worker, blob, health),
+ * metrics. The daemon's {@code Main} and the client's embedded farm both start one of these.
+ */
+public final class Coordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+  private final HazelcastInstance member;
+  private final boolean ownsMember;
+  private final Scheduler scheduler;
+  private final List<Server> servers;
+  private final HealthStatusManager health;
+  private final ExecutorService loop;
+  private final ExecutorService engineExecutor;
+  private final ScheduledExecutorService ticker;
+  private final MetricsEndpoint metricsEndpoint;
+  private final PrometheusMeterRegistry registry;
+  private final DiskBlobStore blobs;
+
+  private Coordinator(Builder b) {
+    this.member = b.member;
+    this.ownsMember = b.ownsMember;
+    this.scheduler = b.scheduler;
+    this.servers = b.servers;
+    this.health = b.health;
+    this.loop = b.loop;
+    this.engineExecutor = b.engineExecutor;
+    this.ticker = b.ticker;
+    this.metricsEndpoint = b.metricsEndpoint;
+    this.registry = b.registry;
+    this.blobs = b.blobs;
+  }
+
+  /**
+   * Starts a coordinator.
+   *
+   * @param existingMember a Hazelcast member to use (the embedded farm's), or null to start one from settings
+   * @param inProcessName also serve on an in-process transport of this name (the embedded farm), or null
+   */
+  public static Coordinator start(CoordinatorSettings s, HazelcastInstance existingMember, String inProcessName)
+      throws IOException {
+    Builder b = new Builder();
+    try {
+      b.ownsMember = existingMember == null;
+      b.member = existingMember != null ? existingMember : Members.start(s.member());
+      b.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      HazelcastBlobCache cache = new HazelcastBlobCache(b.member);
+      cache.bindTo(b.registry);
+      b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
+      CoordinatorEngine engine = CoordinatorEngine.factory()
+          .create(new CoordinatorEngine.Context(b.blobs, cache, s.workDir(), s.dataDir()));
+      MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(b.registry);
+      b.loop = Executors.newSingleThreadExecutor(named("scheduler"));
+      b.engineExecutor = Executors.newFixedThreadPool(2, named("engine"));
+      b.scheduler = new Scheduler(new HazelcastClusterState(b.member), engine.lockStep(), engine.indexStep(), b.blobs,
+          Clock.systemUTC(), b.loop, b.engineExecutor, s.scheduler(), metrics, EngineVersion.get());
+      metrics.bind(b.scheduler::stats);
+      int recovered = b.scheduler.recover().join();
+      if (recovered > 0) {
+        log.info("recovered {} running job(s) from the cluster state", recovered);
+      }
+      b.ticker = Executors.newSingleThreadScheduledExecutor(named("lease-ticker"));
+      Scheduler sched = b.scheduler;
+      b.ticker.scheduleWithFixedDelay(() -> {
+        sched.tick();
+        metrics.refresh(sched.stats());
+      }, 1, 1, TimeUnit.SECONDS);
+
+      b.health = new HealthStatusManager();
+      String clusterName = s.member().clusterName();
+      HazelcastInstance m = b.member;
+      List<ServerServiceDefinition> services = new ArrayList<>();
+      for (BindableService svc : List.of(
+          new BuildServiceImpl(b.scheduler),
+          new WorkerServiceImpl(b.scheduler, () -> ClusterInfo.newBuilder().setClusterName(clusterName)
+              .addAllMembers(Members.addresses(m)).build()),
+          new BlobServiceImpl(b.blobs, Optional.of(cache)),
+          b.health.getHealthService())) {
+        services.add(svc.bindService());
+      }
+      b.servers = new ArrayList<>();
+      if (s.port() >= 0) {
+        b.servers.add(Transport.server(s.host(), s.port(), s.security(), services));
+      }
+      if (s.healthPort() >= 0) {
+        b.servers.add(Transport.server(s.metricsHost(), s.healthPort(),
+            new Transport.Security(Optional.empty(), true, Optional.empty()),
+            List.of(b.health.getHealthService().bindService())));
+      }
+      if (inProcessName != null) {
+        InProcessServerBuilder ip = InProcessServerBuilder.forName(inProcessName).directExecutor();
+        services.forEach(ip::addService);
+        b.servers.add(ip.build().start());
+      }
+      if (s.metricsPort() >= 0) {
+        b.metricsEndpoint = MetricsEndpoint.start(s.metricsHost(), s.metricsPort(), b.registry);
+      }
+      b.health.setStatus("", ServingStatus.SERVING);
+      Coordinator c = new Coordinator(b);
+      log.info("coordinator serving on {}:{} ({}{}), hazelcast member {} in cluster \"{}\"{}", s.host(), c.port(),
+          s.security().tls().isPresent() ? "TLS" : "plaintext",
+          s.security().token().isPresent() ? ", bearer token required" : "",
+          Members.address(b.member), clusterName,
+          b.metricsEndpoint == null ? "" : ", metrics on http://" + s.metricsHost() + ":" + b.metricsEndpoint.port() + "/metrics");
+      return c;
+    } catch (IOException | RuntimeException e) {
+      b.abandon();
+      throw e;
+    }
+  }
+
+  /** The TCP port gRPC listens on (-1 when only in-process). */
+  public int port() {
+    Server first = servers.isEmpty() ? null : servers.get(0);
+    return first == null || first.getListenSockets().isEmpty() ? -1 : first.getPort();
+  }
+
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public HazelcastInstance member() {
+    return member;
+  }
+
+  public DiskBlobStore blobs() {
+    return blobs;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Stops serving: health goes NOT_SERVING, streams end (workers reconnect to a successor), state stays. */
+  @Override
+  public void close() {
+    health.setStatus("", ServingStatus.NOT_SERVING);
+    for (Server s : servers) {
+      s.shutdown();
+    }
+    for (Server s : servers) {
+      try {
+        if (!s.awaitTermination(2, TimeUnit.SECONDS)) {
+          s.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    ticker.shutdownNow();
+    loop.shutdown();
+    engineExecutor.shutdownNow();
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
+    if (ownsMember) {
+      member.shutdown();
+    }
+    log.info("coordinator stopped");
+  }
+
+  static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The parts, collected while starting so a failed start can release what it took. */
+  private static final class Builder {
+    HazelcastInstance member;
+    boolean ownsMember;
+    Scheduler scheduler;
+    List<Server> servers = new ArrayList<>();
+    HealthStatusManager health;
+    ExecutorService loop;
+    ExecutorService engineExecutor;
+    ScheduledExecutorService ticker;
+    MetricsEndpoint metricsEndpoint;
+    PrometheusMeterRegistry registry;
+    DiskBlobStore blobs;
+
+    void abandon() {
+      servers.forEach(Server::shutdownNow);
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
+      if (loop != null) {
+        loop.shutdownNow();
+      }
+      if (engineExecutor != null) {
+        engineExecutor.shutdownNow();
+      }
+      if (metricsEndpoint != null) {
+        metricsEndpoint.close();
+      }
+      if (ownsMember && member != null) {
+        member.shutdown();
+      }
+    }
+  }
+}

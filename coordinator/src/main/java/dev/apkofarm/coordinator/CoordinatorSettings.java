@@ -1,0 +1,42 @@
+package dev.apkofarm.coordinator;
+
+import dev.apkofarm.cluster.hazelcast.MemberSettings;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything a coordinator is started with.
+ *
+ * @param host gRPC listen address
+ * @param port gRPC port (0 = any free port)
+ * @param security TLS, plaintext permission and bearer token
+ * @param member how to join (or form) the Hazelcast cluster
+ * @param dataDir where the blob store lives
+ * @param scheduler leases, attempts, backpressure
+ * @param metricsHost HTTP address of {@code /metrics}
+ * @param metricsPort its port; -1 = no metrics endpoint, 0 = any free port
+ * @param healthPort a plaintext gRPC health-only port for probes (kubelets cannot probe over TLS); -1 = none
+ * @param workDir relative paths of configs submitted without shipped files resolve against it
+ */
+public record CoordinatorSettings(
+    String host,
+    int port,
+    Transport.Security security,
+    MemberSettings member,
+    Path dataDir,
+    SchedulerConfig scheduler,
+    String metricsHost,
+    int metricsPort,
+    int healthPort,
+    Path workDir) {
+  public CoordinatorSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(member, "member");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(scheduler, "scheduler");
+    Objects.requireNonNull(workDir, "workDir");
+  }
+}

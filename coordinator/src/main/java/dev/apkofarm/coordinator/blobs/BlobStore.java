@@ -1,0 +1,55 @@
+package dev.apkofarm.coordinator.blobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The coordinator's content-addressed store of the blobs it was given (client-shipped repository files, worker
+ * output, assembled indexes). Unlike a cache it is trusted: nothing enters without its digest and size verified.
+ */
+public interface BlobStore {
+  boolean has(String digest);
+
+  /** The stored size, or empty when absent. */
+  OptionalLong size(String digest);
+
+  Optional<InputStream> open(String digest) throws IOException;
+
+  /**
+   * Starts writing a blob that must turn out to have {@code digest} and {@code size}. Writing one the store has
+   * is allowed (idempotent); the new bytes are still verified, then dropped.
+   */
+  Writer writer(String digest, long size) throws IOException;
+
+  /** Stores {@code content}, verifying it; returns nothing new if the blob exists. */
+  default void put(String digest, long size, InputStream content) throws IOException {
+    try (Writer w = writer(digest, size)) {
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = content.read(buf)) > 0) {
+        w.write(buf, 0, n);
+      }
+      w.commit();
+    }
+  }
+
+  /** An upload in progress; closing without {@link #commit()} discards it. */
+  interface Writer extends AutoCloseable {
+    /** Bytes written so far (the offset the next chunk must start at). */
+    long written();
+
+    void write(byte[] bytes, int offset, int length) throws IOException;
+
+    /**
+     * Verifies size and digest and makes the blob visible.
+     *
+     * @throws BlobVerificationException when they differ
+     */
+    void commit() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.apkofarm.coordinator.blobs;
+
+import dev.apkofarm.core.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@link BlobStore} in a directory laid out like an OCI layout's {@code blobs/}: {@code sha256/<hex>}. Writes go to
+ * a temp file in the same directory, are digested while written, and are renamed into place only once verified.
+ */
+public final class DiskBlobStore implements BlobStore {
+  private final Path root;
+
+  public DiskBlobStore(Path root) throws IOException {
+    this.root = root;
+    Files.createDirectories(root.resolve("sha256"));
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Where a blob lives (whether or not present). */
+  public Path path(String digest) {
+    Digest d = Digest.parse(digest);
+    return root.resolve(d.algorithm()).resolve(d.hex());
+  }
+
+  @Override
+  public boolean has(String digest) {
+    return Files.isRegularFile(path(digest));
+  }
+
+  @Override
+  public OptionalLong size(String digest) {
+    try {
+      Path p = path(digest);
+      return Files.isRegularFile(p) ? OptionalLong.of(Files.size(p)) : OptionalLong.empty();
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String digest) throws IOException {
+    Path p = path(digest);
+    try {
+      return Optional.of(Files.newInputStream(p));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Writer writer(String digest, long size) throws IOException {
+    Path target = path(digest);
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size for " + digest);
+    }
+    Path tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+    return new DiskWriter(digest, size, target, tmp);
+  }
+
+  private static final class DiskWriter implements Writer {
+    private final String digest;
+    private final long size;
+    private final Path target;
+    private final Path tmp;
+    private final OutputStream out;
+    private final MessageDigest sha = Digest.newSha256();
+    private long written;
+    private boolean committed;
+
+    DiskWriter(String digest, long size, Path target, Path tmp) throws IOException {
+      this.digest = digest;
+      this.size = size;
+      this.target = target;
+      this.tmp = tmp;
+      this.out = Files.newOutputStream(tmp);
+    }
+
+    @Override
+    public long written() {
+      return written;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      if (written + length > size) {
+        throw new BlobVerificationException(
+            "blob " + digest + " is larger than its announced " + size + " bytes");
+      }
+      out.write(bytes, offset, length);
+      sha.update(bytes, offset, length);
+      written += length;
+    }
+
+    @Override
+    public void commit() throws IOException {
+      out.close();
+      if (written != size) {
+        throw new BlobVerificationException(
+            "blob " + digest + " has " + written + " bytes, announced " + size);
+      }
+      String actual = Digest.sha256(sha.digest()).toString();
+      if (!actual.equals(digest)) {
+        throw new BlobVerificationException("blob announced as " + digest + " has digest " + actual);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+        Files.deleteIfExists(tmp); // the same verified bytes are there already
+      }
+      committed = true;
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+      if (!committed) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+}

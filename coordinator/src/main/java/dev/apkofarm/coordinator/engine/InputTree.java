@@ -1,0 +1,78 @@
+package dev.apkofarm.coordinator.engine;
+
+import dev.apkofarm.coordinator.blobs.BlobStore;
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Lays out the files a client shipped with a config (includes, keys, local repositories; uploaded to the blob store)
+ * as the tree the config expects relative to its working directory, so the lock step reads them as on the client.
+ * The tree is named by the digest of its listing (identical submissions share it) and appears atomically. Paths that
+ * are absolute or climb out with {@code ..} are refused.
+ */
+final class InputTree {
+  private InputTree() {}
+
+  static Path materialise(BlobStore store, Path root, String config, Map<String, String> files)
+      throws BadInputException, IOException {
+    TreeMap<String, String> sorted = new TreeMap<>(files);
+    MessageDigest sha = Digest.newSha256();
+    for (Map.Entry<String, String> e : sorted.entrySet()) {
+      check(config, e.getKey());
+      sha.update((e.getKey() + "\0" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    Path target = root.resolve(Digest.sha256(sha.digest()).hex());
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Files.createDirectories(root);
+    Path tmp = Files.createTempDirectory(root, ".inputs-");
+    try {
+      for (Map.Entry<String, String> e : sorted.entrySet()) {
+        Path dst = tmp.resolve(e.getKey()).normalize();
+        Files.createDirectories(dst.getParent());
+        try (InputStream in = store.open(e.getValue()).orElseThrow(() -> new BadInputException(
+            config + ": the file " + e.getKey() + " (" + e.getValue() + ") was not uploaded before Submit"))) {
+          Files.copy(in, dst);
+        }
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+        // another submission laid out the same tree meanwhile
+      }
+      return target;
+    } finally {
+      if (Files.exists(tmp)) {
+        try (Stream<Path> s = Files.walk(tmp)) {
+          for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+  }
+
+  private static void check(String config, String path) throws BadInputException {
+    if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0")) {
+      throw new BadInputException(config + ": shipped file \"" + path + "\" must be a relative path");
+    }
+    for (String part : path.split("/")) {
+      if (part.equals("..") || part.equals(".") || part.isEmpty()) {
+        throw new BadInputException(config + ": shipped file \"" + path + "\" must not contain '.', '..' or '//'");
+      }
+    }
+  }
+}

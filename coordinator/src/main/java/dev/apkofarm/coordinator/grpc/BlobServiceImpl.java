@@ -1,0 +1,216 @@
+package dev.apkofarm.coordinator.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.apkofarm.coordinator.blobs.BlobStore;
+import dev.apkofarm.coordinator.blobs.BlobVerificationException;
+import dev.apkofarm.core.cache.BlobCache;
+import dev.apkofarm.core.cache.BlobKey;
+import dev.apkofarm.core.oci.Digest;
+import dev.apkofarm.proto.v1.BlobServiceGrpc;
+import dev.apkofarm.proto.v1.DownloadChunk;
+import dev.apkofarm.proto.v1.DownloadRequest;
+import dev.apkofarm.proto.v1.FindMissingRequest;
+import dev.apkofarm.proto.v1.FindMissingResponse;
+import dev.apkofarm.proto.v1.UploadChunk;
+import dev.apkofarm.proto.v1.UploadResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chunked, digest-verified blob transfer into and out of the coordinator's {@link BlobStore}. Uploads may also
+ * seed the package cache under extra keys (packages a client ships from a local repository).
+ */
+public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
+  /** Download chunk size: well under gRPC's default 4 MiB message limit. */
+  static final int CHUNK = 1024 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(BlobServiceImpl.class);
+
+  private final BlobStore store;
+  private final Optional<BlobCache> cache;
+
+  public BlobServiceImpl(BlobStore store, Optional<BlobCache> cache) {
+    this.store = store;
+    this.cache = cache;
+  }
+
+  @Override
+  public void findMissing(FindMissingRequest request, StreamObserver<FindMissingResponse> out) {
+    FindMissingResponse.Builder b = FindMissingResponse.newBuilder();
+    for (String d : request.getDigestsList()) {
+      try {
+        Digest.parse(d);
+      } catch (IllegalArgumentException e) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      }
+      if (!store.has(d)) {
+        b.addMissing(d);
+      }
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public StreamObserver<UploadChunk> upload(StreamObserver<UploadResponse> out) {
+    return new StreamObserver<>() {
+      private BlobStore.Writer writer;
+      private String digest;
+      private long size;
+      private final List<String> cacheKeys = new ArrayList<>();
+      private boolean failed;
+
+      @Override
+      public void onNext(UploadChunk c) {
+        if (failed) {
+          return;
+        }
+        try {
+          if (writer == null) {
+            digest = c.getDigest();
+            size = c.getSize();
+            Digest.parse(digest);
+            for (String k : c.getCacheKeysList()) {
+              cacheKeys.add(new BlobKey(k).value());
+            }
+            writer = store.writer(digest, size);
+          }
+          if (c.getOffset() != writer.written()) {
+            throw new IllegalArgumentException(
+                "upload of " + digest + ": chunk at offset " + c.getOffset() + ", expected " + writer.written());
+          }
+          byte[] data = c.getData().toByteArray();
+          writer.write(data, 0, data.length);
+        } catch (IOException | RuntimeException e) {
+          abort(e);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        closeQuietly();
+      }
+
+      @Override
+      public void onCompleted() {
+        if (failed) {
+          return;
+        }
+        try {
+          if (writer == null) {
+            throw new IllegalArgumentException("empty upload: the first chunk carries digest and size");
+          }
+          writer.commit();
+          writer.close();
+          seedCache();
+          out.onNext(UploadResponse.newBuilder().setDigest(digest).setSize(size).build());
+          out.onCompleted();
+        } catch (IOException | RuntimeException e) {
+          abort(e);
+        }
+      }
+
+      private void seedCache() throws IOException {
+        if (cache.isEmpty() || cacheKeys.isEmpty()) {
+          return;
+        }
+        for (String k : cacheKeys) {
+          try (InputStream in = store.open(digest).orElseThrow()) {
+            cache.get().put(new BlobKey(k), in);
+          }
+        }
+      }
+
+      private void abort(Exception e) {
+        failed = true;
+        closeQuietly();
+        Status s = e instanceof BlobVerificationException || e instanceof IllegalArgumentException
+            ? Status.INVALID_ARGUMENT : Status.INTERNAL;
+        log.debug("upload of {} refused: {}", digest, e.getMessage());
+        out.onError(s.withDescription(e.getMessage()).asRuntimeException());
+      }
+
+      private void closeQuietly() {
+        if (writer != null) {
+          try {
+            writer.close();
+          } catch (IOException ignored) {
+            // the temp file is gone with the upload either way
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  public void download(DownloadRequest request, StreamObserver<DownloadChunk> plain) {
+    ServerCallStreamObserver<DownloadChunk> out = (ServerCallStreamObserver<DownloadChunk>) plain;
+    InputStream in;
+    long size;
+    try {
+      Digest.parse(request.getDigest());
+      Optional<InputStream> opened = store.open(request.getDigest());
+      if (opened.isEmpty()) {
+        out.onError(Status.NOT_FOUND.withDescription("no blob " + request.getDigest()).asRuntimeException());
+        return;
+      }
+      in = opened.get();
+      size = store.size(request.getDigest()).orElse(0);
+    } catch (IOException | IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    // Flow control: send while the transport is ready, resume on its ready signal, never buffer the blob.
+    Runnable pump = new Runnable() {
+      private long offset;
+      private boolean done;
+
+      @Override
+      public synchronized void run() {
+        try {
+          while (!done && out.isReady()) {
+            byte[] buf = in.readNBytes(CHUNK);
+            if (buf.length == 0 && offset > 0) {
+              done = true;
+              in.close();
+              out.onCompleted();
+              return;
+            }
+            DownloadChunk.Builder c = DownloadChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buf));
+            if (offset == 0) {
+              c.setSize(size);
+            }
+            out.onNext(c.build());
+            offset += buf.length;
+            if (buf.length < CHUNK) {
+              done = true;
+              in.close();
+              out.onCompleted();
+            }
+          }
+        } catch (IOException e) {
+          done = true;
+          out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+        }
+      }
+    };
+    out.setOnCancelHandler(() -> {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // cancelled
+      }
+    });
+    out.setOnReadyHandler(pump);
+    pump.run();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.apkofarm.coordinator.model;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One image of a job.
+ *
+ * @param source the submitted config
+ * @param status where it is
+ * @param archs the archs it builds (OCI names), known once locked
+ * @param packages how many packages the lock holds
+ * @param index the assembled OCI image index, once succeeded, or null
+ * @param blobs every blob of the image (manifests, configs, layers, extras) once succeeded
+ * @param failure why it failed, or null
+ */
+public record ImageRecord(
+    ImageSource source,
+    ImageStatus status,
+    List<String> archs,
+    int packages,
+    BlobRef index,
+    List<BlobRef> blobs,
+    String failure)
+    implements Serializable {
+  public ImageRecord {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(status, "status");
+    archs = List.copyOf(archs);
+    blobs = List.copyOf(blobs);
+  }
+
+  /** A freshly submitted image, waiting for its lock. */
+  public static ImageRecord submitted(ImageSource source) {
+    return new ImageRecord(source, ImageStatus.LOCKING, List.of(), 0, null, List.of(), null);
+  }
+
+  public String name() {
+    return source.name();
+  }
+
+  public Optional<BlobRef> indexRef() {
+    return Optional.ofNullable(index);
+  }
+
+  public ImageRecord locked(List<String> lockedArchs, int packageCount) {
+    return new ImageRecord(source, ImageStatus.BUILDING, lockedArchs, packageCount, null, List.of(), null);
+  }
+
+  public ImageRecord withStatus(ImageStatus s) {
+    return new ImageRecord(source, s, archs, packages, index, blobs, failure);
+  }
+
+  public ImageRecord succeeded(BlobRef idx, List<BlobRef> all) {
+    return new ImageRecord(source, ImageStatus.SUCCEEDED, archs, packages, idx, all, null);
+  }
+
+  public ImageRecord failed(ImageStatus s, String why) {
+    return new ImageRecord(source, s, archs, packages, null, List.of(), why);
+  }
+}

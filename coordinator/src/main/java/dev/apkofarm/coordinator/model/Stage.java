@@ -1,0 +1,15 @@
+package dev.apkofarm.coordinator.model;
+
+/** The stages of a per-arch build, as workers report them and metrics time them. */
+public enum Stage {
+  RESOLVE,
+  FETCH,
+  INSTALL,
+  LAYER,
+  PUSH;
+
+  /** The lower-case name used in metrics tags and plain output. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

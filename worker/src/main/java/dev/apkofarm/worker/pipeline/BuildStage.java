@@ -1,0 +1,10 @@
+package dev.apkofarm.worker.pipeline;
+
+/** The stages of a per-arch build as a worker reports them. */
+public enum BuildStage {
+  RESOLVE,
+  FETCH,
+  INSTALL,
+  LAYER,
+  PUSH
+}
