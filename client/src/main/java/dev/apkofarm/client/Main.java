@@ -21,6 +21,8 @@ public final class Main {
     setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
     setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.coordinator", "warn");
     setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.worker", "warn");
+    // publish prints its own summary of a push (with bytes); the coordinator's log keeps Publisher's.
+    setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.core.registry.Publisher", "warn");
   }
 
   private static void setDefault(String key, String value) {

@@ -4,6 +4,7 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.EngineVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,13 +47,23 @@ public final class ApkoClientCommand implements Runnable {
               + " resolve against it.")
   Path directory;
 
+  String logLevel;
+
   @Option(
       names = "--log-level",
       paramLabel = "LEVEL",
       scope = ScopeType.INHERIT,
       defaultValue = "info",
       description = "error, warn, info, debug (default: ${DEFAULT-VALUE}).")
-  String logLevel;
+  void logLevel(String level) {
+    if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--log-level \"" + level + "\": expected error, warn, info or debug");
+    }
+    logLevel = level;
+    // slf4j-simple reads its level once, when the first logger is made: after parsing, in a CLI process.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+  }
 
   @Option(
       names = "--debug",

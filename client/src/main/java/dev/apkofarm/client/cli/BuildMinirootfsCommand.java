@@ -54,11 +54,11 @@ final class BuildMinirootfsCommand extends ClientCommand {
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path blobsDir = Files.createTempDirectory(dir, ".apko-farm-rootfs-");
-    try (var packages = prepared.packages()) {
+    try (prepared) {
       DirectoryBlobStore blobs = new DirectoryBlobStore(blobsDir);
       BuiltArch built =
           new ArchBuilder(prepared.fetchPool(), w -> err().println("warning: " + w))
-              .build(prepared.image(), archs.get(0), packages, prepared.options(), blobs);
+              .build(prepared.image(), archs.get(0), prepared.packages(), prepared.options(), blobs);
       if (built.layers().size() != 1) {
         throw new BadInputException("build-minirootfs needs a single-layer config (remove layering)");
       }
@@ -68,8 +68,7 @@ final class BuildMinirootfsCommand extends ClientCommand {
       err().println("wrote " + out + " (" + archs.get(0) + ", diff_id " + built.layers().get(0).diffId() + ")");
       return 0;
     } finally {
-      prepared.fetchPool().shutdownNow();
-      BuildCommand.deleteTree(blobsDir);
+      LocalBuild.deleteTree(blobsDir);
     }
   }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by {@code build} and {@code build-minirootfs}, and the lock step they run first. */
+/** Options shared by {@code build}, {@code build-minirootfs} and {@code publish}, and the lock step they run first. */
 public final class BuildSettings {
   @Mixin RepositoryOptions repositories;
 
@@ -43,11 +43,12 @@ public final class BuildSettings {
   @Option(
       names = "--sbom-path",
       paramLabel = "DIR",
-      description = "Where SBOMs go (default: beside the output: the layout directory, or the tarball's directory).")
+      description = "Where SBOM files go. build: default beside the output (the layout directory, or the tarball's"
+          + " directory); publish: written only when given (they are attached to the image either way).")
   Path sbomPath;
 
   @Option(names = "--sbom", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Write SPDX SBOMs (default: true; --no-sbom to skip).")
+      description = "Make SPDX SBOMs (default: true; --no-sbom to skip): files for build, referrers for publish.")
   boolean sbom = true;
 
   @Option(
@@ -67,9 +68,16 @@ public final class BuildSettings {
       description = "Further directories to look for the config and its include in.")
   List<Path> includePaths = List.of();
 
-  /** What a build needs once the config is locked. */
+  /** What a build needs once the config is locked; closing it removes the package scratch and stops the threads. */
   record Prepared(
-      LockedImage image, BuildOptions options, StorePackageSource packages, ExecutorService fetchPool) {}
+      LockedImage image, BuildOptions options, StorePackageSource packages, ExecutorService fetchPool)
+      implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      fetchPool.shutdownNow();
+      packages.close();
+    }
+  }
 
   /** Loads and locks the config and wires the package source. */
   Prepared prepare(Path workDir, String config, String reference, PrintWriter err)
@@ -130,7 +138,7 @@ public final class BuildSettings {
     if (sbomPath != null) {
       return workDir.resolve(sbomPath).normalize();
     }
-    return java.nio.file.Files.isDirectory(output) ? output : output.toAbsolutePath().getParent();
+    return Files.isDirectory(output) ? output : output.toAbsolutePath().getParent();
   }
 
   static Map<String, String> parseAnnotations(List<String> raw) throws BadInputException {

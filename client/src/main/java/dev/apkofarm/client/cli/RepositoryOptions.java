@@ -57,7 +57,7 @@ public final class RepositoryOptions {
       description = "Cache for packages and indexes (default: $XDG_CACHE_HOME/apko-farm or ~/.cache/apko-farm).")
   Path cacheDir;
 
-  @Option(names = "--offline", description = "Use only the cache; never touch the network.")
+  @Option(names = "--offline", description = "Use only the package cache; never fetch indexes or packages from the network.")
   boolean offline;
 
   /** The archs to work on: the option, else the config's, else all (sorted, as apko). */

@@ -38,6 +38,20 @@ public final class BuildKey {
     return Digest.sha256(md.digest());
   }
 
+  /**
+   * The content key of a whole image: every arch's {@link #of build key}, in index order. The index is made of the
+   * arches' manifests and of config annotations and dates those keys already cover, so equal keys give the same
+   * index digest: what a publish records to recognise an image it need not build again.
+   */
+  public static Digest ofImage(LockedImage image, BuildOptions options) {
+    MessageDigest md = Digest.newSha256();
+    field(md, "apko-farm image key v1");
+    for (Arch arch : image.archList()) {
+      field(md, arch.ociName() + " " + of(image, arch, options));
+    }
+    return Digest.sha256(md.digest());
+  }
+
   private static void field(MessageDigest md, String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));

@@ -148,4 +148,17 @@ class ReproducibilityTest {
                 image, Arch.AMD64, options.withSourceDateEpoch(Optional.of(Instant.ofEpochSecond(1)))))
         .isNotEqualTo(amd64);
   }
+
+  @Test
+  void imageKeysCoverEveryArchAndTheOptions() {
+    BuildOptions options = BuildOptions.defaults("golden:latest");
+    var key = BuildKey.ofImage(image, options);
+    LockedImage amd64Only =
+        new LockedImage(image.config(), image.keyring(), java.util.Map.of(Arch.AMD64, image.packages(Arch.AMD64)));
+
+    assertThat(BuildKey.ofImage(image, BuildOptions.defaults("golden:latest"))).isEqualTo(key);
+    assertThat(BuildKey.ofImage(amd64Only, options)).isNotEqualTo(key);
+    assertThat(BuildKey.ofImage(image, options.withSbom(false))).isNotEqualTo(key);
+    assertThat(BuildKey.ofImage(image, BuildOptions.defaults("golden:v2"))).isNotEqualTo(key);
+  }
 }

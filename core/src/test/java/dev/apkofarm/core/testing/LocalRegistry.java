@@ -7,15 +7,23 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
@@ -29,13 +37,93 @@ public final class LocalRegistry implements AutoCloseable {
   private final Path storage;
   private final Path log;
   private final boolean tls;
+  private final LogLines lines;
 
-  private LocalRegistry(Process process, int port, Path storage, Path log, boolean tls) {
+  private LocalRegistry(Process process, int port, Path storage, Path log, boolean tls, LogLines lines) {
     this.process = process;
     this.port = port;
     this.storage = storage;
     this.log = log;
     this.tls = tls;
+    this.lines = lines;
+  }
+
+  /**
+   * One request the registry served, from its access log ({@link Builder#accessLog()}).
+   *
+   * @param method e.g. {@code HEAD}
+   * @param path e.g. {@code /v2/team/app/blobs/sha256:...}
+   * @param status the HTTP status it answered
+   */
+  public record Request(String method, String path, int status) {
+    /** A request on a blob ({@code /v2/<name>/blobs/<digest>}). */
+    public boolean onBlob() {
+      return path.matches("/v2/.+/blobs/sha256:[0-9a-f]{64}");
+    }
+
+    /** A request of a blob upload session ({@code POST/PATCH/PUT /v2/<name>/blobs/uploads/...}). */
+    public boolean upload() {
+      return path.matches("/v2/.+/blobs/uploads/.*");
+    }
+  }
+
+  private static final Pattern ACCESS =
+      Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\" ([0-9]{3}) ");
+
+  /**
+   * Every request the registry has served so far, in the order it logged them (needs {@link Builder#accessLog()} and
+   * plain HTTP). First sends a marker request of its own and waits until the registry has logged it, so every request
+   * answered before this call is in the list.
+   */
+  public List<Request> requests() throws IOException, InterruptedException {
+    if (tls) {
+      throw new IllegalStateException("requests() reads a plain-HTTP registry's access log");
+    }
+    String marker = "/v2/apkofarm-marker/" + UUID.randomUUID().toString().replace("-", "") + "/tags/list";
+    HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://" + host() + marker)).build(),
+        HttpResponse.BodyHandlers.discarding());
+    List<String> logged = lines.awaitLine(marker, Duration.ofSeconds(30));
+    List<Request> out = new ArrayList<>();
+    for (String line : logged) {
+      if (line.contains(marker)) {
+        break;
+      }
+      Matcher m = ACCESS.matcher(line);
+      if (m.find() && !m.group(2).startsWith("/v2/apkofarm-marker/")) {
+        out.add(new Request(m.group(1), m.group(2), Integer.parseInt(m.group(3))));
+      }
+    }
+    return out;
+  }
+
+  /** The registry's output lines as they arrive, for waiting on one. */
+  private static final class LogLines {
+    private final List<String> lines = new ArrayList<>();
+    private boolean ended;
+
+    synchronized void add(String line) {
+      lines.add(line);
+      notifyAll();
+    }
+
+    synchronized void end() {
+      ended = true;
+      notifyAll();
+    }
+
+    /** All lines up to now, once one contains {@code text}. */
+    synchronized List<String> awaitLine(String text, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (lines.stream().noneMatch(l -> l.contains(text))) {
+        long left = deadline - System.nanoTime();
+        if (ended || left <= 0) {
+          throw new IllegalStateException("the registry did not log " + text + (ended ? " (it exited)" : ""));
+        }
+        wait(Math.max(1, left / 1_000_000));
+      }
+      return List.copyOf(lines);
+    }
   }
 
   /** A plain-HTTP registry without auth in {@code dir}. */
@@ -91,8 +179,15 @@ public final class LocalRegistry implements AutoCloseable {
     private String tokenService;
     private String tokenIssuer;
     private Path tokenRootCertificate;
+    private boolean accessLog;
 
     private Builder() {}
+
+    /** Logs every request (method, path, status), for {@link LocalRegistry#requests()}. */
+    public Builder accessLog() {
+      this.accessLog = true;
+      return this;
+    }
 
     /** Requires basic auth against an htpasswd file with this (bcrypt-hashed) user. */
     public Builder user(String name, String password) {
@@ -122,7 +217,7 @@ public final class LocalRegistry implements AutoCloseable {
       int port = freePort();
       StringBuilder yml = new StringBuilder();
       yml.append("version: 0.1\n")
-          .append("log:\n  level: info\n  accesslog:\n    disabled: true\n")
+          .append("log:\n  level: info\n  accesslog:\n    disabled: ").append(!accessLog).append('\n')
           .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage).append('\n')
           .append("  delete:\n    enabled: true\n")
           .append("  maintenance:\n    uploadpurging:\n      enabled: false\n")
@@ -159,6 +254,7 @@ public final class LocalRegistry implements AutoCloseable {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       CountDownLatch listening = new CountDownLatch(1);
+      LogLines lines = new LogLines();
       Thread pump =
           new Thread(
               () -> {
@@ -169,6 +265,7 @@ public final class LocalRegistry implements AutoCloseable {
                     w.write(line);
                     w.write('\n');
                     w.flush();
+                    lines.add(line);
                     if (line.contains("listening on")) {
                       listening.countDown();
                     }
@@ -176,6 +273,7 @@ public final class LocalRegistry implements AutoCloseable {
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 } finally {
+                  lines.end();
                   listening.countDown();
                 }
               },
@@ -187,7 +285,7 @@ public final class LocalRegistry implements AutoCloseable {
         throw new IllegalStateException(
             "docker-registry did not start on port " + port + ":\n" + Files.readString(log));
       }
-      return new LocalRegistry(p, port, storage, log, certificates != null);
+      return new LocalRegistry(p, port, storage, log, certificates != null, lines);
     }
   }
 

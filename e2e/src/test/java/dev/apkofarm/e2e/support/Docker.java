@@ -39,6 +39,15 @@ public final class Docker {
     return DockerClientFactory.instance().client();
   }
 
+  /** {@code docker rmi -f REF}; absent is fine. */
+  public static void removeImage(String ref) {
+    try {
+      client().removeImageCmd(ref).withForce(true).exec();
+    } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+      // already gone
+    }
+  }
+
   static boolean inCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }

@@ -1,0 +1,114 @@
+package dev.apkofarm.client.cli;
+
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.build.BuiltArch;
+import dev.apkofarm.core.build.BuiltImage;
+import dev.apkofarm.core.build.ImageBuilder;
+import dev.apkofarm.core.oci.Descriptor;
+import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.oci.FileModes;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A locked image built in this process (every arch in parallel) into a scratch blob store, which {@link #close()}
+ * deletes: what {@code build} writes out and {@code publish} pushes.
+ */
+final class LocalBuild implements AutoCloseable {
+  private final Path scratch;
+  private final DirectoryBlobStore blobs;
+  private final BuiltImage image;
+
+  private LocalBuild(Path scratch, DirectoryBlobStore blobs, BuiltImage image) {
+    this.scratch = scratch;
+    this.blobs = blobs;
+    this.image = image;
+  }
+
+  /**
+   * Builds {@code prepared} (closing its package source and fetch threads) into a scratch directory under
+   * {@code scratchParent}.
+   */
+  static LocalBuild run(BuildSettings.Prepared prepared, Path scratchParent, PrintWriter err)
+      throws BadInputException, IOException {
+    Files.createDirectories(scratchParent);
+    Path scratch = Files.createTempDirectory(scratchParent, ".apko-farm-build-");
+    try (prepared) {
+      DirectoryBlobStore blobs = new DirectoryBlobStore(scratch);
+      BuiltImage built =
+          new ImageBuilder(prepared.fetchPool(), w -> err.println("warning: " + w))
+              .build(prepared.image(), prepared.packages(), prepared.options(), blobs);
+      return new LocalBuild(scratch, blobs, built);
+    } catch (BadInputException | IOException | RuntimeException e) {
+      deleteTree(scratch);
+      throw e;
+    }
+  }
+
+  BuiltImage image() {
+    return image;
+  }
+
+  /** The blobs of the build, laid out as an OCI layout's {@code blobs/} ({@code sha256/<hex>}). */
+  DirectoryBlobStore blobs() {
+    return blobs;
+  }
+
+  /**
+   * Writes the SBOMs as apko names them ({@code sbom-<apk arch>.spdx.json}, {@code sbom-index.spdx.json}) into
+   * {@code dir}, each through a temporary name. Nothing when the build made none.
+   */
+  void writeSboms(Path dir) throws IOException {
+    if (image.sbom().isEmpty()) {
+      return;
+    }
+    Files.createDirectories(dir);
+    for (BuiltArch a : image.archs()) {
+      copy(a.sbom().orElseThrow(), dir.resolve(a.sbomFileName()));
+    }
+    copy(image.sbom().orElseThrow(), dir.resolve("sbom-index.spdx.json"));
+  }
+
+  /** One line per arch for the user: manifest digest and the bottom layer's diff_id. */
+  List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    for (BuiltArch a : image.archs()) {
+      lines.add("  " + a.arch() + " " + a.manifest().digest() + " (diff_id " + a.layers().get(0).diffId()
+          + (a.layers().size() > 1 ? ", +" + (a.layers().size() - 1) + " layers" : "") + ")");
+    }
+    return lines;
+  }
+
+  private void copy(Descriptor d, Path target) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    try {
+      Files.copy(blobs.path(d.digest()), tmp, StandardCopyOption.REPLACE_EXISTING);
+      FileModes.readable(tmp);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    deleteTree(scratch);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
