@@ -2,6 +2,7 @@ package dev.apkofarm.coordinator;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.cluster.cache.HazelcastBlobCache;
+import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.ops.MetricsEndpoint;
 import dev.apkofarm.cluster.security.Transport;
@@ -87,7 +88,7 @@ public final class Coordinator implements AutoCloseable {
       cache.bindTo(b.registry);
       b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
       CoordinatorEngine engine = CoordinatorEngine.factory()
-          .create(new CoordinatorEngine.Context(b.blobs, cache, s.workDir(), s.dataDir()));
+          .create(new CoordinatorEngine.Context(b.blobs, cache, s.workDir(), s.dataDir(), s.registry()));
       MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(b.registry);
       b.loop = Executors.newSingleThreadExecutor(named("scheduler"));
       b.engineExecutor = Executors.newFixedThreadPool(2, named("engine"));
@@ -136,6 +137,7 @@ public final class Coordinator implements AutoCloseable {
       }
       b.health.setStatus("", ServingStatus.SERVING);
       Coordinator c = new Coordinator(b);
+      log.info("coordinator {}", RegistryAccessOptions.describe(s.registry()));
       log.info("coordinator serving on {}:{} ({}{}), hazelcast member {} in cluster \"{}\"{}", s.host(), c.port(),
           s.security().tls().isPresent() ? "TLS" : "plaintext",
           s.security().token().isPresent() ? ", bearer token required" : "",

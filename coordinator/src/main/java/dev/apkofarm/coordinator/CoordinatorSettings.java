@@ -3,6 +3,7 @@ package dev.apkofarm.coordinator;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
+import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param metricsPort its port; -1 = no metrics endpoint, 0 = any free port
  * @param healthPort a plaintext gRPC health-only port for probes (kubelets cannot probe over TLS); -1 = none
  * @param workDir relative paths of configs submitted without shipped files resolve against it
+ * @param registry how the coordinator reaches registries for {@code --push}: credentials from its user's docker
+ *     config, extra CAs, hosts allowed over plain HTTP (clients never send credentials)
  */
 public record CoordinatorSettings(
     String host,
@@ -30,7 +33,8 @@ public record CoordinatorSettings(
     String metricsHost,
     int metricsPort,
     int healthPort,
-    Path workDir) {
+    Path workDir,
+    RegistryOptions registry) {
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(security, "security");
@@ -38,5 +42,13 @@ public record CoordinatorSettings(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(workDir, "workDir");
+    Objects.requireNonNull(registry, "registry");
+  }
+
+  /** With the default registry access: the docker config of this process's user, the system trust store. */
+  public CoordinatorSettings(String host, int port, Transport.Security security, MemberSettings member, Path dataDir,
+      SchedulerConfig scheduler, String metricsHost, int metricsPort, int healthPort, Path workDir) {
+    this(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort, healthPort, workDir,
+        RegistryOptions.defaults());
   }
 }

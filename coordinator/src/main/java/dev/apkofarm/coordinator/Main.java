@@ -3,6 +3,7 @@ package dev.apkofarm.coordinator;
 import dev.apkofarm.cluster.cli.Daemons;
 import dev.apkofarm.cluster.cli.DurationConverter;
 import dev.apkofarm.cluster.cli.HazelcastOptions;
+import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.cli.SecurityOptions;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
@@ -67,6 +68,8 @@ public final class Main implements Callable<Integer> {
 
   @Mixin HazelcastOptions hazelcast = new HazelcastOptions();
 
+  @Mixin RegistryAccessOptions registry = new RegistryAccessOptions();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -79,7 +82,7 @@ public final class Main implements Callable<Integer> {
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
-        metricsPort, healthPort, Path.of("").toAbsolutePath());
+        metricsPort, healthPort, Path.of("").toAbsolutePath(), registry.registryOptions());
     Coordinator c = Coordinator.start(s, null, null);
     Daemons.runUntilSignalled(c::close);
     return 0;

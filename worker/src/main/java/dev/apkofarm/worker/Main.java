@@ -3,6 +3,7 @@ package dev.apkofarm.worker;
 import dev.apkofarm.cluster.cli.Daemons;
 import dev.apkofarm.cluster.cli.DurationConverter;
 import dev.apkofarm.cluster.cli.HazelcastOptions;
+import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.cli.SecurityOptions;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.EngineVersion;
@@ -58,6 +59,8 @@ public final class Main implements Callable<Integer> {
 
   @Mixin HazelcastOptions hazelcast = new HazelcastOptions();
 
+  @Mixin RegistryAccessOptions registry = new RegistryAccessOptions();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -75,7 +78,7 @@ public final class Main implements Callable<Integer> {
     Path work = workDir != null ? workDir : Path.of(System.getProperty("user.home"), ".cache", "apko-farm", "worker");
     WorkerSettings s = new WorkerSettings(coordinator, security.security(), workerId, native_,
         slots != null ? slots : Runtime.getRuntime().availableProcessors(), hazelcast.settings(loopback), work,
-        drainGrace, healthPort, metricsPort);
+        drainGrace, healthPort, metricsPort, registry.registryOptions());
     Worker w = Worker.start(s);
     Daemons.runUntilSignalled(w::close);
     return 0;

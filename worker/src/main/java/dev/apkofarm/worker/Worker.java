@@ -2,6 +2,7 @@ package dev.apkofarm.worker;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.cluster.cache.HazelcastBlobCache;
+import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.ops.MetricsEndpoint;
@@ -12,6 +13,7 @@ import dev.apkofarm.proto.v1.ClusterInfo;
 import dev.apkofarm.proto.v1.GetClusterInfoRequest;
 import dev.apkofarm.proto.v1.WorkerServiceGrpc;
 import dev.apkofarm.worker.grpc.WorkerAgent;
+import dev.apkofarm.worker.pipeline.RegistryPush;
 import dev.apkofarm.worker.pipeline.TaskExecutor;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
@@ -92,7 +94,8 @@ public final class Worker implements AutoCloseable {
     cache.bindTo(registry);
     TaskExecutor executor = TaskExecutor.factory().create(cache, settings.workDir());
     WorkerAgent agent = new WorkerAgent(channel,
-        new WorkerAgent.Identity(settings.id(), settings.arch(), settings.slots(), EngineVersion.get()), executor);
+        new WorkerAgent.Identity(settings.id(), settings.arch(), settings.slots(), EngineVersion.get()), executor,
+        new RegistryPush(settings.registry()));
     Gauge.builder("apkofarm.worker.tasks.running", agent, WorkerAgent::running).register(registry);
     Gauge.builder("apkofarm.worker.tasks.completed", agent, WorkerAgent::completed).register(registry);
     HealthStatusManager health = new HealthStatusManager();
@@ -107,6 +110,7 @@ public final class Worker implements AutoCloseable {
       metrics = MetricsEndpoint.start("0.0.0.0".equals(settings.member().bindHost()) ? "0.0.0.0" : "127.0.0.1",
           settings.metricsPort(), registry);
     }
+    log.info("worker {} {}", settings.id(), RegistryAccessOptions.describe(settings.registry()));
     agent.start();
     health.setStatus("", ServingStatus.SERVING);
     return new Worker(settings, agent, member, ownsMember, owned, healthServer, health, metrics, cache);

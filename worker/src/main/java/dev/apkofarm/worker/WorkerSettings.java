@@ -3,6 +3,7 @@ package dev.apkofarm.worker;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param drainGrace how long a stopping worker lets running tasks finish before handing them back
  * @param healthPort gRPC health server port; -1 = none, 0 = any
  * @param metricsPort {@code /metrics} port; -1 = none, 0 = any
+ * @param registry how the worker pushes to registries for {@code --push}: credentials from its user's docker config,
+ *     extra CAs, hosts allowed over plain HTTP
  */
 public record WorkerSettings(
     String coordinator,
@@ -31,7 +34,8 @@ public record WorkerSettings(
     Path workDir,
     Duration drainGrace,
     int healthPort,
-    int metricsPort) {
+    int metricsPort,
+    RegistryOptions registry) {
   public WorkerSettings {
     Objects.requireNonNull(coordinator, "coordinator");
     Objects.requireNonNull(security, "security");
@@ -40,8 +44,16 @@ public record WorkerSettings(
     Objects.requireNonNull(member, "member");
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(drainGrace, "drainGrace");
+    Objects.requireNonNull(registry, "registry");
     if (slots < 1) {
       throw new IllegalArgumentException("--slots must be at least 1");
     }
+  }
+
+  /** With the default registry access: the docker config of this process's user, the system trust store. */
+  public WorkerSettings(String coordinator, Transport.Security security, String id, Arch arch, int slots,
+      MemberSettings member, Path workDir, Duration drainGrace, int healthPort, int metricsPort) {
+    this(coordinator, security, id, arch, slots, member, workDir, drainGrace, healthPort, metricsPort,
+        RegistryOptions.defaults());
   }
 }

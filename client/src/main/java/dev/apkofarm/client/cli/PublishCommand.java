@@ -84,8 +84,10 @@ final class PublishCommand extends ClientCommand {
     Path workDir = root.workDir();
     PublishTargets targets = PublishTargets.parse(refs);
     var clients = new RegistrySettings.Clients(registry.registryOptions(workDir, e -> {}));
-    try (BuildSettings.Prepared prepared = settings.prepare(workDir, config, refs.get(0), err())) {
-      PublishKey key = PublishKey.of(BuildKey.ofImage(prepared.image(), prepared.options()).toString());
+    // The build names the first REF in canonical form (registry/repository:tag): the image key covers it, and
+    // `submit --push` computes the same key for the same target.
+    try (BuildSettings.Prepared prepared = settings.prepare(workDir, config, targets.firstReference(), err())) {
+      PublishKey key = BuildKey.publishKey(prepared.image(), prepared.options());
       // --sbom-path wants the SBOM files, which only a build writes.
       Optional<Digest> unchanged =
           force || settings.sbomPath != null ? Optional.empty() : findUnchanged(targets, clients, key);

@@ -41,6 +41,12 @@ record PublishTargets(Map<ImageRef, List<String>> repositories) {
     return new PublishTargets(out);
   }
 
+  /** The first {@code REF} in canonical form, {@code registry/repository:tag}: what the build is named after. */
+  String firstReference() {
+    ImageRef first = first();
+    return first.withTag(repositories.get(first).get(0)).toString();
+  }
+
   /** The repository of the first {@code REF}: the one whose digest reference is printed. */
   ImageRef first() {
     return repositories.keySet().iterator().next();

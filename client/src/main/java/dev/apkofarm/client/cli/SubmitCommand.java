@@ -8,7 +8,9 @@ import dev.apkofarm.client.farm.LayoutWriter;
 import dev.apkofarm.client.farm.LocalFiles;
 import dev.apkofarm.client.farm.ProgressView;
 import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.registry.RegistryOptions;
 import dev.apkofarm.proto.v1.BuildOptions;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
 import dev.apkofarm.proto.v1.GetJobRequest;
@@ -49,9 +51,17 @@ final class SubmitCommand extends ClientCommand {
   @Option(names = "--output", paramLabel = "DIR", description = "Write each image as an OCI layout at DIR/<name>/.")
   Path output;
 
-  @Option(names = "--push", paramLabel = "PREFIX",
-      description = "Push each image as PREFIX/<name>:latest (the coordinator pushes, with its registry credentials).")
+  @Option(names = "--push", paramLabel = "REGISTRY/PREFIX",
+      description = "Push each image as REGISTRY/PREFIX/<name>:<tag>: workers push layers, configs and manifests,"
+          + " the coordinator SBOM referrers, the index and the tag, last. An image the registry already has under"
+          + " the tag for the same locked inputs is reported unchanged and not built. Credentials are the farm's"
+          + " (the docker config of the daemons' user; the embedded farm's is yours), never sent by the client.")
   String push;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "The tag --push writes (default: latest).")
+  String tag;
+
+  @Mixin RegistryAccessOptions registry = new RegistryAccessOptions();
 
   @Option(names = "--detach", description = "Print the job id and return once the farm accepted the job.")
   boolean detach;
@@ -70,14 +80,21 @@ final class SubmitCommand extends ClientCommand {
   @Override
   public Integer call() throws Exception {
     Path workDir = root.workDir();
+    checkOutputOptions();
     List<ConfigFiles.Config> configs = ConfigFiles.collect(workDir, paths);
     SubmitRequest request = request(configs);
     if (farm.target() == null) {
       if (detach) {
         throw new BadInputException("--detach needs a farm (--coordinator): the embedded farm ends with this command");
       }
+      RegistryOptions access;
+      try {
+        access = registry.registryOptions();
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(e.getMessage());
+      }
       try (EmbeddedFarm embedded = EmbeddedFarm.start(slots != null ? slots : Runtime.getRuntime().availableProcessors(),
-          workDir)) {
+          workDir, access)) {
         return run(embedded.channel(), request, null);
       }
     }
@@ -87,6 +104,20 @@ final class SubmitCommand extends ClientCommand {
       return run(channel, request, farm.target());
     } finally {
       channel.shutdownNow();
+    }
+  }
+
+  private void checkOutputOptions() throws BadInputException {
+    if (push != null && output != null) {
+      throw new BadInputException("--push and --output exclude each other: a pushed image's layers go from the"
+          + " workers to the registry, not through the farm to this machine");
+    }
+    if (tag != null && push == null) {
+      throw new BadInputException("--tag " + tag + " needs --push REGISTRY/PREFIX");
+    }
+    if (farm.target() != null && registry.given()) {
+      throw new BadInputException("--ca-cert and --insecure-registry set how a farm reaches registries: give them to"
+          + " apko-coordinator and apko-worker (a client's trust and credentials never travel to a farm)");
     }
   }
 
@@ -114,7 +145,7 @@ final class SubmitCommand extends ClientCommand {
       }
     }
     b.setOptions(o);
-    b.setOutput(push != null ? Output.newBuilder().setPushPrefix(push).build()
+    b.setOutput(push != null ? Output.newBuilder().setPushPrefix(push).setTag(tag == null ? "" : tag).build()
         : Output.newBuilder().setReturnArtefacts(ReturnArtefacts.getDefaultInstance()).build());
     return b.build();
   }

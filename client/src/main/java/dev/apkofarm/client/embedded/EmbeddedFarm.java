@@ -8,6 +8,7 @@ import dev.apkofarm.coordinator.Coordinator;
 import dev.apkofarm.coordinator.CoordinatorSettings;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.registry.RegistryOptions;
 import dev.apkofarm.worker.Worker;
 import dev.apkofarm.worker.WorkerSettings;
 import io.grpc.ManagedChannel;
@@ -50,6 +51,17 @@ public final class EmbeddedFarm implements AutoCloseable {
    * @param workDir the client's working directory: configs' relative paths resolve against it
    */
   public static EmbeddedFarm start(int slots, Path workDir) throws IOException {
+    return start(slots, workDir, RegistryOptions.defaults());
+  }
+
+  /**
+   * Starts the farm.
+   *
+   * @param slots the worker's parallel tasks
+   * @param workDir the client's working directory: configs' relative paths resolve against it
+   * @param registry how coordinator and worker reach registries for {@code --push} (this user's credentials)
+   */
+  public static EmbeddedFarm start(int slots, Path workDir, RegistryOptions registry) throws IOException {
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     Path data = Files.createTempDirectory("apko-farm-embedded-");
     String name = "apko-farm-embedded-" + UUID.randomUUID();
@@ -58,12 +70,13 @@ public final class EmbeddedFarm implements AutoCloseable {
     try {
       CoordinatorSettings cs = new CoordinatorSettings("127.0.0.1", -1, Transport.Security.plaintextLoopback(),
           MemberSettings.loopback(name, List.of()), data.resolve("coordinator"),
-          new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1, workDir);
+          new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1, workDir,
+          registry);
       coordinator = Coordinator.start(cs, member, name);
       ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
           Arch.host().orElse(Arch.AMD64), slots, MemberSettings.loopback(name, List.of()), data.resolve("worker"),
-          Duration.ZERO, -1, -1);
+          Duration.ZERO, -1, -1, registry);
       Worker worker = Worker.start(ws, workerChannel, member);
       ManagedChannel client = InProcessChannelBuilder.forName(name).directExecutor().build();
       return new EmbeddedFarm(member, coordinator, worker, client, workerChannel, data);

@@ -93,7 +93,10 @@ public interface ProgressView {
             "requeued #" + e.getTaskRequeued().getAttempt());
         case TASK_DEDUPLICATED -> arch(e.getTaskDeduplicated().getImage(), e.getTaskDeduplicated().getArch(),
             "shared");
+        case TASK_PUSHED -> arch(e.getTaskPushed().getImage(), e.getTaskPushed().getArch(), "pushed");
         case TASK_DONE -> arch(e.getTaskDone().getImage(), e.getTaskDone().getArch(), "done");
+        case IMAGE_UNCHANGED -> imageState.put(e.getImageUnchanged().getImage(),
+            "unchanged " + e.getImageUnchanged().getIndex().getDigest());
         case IMAGE_DONE -> imageState.put(e.getImageDone().getImage(), "done " + e.getImageDone().getIndex().getDigest());
         case IMAGE_FAILED -> imageState.put(e.getImageFailed().getImage(), "FAILED: " + e.getImageFailed().getReason());
         default -> { }
@@ -128,7 +131,8 @@ public interface ProgressView {
         sb.append("\u001b[2K").append(String.format(Locale.ROOT, "%-" + width + "s", img.getKey())).append(" [")
             .append("#".repeat(filled)).append(".".repeat(cells - filled)).append("] ");
         archs.forEach((a, s) -> sb.append(a).append(": ").append(s).append("  "));
-        sb.append(img.getValue().startsWith("done") || img.getValue().startsWith("FAILED") ? img.getValue() : "")
+        String state = img.getValue();
+        sb.append(state.startsWith("done") || state.startsWith("unchanged") || state.startsWith("FAILED") ? state : "")
             .append('\n');
       }
       drawn = imageState.size();
@@ -152,6 +156,12 @@ public interface ProgressView {
           + ": identical build " + ("result".equals(e.getTaskDeduplicated().getSource()) ? "reused" : "shared");
       case TASK_DONE -> e.getTaskDone().getImage() + "/" + e.getTaskDone().getArch() + ": done "
           + e.getTaskDone().getManifest().getDigest();
+      case TASK_PUSHED -> e.getTaskPushed().getImage() + "/" + e.getTaskPushed().getArch() + ": pushed to "
+          + e.getTaskPushed().getRepository() + "@" + e.getTaskPushed().getManifest().getDigest();
+      case IMAGE_PUSHED -> e.getImagePushed().getImage() + ": pushed " + e.getImagePushed().getReference() + " -> "
+          + e.getImagePushed().getIndex().getDigest() + " (" + e.getImagePushed().getSummary() + ")";
+      case IMAGE_UNCHANGED -> e.getImageUnchanged().getImage() + ": unchanged: " + e.getImageUnchanged().getReference()
+          + " is already " + e.getImageUnchanged().getIndex().getDigest() + ", what these inputs build; nothing built";
       case IMAGE_DONE -> e.getImageDone().getImage() + ": done " + e.getImageDone().getIndex().getDigest();
       case IMAGE_FAILED -> e.getImageFailed().getImage() + ": FAILED: " + e.getImageFailed().getReason();
       case JOB_DONE -> "job " + e.getJobId() + " done";

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class FarmProcesses implements AutoCloseable {
   private final Path logs;
   private final Map<String, String> properties;
+  private final Map<String, String> environment;
   private final List<Daemon> daemons = new ArrayList<>();
   final String clusterName = "it-" + UUID.randomUUID();
 
@@ -55,8 +56,14 @@ final class FarmProcesses implements AutoCloseable {
   }
 
   FarmProcesses(Path logs, Map<String, String> properties) {
+    this(logs, properties, Map.of());
+  }
+
+  /** Daemons that also get {@code environment} (e.g. {@code DOCKER_CONFIG} and {@code HOME}). */
+  FarmProcesses(Path logs, Map<String, String> properties, Map<String, String> environment) {
     this.logs = logs;
     this.properties = properties;
+    this.environment = environment;
   }
 
   static int freePort() throws IOException {
@@ -76,12 +83,13 @@ final class FarmProcesses implements AutoCloseable {
     return d;
   }
 
-  Daemon worker(Daemon coordinator, String id, String arch, int slots) throws IOException {
+  Daemon worker(Daemon coordinator, String id, String arch, int slots, String... extra) throws IOException {
     int health = freePort();
     int metrics = freePort();
-    List<String> args = List.of("--coordinator", coordinator.target(), "--id", id, "--arch", arch, "--slots",
-        String.valueOf(slots), "--health-port", String.valueOf(health), "--metrics-port", String.valueOf(metrics),
-        "--work-dir", logs.resolve(id + "-work").toString(), "--drain-grace", "2s");
+    List<String> args = new ArrayList<>(List.of("--coordinator", coordinator.target(), "--id", id, "--arch", arch,
+        "--slots", String.valueOf(slots), "--health-port", String.valueOf(health), "--metrics-port",
+        String.valueOf(metrics), "--work-dir", logs.resolve(id + "-work").toString(), "--drain-grace", "2s"));
+    args.addAll(List.of(extra));
     Daemon d = start(id, "dev.apkofarm.worker.Main", args, health, metrics);
     awaitServing(d);
     return d;
@@ -94,7 +102,9 @@ final class FarmProcesses implements AutoCloseable {
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add(main);
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(environment);
+    Process p = pb.start();
     Daemon d = new Daemon(name, p, port, metrics, log);
     daemons.add(d);
     return d;

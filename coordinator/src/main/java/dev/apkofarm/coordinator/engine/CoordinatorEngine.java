@@ -4,6 +4,7 @@ import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.scheduler.IndexStep;
 import dev.apkofarm.coordinator.scheduler.LockStep;
 import dev.apkofarm.core.cache.BlobCache;
+import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.file.Path;
 
 /**
@@ -24,8 +25,9 @@ public interface CoordinatorEngine {
    * @param cache the farm's package cache (the coordinator seeds it with packages of shipped repositories)
    * @param workDir relative repository, keyring and include paths of unshipped configs resolve against it
    * @param dataDir the coordinator's own files (input trees, the engine's index cache)
+   * @param registry how the coordinator reaches registries for {@code --push} (its own credentials and trust)
    */
-  record Context(BlobStore store, BlobCache cache, Path workDir, Path dataDir) {}
+  record Context(BlobStore store, BlobCache cache, Path workDir, Path dataDir, RegistryOptions registry) {}
 
   /** Makes a {@link CoordinatorEngine}. */
   interface Factory {

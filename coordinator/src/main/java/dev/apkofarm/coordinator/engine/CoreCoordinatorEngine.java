@@ -20,7 +20,6 @@ import dev.apkofarm.core.build.BuiltImage;
 import dev.apkofarm.core.build.ImageLocker;
 import dev.apkofarm.core.build.IndexAssembler;
 import dev.apkofarm.core.build.LockedPackage;
-import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.core.cache.BlobKey;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.config.Arch;
@@ -29,23 +28,14 @@ import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.oci.BlobSink;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
-import dev.apkofarm.core.oci.MediaType;
-import dev.apkofarm.core.registry.BlobContent;
 import dev.apkofarm.core.registry.ImageRef;
-import dev.apkofarm.core.registry.ImageSet;
-import dev.apkofarm.core.registry.ManifestContent;
-import dev.apkofarm.core.registry.PublishOptions;
-import dev.apkofarm.core.registry.Publisher;
-import dev.apkofarm.core.registry.RegistryClient;
-import dev.apkofarm.core.registry.RegistryOptions;
-import dev.apkofarm.coordinator.blobs.DiskBlobStore;
+import dev.apkofarm.core.registry.PublishKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -58,7 +48,8 @@ import java.util.Optional;
  * The coordinator's steps on core's engine: parse and validate a config (files a client shipped laid out as an
  * input tree), lock it for all its archs at once with {@link ImageLocker}, seed the package cache with the locked
  * packages of local repositories (workers elsewhere cannot read them), and assemble the index with
- * {@link IndexAssembler} from what the workers built, then (with {@code --push}) publish it.
+ * {@link IndexAssembler} from what the workers built; with {@code --push}, compute the publish key and ask the
+ * registry whether the image is unchanged before building, and publish it after ({@link RegistryPublishing}).
  */
 public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
   @Override
@@ -79,9 +70,11 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
 
   private static final class Engine implements LockStep, IndexStep {
     private final CoordinatorEngine.Context ctx;
+    private final RegistryPublishing registry;
 
     Engine(CoordinatorEngine.Context ctx) {
       this.ctx = ctx;
+      this.registry = new RegistryPublishing(ctx.registry(), ctx.store());
     }
 
     private Path dirOf(ImageSource source) throws BadInputException, IOException {
@@ -123,7 +116,14 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
       for (Arch a : locked.archList()) {
         perArch.put(a, EngineCodec.encodeLocked(source.fileName(), locked, a));
       }
-      return new LockedImage(perArch, locked.packages(locked.archList().get(0)).size());
+      int packages = locked.packages(locked.archList().get(0)).size();
+      Optional<ImageRef> target = settings.pushReference(source.name());
+      if (target.isEmpty()) {
+        return new LockedImage(perArch, packages);
+      }
+      PublishKey key = RegistryPublishing.key(locked, target.get(), settings);
+      return new LockedImage(perArch, packages, Optional.of(key.toString()),
+          registry.findUnchanged(target.get(), key));
     }
 
     /** Packages of local repositories go into the shared cache: a worker on another machine finds them there. */
@@ -153,56 +153,42 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
     public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings)
         throws IOException {
       try {
-        EngineCodec.LockedArch any = EngineCodec.decodeLocked(lockedConfig, ctx.workDir());
-        List<BuiltArch> built = new ArrayList<>();
-        for (BuildResult r : perArch) {
-          built.add(EngineCodec.decodeBuilt(r.engineResult()));
-        }
-        BuildOptions options = BuildOptions.defaults(image + ":latest")
-            .withSourceDateEpoch(settings.epoch().isPresent()
-                ? Optional.of(Instant.ofEpochSecond(settings.epoch().getAsLong())) : Optional.empty());
-        BuiltImage index = IndexAssembler.assemble(any.image(), built, options, new StoreSink(ctx.store()));
-        if (settings.pushPrefix() != null) {
-          push(ctx, image, index, settings.pushPrefix());
-        }
+        BuiltImage index = assembleIndex(image, perArch, lockedConfig, settings);
         return BlobRef.from(index.index());
       } catch (BadInputException e) {
         throw new IOException(e.getMessage(), e);
       }
     }
-  }
 
-  /**
-   * Publishes a finished image as {@code <prefix>/<image>:latest}: every blob (from the coordinator's store, HEAD
-   * first), the per-arch manifests, the index, and the tag last (core's {@link Publisher}), with the coordinator's
-   * registry credentials (docker config, credential helpers).
-   */
-  private static void push(CoordinatorEngine.Context ctx, String image, BuiltImage built, String prefix)
-      throws IOException {
-    ImageRef ref;
-    try {
-      ref = ImageRef.parse(prefix + "/" + image);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("--push " + prefix + ": " + e.getMessage(), e);
-    }
-    List<ManifestContent> manifests = new ArrayList<>();
-    for (BuiltArch a : built.archs()) {
-      try (InputStream in = ctx.store().open(a.manifest().digest().toString()).orElseThrow(
-          () -> new IOException("manifest " + a.manifest().digest() + " is not in the coordinator's store"))) {
-        manifests.add(ManifestContent.of(a.manifest().mediaType(), in.readAllBytes()));
+    @Override
+    public Published publish(PublishRequest request) throws IOException {
+      ImageRef target = request.settings().pushReference(request.image()).orElseThrow(
+          () -> new IllegalArgumentException("job of image " + request.image() + " is not pushing"));
+      BuiltImage built;
+      try {
+        // Assembled again from the same inputs (deterministic, cheap): the publish needs the index SBOM too.
+        built = assembleIndex(request.image(), request.perArch(), request.lockedConfig(), request.settings());
+      } catch (BadInputException e) {
+        throw new IOException(e.getMessage(), e);
       }
+      if (!built.index().digest().toString().equals(request.index().digest())) {
+        throw new IOException("index of " + request.image() + " assembled as " + built.index().digest()
+            + ", not " + request.index().digest());
+      }
+      PublishKey key = new PublishKey(Digest.parse(request.publishKey()));
+      return new Published(target.toString(), registry.publish(target, built, key));
     }
-    ImageSet set = ImageSet.of(ManifestContent.of(MediaType.OCI_INDEX, built.indexJson()), manifests, d -> {
-      Path file = ctx.store() instanceof DiskBlobStore disk ? disk.path(d.digest().toString()) : null;
-      return file != null && Files.isRegularFile(file)
-          ? Optional.of(BlobContent.ofFile(file, d.digest(), d.size())) : Optional.empty();
-    });
-    try {
-      RegistryClient client = RegistryClient.create(ref.registry(), RegistryOptions.defaults());
-      new Publisher(client, new PublishOptions(false, List.of()))
-          .publish(set, ref, List.of("latest"), List.of(), Optional.empty());
-    } catch (BadInputException e) {
-      throw new IOException("push to " + ref + ": " + e.getMessage(), e);
+
+    private BuiltImage assembleIndex(String image, List<BuildResult> perArch, byte[] lockedConfig,
+        BuildSettings settings) throws BadInputException, IOException {
+      EngineCodec.LockedArch any = EngineCodec.decodeLocked(lockedConfig, ctx.workDir());
+      List<BuiltArch> built = new ArrayList<>();
+      for (BuildResult r : perArch) {
+        built.add(EngineCodec.decodeBuilt(r.engineResult()));
+      }
+      // Purls name the image by the last component of the reference, the same as PREFIX/<image>:<tag> when pushing.
+      BuildOptions options = RegistryPublishing.buildOptions(image + ":latest", settings);
+      return IndexAssembler.assemble(any.image(), built, options, new StoreSink(ctx.store()));
     }
   }
 

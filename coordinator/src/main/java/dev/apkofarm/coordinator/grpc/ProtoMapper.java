@@ -48,12 +48,17 @@ final class ProtoMapper {
           i.getConfigYaml().toByteArray(), files));
     }
     List<Arch> archs = r.getArchsList().isEmpty() ? List.of() : Arch.parseAll(r.getArchsList());
-    return new JobRequest(images, archs, settings(r.getOptions(), r.getOutput().getPushPrefix()), r.getLabel());
+    return new JobRequest(images, archs, settings(r.getOptions(), r.getOutput()), r.getLabel());
   }
 
-  static BuildSettings settings(BuildOptions o, String pushPrefix) {
+  static BuildSettings settings(BuildOptions o, dev.apkofarm.proto.v1.Output output) {
+    String prefix = output.getPushPrefix();
+    if (prefix.isEmpty() && !output.getTag().isEmpty()) {
+      throw new IllegalArgumentException("a tag (" + output.getTag() + ") needs a push prefix");
+    }
     return new BuildSettings(new TreeMap<>(o.getAnnotationsMap()),
-        o.hasSourceDateEpoch() ? o.getSourceDateEpoch() : null, pushPrefix.isEmpty() ? null : pushPrefix);
+        o.hasSourceDateEpoch() ? o.getSourceDateEpoch() : null, prefix.isEmpty() ? null : prefix,
+        output.getTag().isEmpty() ? null : output.getTag());
   }
 
   static BuildOptions options(BuildSettings s) {
@@ -157,6 +162,15 @@ final class ProtoMapper {
     } else if (kind instanceof JobEvent.TaskDone k) {
       b.setTaskDone(dev.apkofarm.proto.v1.TaskDone.newBuilder()
           .setImage(k.image()).setArch(k.arch()).setManifest(descriptor(k.manifest())).setWorker(k.worker()));
+    } else if (kind instanceof JobEvent.TaskPushed k) {
+      b.setTaskPushed(dev.apkofarm.proto.v1.TaskPushed.newBuilder()
+          .setImage(k.image()).setArch(k.arch()).setRepository(k.repository()).setManifest(descriptor(k.manifest())));
+    } else if (kind instanceof JobEvent.ImagePushed k) {
+      b.setImagePushed(dev.apkofarm.proto.v1.ImagePushed.newBuilder()
+          .setImage(k.image()).setReference(k.reference()).setIndex(descriptor(k.index())).setSummary(k.summary()));
+    } else if (kind instanceof JobEvent.ImageUnchanged k) {
+      b.setImageUnchanged(dev.apkofarm.proto.v1.ImageUnchanged.newBuilder()
+          .setImage(k.image()).setReference(k.reference()).setIndex(descriptor(k.index())));
     } else if (kind instanceof JobEvent.ImageDone k) {
       b.setImageDone(dev.apkofarm.proto.v1.ImageDone.newBuilder()
           .setImage(k.image()).setIndex(descriptor(k.index())));
@@ -197,7 +211,8 @@ final class ProtoMapper {
           .setJobId(t.jobId()).setImage(t.image()).setArch(t.arch().ociName())
           .setLockedConfig(ByteString.copyFrom(t.lockedConfig())).setBuildKey(t.buildKey())
           .setOptions(options(a.settings()));
-      // push_repository stays unset: workers upload to the coordinator, which publishes the finished image.
+      // When pushing, the worker pushes config, layers and manifest there itself; the coordinator the rest.
+      a.settings().pushRepository(t.image()).ifPresent(r -> task.setPushRepository(r.toString()));
       b.setAssign(dev.apkofarm.proto.v1.Assign.newBuilder().setTask(task)
           .setLeaseExpiresAtMillis(a.leaseExpiresAtMillis()));
     } else if (c instanceof WorkerCommand.Cancel x) {

@@ -34,6 +34,9 @@ final class EventSerializer implements CompactSerializer<JobEvent> {
       case "TaskRequeued" -> new JobEvent.TaskRequeued(image, arch, reason, r.readInt32("attempt"));
       case "TaskDeduplicated" -> new JobEvent.TaskDeduplicated(image, arch, r.readString("detail"));
       case "TaskDone" -> new JobEvent.TaskDone(image, arch, blob, r.readString("worker"));
+      case "TaskPushed" -> new JobEvent.TaskPushed(image, arch, r.readString("target"), blob);
+      case "ImagePushed" -> new JobEvent.ImagePushed(image, r.readString("target"), blob, r.readString("detail"));
+      case "ImageUnchanged" -> new JobEvent.ImageUnchanged(image, r.readString("target"), blob);
       case "ImageDone" -> new JobEvent.ImageDone(image, blob);
       case "ImageFailed" -> new JobEvent.ImageFailed(image, reason);
       case "JobDone" -> new JobEvent.JobDone();
@@ -82,6 +85,20 @@ final class EventSerializer implements CompactSerializer<JobEvent> {
       u.arch = k.arch();
       u.blob = k.manifest();
       u.worker = k.worker();
+    } else if (kind instanceof JobEvent.TaskPushed k) {
+      u.image = k.image();
+      u.arch = k.arch();
+      u.target = k.repository();
+      u.blob = k.manifest();
+    } else if (kind instanceof JobEvent.ImagePushed k) {
+      u.image = k.image();
+      u.target = k.reference();
+      u.blob = k.index();
+      u.detail = k.summary();
+    } else if (kind instanceof JobEvent.ImageUnchanged k) {
+      u.image = k.image();
+      u.target = k.reference();
+      u.blob = k.index();
     } else if (kind instanceof JobEvent.ImageDone k) {
       u.image = k.image();
       u.blob = k.index();
@@ -100,6 +117,7 @@ final class EventSerializer implements CompactSerializer<JobEvent> {
     w.writeString("reason", u.reason);
     w.writeString("stage", u.stage);
     w.writeString("detail", u.detail);
+    w.writeString("target", u.target);
     w.writeInt32("attempt", u.attempt);
     w.writeInt32("count", u.count);
     w.writeInt64("done", u.done);
@@ -117,6 +135,7 @@ final class EventSerializer implements CompactSerializer<JobEvent> {
     String reason;
     String stage;
     String detail;
+    String target;
     int attempt;
     int count;
     long done;

@@ -22,7 +22,7 @@ final class RecordSerializers {
     public ImageRecord read(CompactReader r) {
       return new ImageRecord(r.readCompact("source"), ImageStatus.valueOf(r.readString("status")),
           Fields.readList(r, "archs"), r.readInt32("packages"), r.readCompact("index"),
-          ValueSerializers.blobs(r, "blobs"), r.readString("failure"));
+          ValueSerializers.blobs(r, "blobs"), r.readString("failure"), r.readString("publishKey"));
     }
 
     @Override
@@ -34,6 +34,7 @@ final class RecordSerializers {
       w.writeCompact("index", i.index());
       w.writeArrayOfCompact("blobs", i.blobs().toArray(new BlobRef[0]));
       w.writeString("failure", i.failure());
+      w.writeString("publishKey", i.publishKey());
     }
 
     @Override

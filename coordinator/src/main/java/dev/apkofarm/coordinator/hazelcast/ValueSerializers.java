@@ -45,7 +45,7 @@ final class ValueSerializers {
     @Override
     public BuildSettings read(CompactReader r) {
       return new BuildSettings(Fields.readMap(r, "annotations"), r.readNullableInt64("sourceDateEpoch"),
-          r.readString("pushPrefix"));
+          r.readString("pushPrefix"), r.readString("pushTag"));
     }
 
     @Override
@@ -53,6 +53,7 @@ final class ValueSerializers {
       Fields.writeMap(w, "annotations", s.annotations());
       w.writeNullableInt64("sourceDateEpoch", s.sourceDateEpoch());
       w.writeString("pushPrefix", s.pushPrefix());
+      w.writeString("pushTag", s.pushTag());
     }
 
     @Override

@@ -49,6 +49,15 @@ public record JobEvent(String jobId, long seq, long atMillis, Kind kind) impleme
 
   public record TaskDone(String image, String arch, BlobRef manifest, String worker) implements Kind {}
 
+  /** A worker pushed the arch's layers, config and manifest to {@code repository} (registry/repository). */
+  public record TaskPushed(String image, String arch, String repository, BlobRef manifest) implements Kind {}
+
+  /** The coordinator pushed the image's referrers, index and then its tag: {@code reference} is repo:tag. */
+  public record ImagePushed(String image, String reference, BlobRef index, String summary) implements Kind {}
+
+  /** The registry already had, under the tag, the index these locked inputs build; nothing was built. */
+  public record ImageUnchanged(String image, String reference, BlobRef index) implements Kind {}
+
   public record ImageDone(String image, BlobRef index) implements Kind {}
 
   public record ImageFailed(String image, String reason) implements Kind {}

@@ -10,12 +10,19 @@ import java.security.MessageDigest;
 final class BuildKeys {
   private BuildKeys() {}
 
-  /** sha256 over the locked per-arch config, the arch, the engine version and the settings. */
-  static String of(byte[] lockedConfig, Arch arch, String engineVersion, BuildSettings settings) {
+  /**
+   * sha256 over the locked per-arch config, the arch, the engine version, the settings and, when pushing, the
+   * repository the result is pushed to (a pushed result's blobs live there, not in the coordinator's store).
+   */
+  static String of(byte[] lockedConfig, Arch arch, String engineVersion, BuildSettings settings,
+      String pushRepository) {
     MessageDigest sha = Digest.newSha256();
     sha.update(("apko-farm build key v1\narch " + arch.ociName() + "\nengine " + engineVersion + "\n")
         .getBytes(StandardCharsets.UTF_8));
     sha.update(settings.canonical().getBytes(StandardCharsets.UTF_8));
+    if (pushRepository != null) {
+      sha.update(("push-repository " + pushRepository + "\n").getBytes(StandardCharsets.UTF_8));
+    }
     sha.update(("config " + lockedConfig.length + "\n").getBytes(StandardCharsets.UTF_8));
     sha.update(lockedConfig);
     return Digest.sha256(sha.digest()).toString();

@@ -32,5 +32,8 @@ public record JobRequest(List<ImageSource> images, List<Arch> archOverride, Buil
             "two configs are named \"" + i.name() + "\" (" + i.fileName() + "): image names must be unique in a job");
       }
     }
+    for (ImageSource i : images) {
+      settings.pushRepository(i.name()); // refuses a prefix and name that make no repository, naming both
+    }
   }
 }

@@ -40,18 +40,16 @@ public final class Scheduler {
 
   private final ClusterState state;
   private final LockStep lockStep;
-  private final IndexStep indexStep;
-  private final BlobStore blobs;
   private final Clock clock;
   private final Executor loop;
-  private final Executor engine;
   private final SchedulerConfig config;
-  private final SchedulerMetrics metrics;
   private final String engineVersion;
   private final Book book = new Book();
   private final Dispatcher dispatcher;
   private final Events events;
   private final Retention retention;
+  private final EngineSteps steps;
+  private final Tasks tasks;
 
   public Scheduler(
       ClusterState state,
@@ -66,17 +64,25 @@ public final class Scheduler {
       String engineVersion) {
     this.state = state;
     this.lockStep = lockStep;
-    this.indexStep = indexStep;
-    this.blobs = blobs;
     this.clock = clock;
     this.loop = loop;
-    this.engine = engine;
     this.config = config;
-    this.metrics = metrics;
     this.engineVersion = engineVersion;
     this.events = new Events(state, book, clock);
     this.dispatcher = new Dispatcher(state, book, events, clock, config, metrics);
     this.retention = new Retention(config.retention());
+    this.tasks = new Tasks(state, book, events, dispatcher, blobs, config, metrics, new Tasks.Images() {
+      @Override
+      public void archDone(String jobId, String image) {
+        checkImage(jobId, image);
+      }
+
+      @Override
+      public void failed(String jobId, String image, String reason) {
+        failImage(jobId, image, reason);
+      }
+    });
+    this.steps = new EngineSteps(lockStep, indexStep, engine, r -> loop.execute(() -> guarded(r)), metrics);
   }
 
   public SchedulerConfig config() {
@@ -144,7 +150,7 @@ public final class Scheduler {
   }
 
   void report(String workerId, TaskReport report) {
-    loop.execute(() -> guarded(() -> onReport(workerId, report)));
+    loop.execute(() -> guarded(() -> tasks.onReport(workerId, report)));
   }
 
   void heard(String workerId) {
@@ -156,7 +162,7 @@ public final class Scheduler {
         () -> guarded(
             () -> {
               for (TaskRecord t : dispatcher.draining(workerId, handedBack)) {
-                requeueOrFail(t, "handed back by draining worker " + workerId);
+                tasks.requeueOrFail(t, "handed back by draining worker " + workerId);
               }
               dispatcher.dispatch();
             }));
@@ -176,7 +182,7 @@ public final class Scheduler {
     return call(
         () -> {
           for (Dispatcher.Expired e : dispatcher.expired()) {
-            requeueOrFail(e.task(), e.reason());
+            tasks.requeueOrFail(e.task(), e.reason());
           }
           dispatcher.dispatch();
           removeExpiredJobs();
@@ -227,20 +233,17 @@ public final class Scheduler {
     JobRecord job = book.jobs.get(jobId);
     var source = job.image(image).orElseThrow().source();
     List<Arch> override = Arch.parseAll(job.archOverride().isEmpty() ? List.of() : job.archOverride());
-    engine.execute(
-        () -> {
-          LockedImage locked;
-          long start = System.nanoTime();
-          try {
-            locked = lockStep.lock(source, override, job.settings());
-            metrics.stage(dev.apkofarm.coordinator.model.Stage.RESOLVE, System.nanoTime() - start);
-          } catch (Exception | LinkageError e) {
-            String why = describe(e);
-            loop.execute(() -> guarded(() -> failImage(jobId, image, "lock failed: " + why)));
-            return;
-          }
-          loop.execute(() -> guarded(() -> onLocked(jobId, image, locked)));
-        });
+    steps.lock(source, override, job.settings(), new EngineSteps.Outcome<>() {
+      @Override
+      public void done(LockedImage locked) {
+        onLocked(jobId, image, locked);
+      }
+
+      @Override
+      public void failed(String reason, boolean pushed) {
+        failImage(jobId, image, reason);
+      }
+    });
   }
 
   private void onLocked(String jobId, String image, LockedImage locked) {
@@ -249,7 +252,8 @@ public final class Scheduler {
       return; // cancelled meanwhile
     }
     List<String> archs = locked.archs().stream().map(Arch::ociName).toList();
-    job = job.withImage(image, i -> i.locked(archs, locked.packages()));
+    String publishKey = locked.publishKey().orElse(null);
+    job = job.withImage(image, i -> i.locked(archs, locked.packages(), publishKey));
     if (job.status() == JobStatus.QUEUED) {
       job = job.withStatus(JobStatus.RUNNING, 0, null);
     }
@@ -257,134 +261,31 @@ public final class Scheduler {
     state.putJob(job);
     events.emit(jobId, new JobEvent.ImageLocked(image, archs, locked.packages()));
     log.info("job {} image {} locked: {} package(s) for {}", jobId, image, locked.packages(), archs);
+    if (locked.unchanged().isPresent()) {
+      unchanged(jobId, image, locked.unchanged().get());
+      return;
+    }
+    String repository = job.settings().pushRepository(image).map(Object::toString).orElse(null);
     for (var e : locked.perArch().entrySet()) {
-      String key = BuildKeys.of(e.getValue(), e.getKey(), engineVersion, job.settings());
+      String key = BuildKeys.of(e.getValue(), e.getKey(), engineVersion, job.settings(), repository);
       TaskRecord task = TaskRecord.queued(jobId, image, e.getKey(), key, e.getValue(), book.nextOrder++);
       retention.uses(jobId, key);
       state.createTask(task);
       book.track(task);
-      enqueue(task);
+      tasks.enqueue(task);
     }
     dispatcher.dispatch();
   }
 
-  /** A new or promoted task: reuse a finished identical build, follow an in-flight one, or queue it. */
-  private void enqueue(TaskRecord task) {
-    Optional<BuildResult> done = state.result(task.buildKey()).filter(this::blobsPresent);
-    if (done.isPresent()) {
-      events.emit(task.jobId(), new JobEvent.TaskDeduplicated(task.image(), task.arch().ociName(), "result"));
-      succeed(task, done.get());
-      return;
-    }
-    String leader = book.inFlight.get(task.buildKey());
-    if (leader != null && !leader.equals(task.id())) {
-      TaskRecord following = task.following(leader);
-      book.put(state, following);
-      events.emit(task.jobId(), new JobEvent.TaskDeduplicated(task.image(), task.arch().ociName(), "in-flight"));
-      return;
-    }
-    book.inFlight.put(task.buildKey(), task.id());
-    book.queue(task);
-  }
-
-  private void onReport(String workerId, TaskReport report) {
-    dispatcher.heard(workerId);
-    Optional<TaskRecord> current = dispatcher.ownedBy(workerId, report.taskId(), report.attempt());
-    if (report instanceof TaskReport.Progress p) {
-      current.ifPresent(
-          t -> events.emit(
-              t.jobId(),
-              new JobEvent.TaskProgress(t.image(), t.arch().ociName(), p.stage(), p.done(), p.total(), p.detail())));
-      return;
-    }
-    dispatcher.release(workerId, report.taskId());
-    if (current.isEmpty()) {
-      log.debug("worker {} reported on {} attempt {}, which it no longer holds", workerId, report.taskId(),
-          report.attempt());
-      dispatcher.dispatch();
-      return;
-    }
-    TaskRecord task = current.get();
-    if (report instanceof TaskReport.Completed c) {
-      c.stageNanos().forEach(metrics::stage);
-      metrics.packages(c.packagesFetched(), c.packagesCached());
-      List<String> missing = c.result().allBlobs().stream()
-          .filter(b -> blobs.size(b.digest()).orElse(-1) != b.size())
-          .map(BlobRef::digest).toList();
-      if (missing.isEmpty()) {
-        metrics.taskFinished("succeeded");
-        state.putResult(task.buildKey(), c.result());
-        succeed(task, c.result());
-      } else {
-        requeueOrFail(task, "worker " + workerId + " reported blobs the coordinator does not have: " + missing);
-      }
-    } else if (report instanceof TaskReport.Failed f) {
-      if (f.permanent()) {
-        metrics.taskFinished("failed");
-        TaskRecord failed = task.failed(f.reason());
-        book.put(state, failed);
-        releaseBuildKey(failed);
-        failImage(task.jobId(), task.image(), task.arch().ociName() + ": " + f.reason());
-      } else {
-        requeueOrFail(task, "worker " + workerId + ": " + f.reason());
-      }
-    }
-    dispatcher.dispatch();
-  }
-
-  private boolean blobsPresent(BuildResult r) {
-    return r.allBlobs().stream().allMatch(b -> blobs.size(b.digest()).orElse(-1) == b.size());
-  }
-
-  private void succeed(TaskRecord task, BuildResult result) {
-    TaskRecord done = task.succeeded(result);
-    book.put(state, done);
-    events.emit(task.jobId(), new JobEvent.TaskDone(task.image(), task.arch().ociName(), result.manifest(),
-        result.worker()));
-    if (task.id().equals(book.inFlight.get(task.buildKey()))) {
-      book.inFlight.remove(task.buildKey());
-      for (TaskRecord f : book.followersOf(task.id())) {
-        succeed(f, result);
-      }
-    }
-    checkImage(task.jobId(), task.image());
-  }
-
-  private void requeueOrFail(TaskRecord task, String reason) {
-    if (task.attempt() >= config.maxAttempts()) {
-      metrics.taskFinished("failed");
-      TaskRecord failed = task.failed(reason);
-      book.put(state, failed);
-      releaseBuildKey(failed);
-      failImage(task.jobId(), task.image(), task.arch().ociName() + " failed after " + failed.attempt()
-          + " attempt(s): " + String.join("; ", failed.reasons()));
-      return;
-    }
-    metrics.requeued();
-    TaskRecord again = task.requeued(reason);
-    book.put(state, again);
-    book.queue(again);
-    events.emit(task.jobId(), new JobEvent.TaskRequeued(task.image(), task.arch().ociName(), reason, again.attempt()));
-    log.info("task {} requeued for attempt {}: {}", task.id(), again.attempt(), reason);
-  }
-
-  /** A leader ended without a result: its first follower builds instead, the others follow that one. */
-  private void releaseBuildKey(TaskRecord leader) {
-    if (!leader.id().equals(book.inFlight.get(leader.buildKey()))) {
-      return;
-    }
-    book.inFlight.remove(leader.buildKey());
-    List<TaskRecord> followers = book.followersOf(leader.id());
-    if (followers.isEmpty()) {
-      return;
-    }
-    TaskRecord next = followers.get(0).promoted();
-    book.put(state, next);
-    book.inFlight.put(next.buildKey(), next.id());
-    book.queue(next);
-    for (TaskRecord f : followers.subList(1, followers.size())) {
-      book.put(state, f.following(next.id()));
-    }
+  /** The registry has what these inputs build under the job's tag: the image is done without a build. */
+  private void unchanged(String jobId, String image, BlobRef index) {
+    String reference = book.jobs.get(jobId).settings().pushReference(image).map(Object::toString).orElseThrow();
+    setImage(jobId, image, i -> i.succeeded(index, List.of()));
+    events.emit(jobId, new JobEvent.ImageUnchanged(image, reference, index));
+    events.emit(jobId, new JobEvent.ImageDone(image, index));
+    log.info("job {} image {} unchanged: {}@{} is what its locked inputs build; nothing built", jobId, image,
+        reference, index.digest());
+    checkJob(jobId);
   }
 
   private void checkImage(String jobId, String image) {
@@ -409,37 +310,43 @@ public final class Scheduler {
     List<TaskRecord> tasks = book.tasksOf(jobId, image).stream()
         .sorted((a, b) -> a.arch().ociName().compareTo(b.arch().ociName())).toList();
     List<BuildResult> perArch = tasks.stream().map(t -> t.buildResult().orElseThrow()).toList();
-    byte[] lockedConfig = tasks.get(0).lockedConfig();
-    engine.execute(
-        () -> {
-          BlobRef index;
-          long start = System.nanoTime();
-          try {
-            index = indexStep.assemble(image, perArch, lockedConfig, job.settings());
-            if (job.settings().pushPrefix() != null) {
-              metrics.stage(dev.apkofarm.coordinator.model.Stage.PUSH, System.nanoTime() - start);
-            }
-          } catch (Exception | LinkageError e) {
-            String why = describe(e);
-            loop.execute(() -> guarded(() -> failImage(jobId, image, "index assembly failed: " + why)));
-            return;
+    steps.assemble(image, perArch, tasks.get(0).lockedConfig(), job.settings(),
+        job.image(image).orElseThrow().publishKey(), new EngineSteps.Outcome<>() {
+          @Override
+          public void done(EngineSteps.Assembled a) {
+            onAssembled(jobId, image, a.index(), perArch, a.published());
           }
-          loop.execute(() -> guarded(() -> onAssembled(jobId, image, index, perArch)));
+
+          @Override
+          public void failed(String reason, boolean pushed) {
+            if (pushed) {
+              // What the workers pushed may be gone from the registry: the next push of these inputs rebuilds.
+              tasks.forEach(t -> state.removeResult(t.buildKey()));
+            }
+            failImage(jobId, image, reason);
+          }
         });
   }
 
-  private void onAssembled(String jobId, String image, BlobRef index, List<BuildResult> perArch) {
+  private void onAssembled(String jobId, String image, BlobRef index, List<BuildResult> perArch,
+      Optional<IndexStep.Published> published) {
     JobRecord job = book.jobs.get(jobId);
     if (job == null || job.image(image).orElseThrow().status() != ImageStatus.ASSEMBLING) {
       return;
     }
     Map<String, BlobRef> all = new LinkedHashMap<>();
-    for (BuildResult r : perArch) {
-      for (BlobRef b : r.allBlobs()) {
-        all.putIfAbsent(b.digest(), b);
+    if (published.isEmpty()) {
+      for (BuildResult r : perArch) {
+        for (BlobRef b : r.allBlobs()) {
+          all.putIfAbsent(b.digest(), b);
+        }
       }
     }
     setImage(jobId, image, i -> i.succeeded(index, List.copyOf(all.values())));
+    published.ifPresent(p -> {
+      events.emit(jobId, new JobEvent.ImagePushed(image, p.reference(), index, p.summary()));
+      log.info("job {} image {} pushed: {}@{} ({})", jobId, image, p.reference(), index.digest(), p.summary());
+    });
     events.emit(jobId, new JobEvent.ImageDone(image, index));
     log.info("job {} image {} done: {}", jobId, image, index.digest());
     checkJob(jobId);
@@ -452,24 +359,13 @@ public final class Scheduler {
     }
     for (TaskRecord t : book.tasksOf(jobId, image)) {
       if (!t.status().terminal()) {
-        stopTask(t, "image " + image + " failed");
+        tasks.stop(t, "image " + image + " failed");
       }
     }
     setImage(jobId, image, i -> i.failed(ImageStatus.FAILED, reason));
     events.emit(jobId, new JobEvent.ImageFailed(image, reason));
     log.info("job {} image {} failed: {}", jobId, image, reason);
     checkJob(jobId);
-  }
-
-  /** Cancels one live task: off the queue, off its worker, and its followers served by someone else. */
-  private void stopTask(TaskRecord t, String reason) {
-    if (t.status() == TaskStatus.RUNNING) {
-      dispatcher.cancelOnWorker(t, reason);
-    }
-    book.unqueue(t.id());
-    TaskRecord cancelled = t.cancelled(reason);
-    book.put(state, cancelled);
-    releaseBuildKey(cancelled);
   }
 
   private void checkJob(String jobId) {
@@ -517,7 +413,7 @@ public final class Scheduler {
     String why = "cancelled" + (reason == null || reason.isBlank() ? "" : ": " + reason);
     for (TaskRecord t : book.tasksOf(jobId, null)) {
       if (!t.status().terminal()) {
-        stopTask(t, why);
+        tasks.stop(t, why);
       }
     }
     for (ImageRecord i : job.images()) {
@@ -531,54 +427,22 @@ public final class Scheduler {
   }
 
   private int doRecover() {
-    int n = 0;
-    for (JobRecord stored : state.jobs()) {
-      if (stored.status().terminal()) {
-        for (TaskRecord t : state.tasksOf(stored.id())) {
-          retention.uses(stored.id(), t.buildKey());
-        }
-        retention.finished(stored.id(), stored.finishedAtMillis());
-        continue;
+    return new Recovery(state, book, events, dispatcher, retention).run(new Recovery.Resume() {
+      @Override
+      public void lock(String jobId, String image) {
+        startLock(jobId, image);
       }
-      if (book.jobs.containsKey(stored.id())) {
-        continue;
+
+      @Override
+      public void assemble(String jobId, String image) {
+        startAssembly(jobId, image);
       }
-      JobRecord job = stored.withLastSeq(events.recoverLastSeq(stored));
-      book.jobs.put(job.id(), job);
-      n++;
-      List<TaskRecord> tasks = state.tasksOf(job.id());
-      for (TaskRecord t : tasks) {
-        retention.uses(job.id(), t.buildKey());
-        book.nextOrder = Math.max(book.nextOrder, t.order() + 1);
-        if (!t.status().terminal()) {
-          book.track(t);
-        }
+
+      @Override
+      public void check(String jobId, String image) {
+        checkImage(jobId, image);
       }
-      for (TaskRecord t : tasks) {
-        switch (t.status()) {
-          case QUEUED -> {
-            book.inFlight.putIfAbsent(t.buildKey(), t.id());
-            book.queue(t);
-          }
-          case RUNNING -> {
-            book.inFlight.putIfAbsent(t.buildKey(), t.id());
-            dispatcher.orphan(t);
-          }
-          default -> {}
-        }
-      }
-      for (ImageRecord i : job.images()) {
-        switch (i.status()) {
-          case LOCKING -> startLock(job.id(), i.name());
-          case ASSEMBLING -> startAssembly(job.id(), i.name());
-          case BUILDING -> checkImage(job.id(), i.name());
-          default -> {}
-        }
-      }
-      log.info("job {} recovered: {} live task(s)", job.id(), book.tasksOf(job.id(), null).size());
-    }
-    dispatcher.dispatch();
-    return n;
+    });
   }
 
   // ---------------------------------------------------------------- helpers

@@ -62,18 +62,21 @@ class StateSerializersTest {
 
   @Test
   void jobHeadersImagesAndSettingsRoundTrip() {
-    ImageRecord done = ImageRecord.submitted(SOURCE).locked(List.of("amd64", "arm64"), 12)
+    ImageRecord done = ImageRecord.submitted(SOURCE).locked(List.of("amd64", "arm64"), 12, "sha256:" + "9".repeat(64))
         .succeeded(MANIFEST, List.of(MANIFEST, LAYER));
     ImageRecord failed = ImageRecord.submitted(new ImageSource("b", "b.yml", new byte[0], Map.of()))
         .failed(dev.apkofarm.coordinator.model.ImageStatus.FAILED, "arm64: no such package");
     JobRecord job = new JobRecord("j1", JobStatus.FAILED, List.of(done, failed), List.of("arm64"),
-        new BuildSettings(new TreeMap<>(Map.of("org.opencontainers.image.vendor", "me")), 1700000000L, "reg/x"),
+        new BuildSettings(new TreeMap<>(Map.of("org.opencontainers.image.vendor", "me")), 1700000000L, "reg.io/x",
+            "v1"),
         1, 2, "submit configs", 17, "1 of 2 image(s) failed");
 
     JobStore.JobHeader header = JobStore.JobHeader.of(job);
 
     assertThat(roundTrip(header)).isEqualTo(header);
     assertThat(roundTrip(done)).isEqualTo(done);
+    assertThat(roundTrip(done).publishKey()).isEqualTo("sha256:" + "9".repeat(64));
+    assertThat(roundTrip(job.settings()).pushTag()).isEqualTo("v1");
     assertThat(roundTrip(failed)).isEqualTo(failed);
     assertThat(roundTrip(BuildSettings.defaults())).isEqualTo(BuildSettings.defaults());
   }
@@ -104,6 +107,9 @@ class StateSerializersTest {
         new JobEvent.TaskRequeued("a", "amd64", "lease expired", 3),
         new JobEvent.TaskDeduplicated("a", "arm64", "in-flight"),
         new JobEvent.TaskDone("a", "amd64", MANIFEST, "w1"),
+        new JobEvent.TaskPushed("a", "arm64", "reg.io/x/a", MANIFEST),
+        new JobEvent.ImagePushed("a", "reg.io/x/a:v1", MANIFEST, "2 blobs already there"),
+        new JobEvent.ImageUnchanged("a", "reg.io/x/a:v1", MANIFEST),
         new JobEvent.ImageDone("a", MANIFEST),
         new JobEvent.ImageFailed("a", "bad"),
         new JobEvent.JobDone(),

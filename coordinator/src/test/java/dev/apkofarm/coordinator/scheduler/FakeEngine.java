@@ -27,6 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeEngine implements LockStep, IndexStep {
   final AtomicInteger locks = new AtomicInteger();
+  /** What the "registry" already has: image name -> index, answered as unchanged by the lock step. */
+  final Map<String, BlobRef> registry = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Publish requests received, in order. */
+  final List<PublishRequest> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** When set, publish fails with this message. */
+  volatile String publishFailure;
   private final BlobStore blobs;
 
   FakeEngine(BlobStore blobs) {
@@ -58,7 +64,21 @@ final class FakeEngine implements LockStep, IndexStep {
     for (Arch a : archs) {
       perArch.put(a, (text + "\nlocked for " + a).getBytes(StandardCharsets.UTF_8));
     }
-    return new LockedImage(perArch, 3);
+    if (!settings.pushing()) {
+      return new LockedImage(perArch, 3);
+    }
+    String key = Digest.of((text + archs).getBytes(StandardCharsets.UTF_8)).toString();
+    return new LockedImage(perArch, 3, java.util.Optional.of(key),
+        java.util.Optional.ofNullable(registry.get(source.name())));
+  }
+
+  @Override
+  public Published publish(PublishRequest request) throws IOException {
+    if (publishFailure != null) {
+      throw new IOException(publishFailure);
+    }
+    published.add(request);
+    return new Published(request.settings().pushReference(request.image()).orElseThrow().toString(), "fake push");
   }
 
   /** What a worker would produce for {@code task}: blobs put into the store, the result returned. */

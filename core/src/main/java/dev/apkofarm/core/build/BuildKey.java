@@ -5,6 +5,7 @@ import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.image.ApkoJson;
 import dev.apkofarm.core.install.ApkDatabase.KeyFile;
 import dev.apkofarm.core.oci.Digest;
+import dev.apkofarm.core.registry.PublishKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -50,6 +51,15 @@ public final class BuildKey {
       field(md, arch.ociName() + " " + of(image, arch, options));
     }
     return Digest.sha256(md.digest());
+  }
+
+  /**
+   * The key {@code publish} and {@code submit --push} record with a pushed index and look for before building: the
+   * {@link #ofImage image key} of the locked image built with {@code options} (whose reference is the pushed
+   * {@code registry/repository:tag} in canonical form). Both compute it here so they agree on "unchanged".
+   */
+  public static PublishKey publishKey(LockedImage image, BuildOptions options) {
+    return PublishKey.of(ofImage(image, options).toString());
   }
 
   private static void field(MessageDigest md, String s) {

@@ -17,6 +17,7 @@ import dev.apkofarm.proto.v1.WorkerServiceGrpc;
 import dev.apkofarm.worker.pipeline.AssignedTask;
 import dev.apkofarm.worker.pipeline.BuildStage;
 import dev.apkofarm.worker.pipeline.BuiltTask;
+import dev.apkofarm.worker.pipeline.RegistryPush;
 import dev.apkofarm.worker.pipeline.TaskExecutor;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
@@ -61,6 +62,7 @@ public final class WorkerAgent implements AutoCloseable {
   private final BlobTransfer blobs;
   private final Identity identity;
   private final TaskExecutor executor;
+  private final RegistryPush registry;
   private final ExecutorService slots;
   private final ScheduledExecutorService timer;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -73,11 +75,12 @@ public final class WorkerAgent implements AutoCloseable {
   private volatile boolean stopped;
   private int failures;
 
-  public WorkerAgent(Channel channel, Identity identity, TaskExecutor executor) {
+  public WorkerAgent(Channel channel, Identity identity, TaskExecutor executor, RegistryPush registry) {
     this.stub = WorkerServiceGrpc.newStub(channel);
     this.blobs = new BlobTransfer(channel);
     this.identity = identity;
     this.executor = executor;
+    this.registry = registry;
     AtomicInteger n = new AtomicInteger();
     this.slots = Executors.newFixedThreadPool(identity.slots(), r -> daemon(r, "task-" + n.incrementAndGet()));
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sync-timer"));
@@ -254,16 +257,38 @@ public final class WorkerAgent implements AutoCloseable {
       if (r.cancelReason != null) {
         return;
       }
+      List<Descriptor> extra = built.extra();
+      long pushNanos = 0;
       if (r.task.pushRepository() == null) {
-        upload(built);
+        List<String> all = new ArrayList<>(built.files().keySet());
+        built.sbom().ifPresent(d -> all.remove(d.digest().toString())); // not part of the image's layout
+        upload(built, all);
+      } else {
+        long pushStart = System.nanoTime();
+        progress(r, BuildStage.PUSH, 0, 1, r.task.pushRepository());
+        var stats = registry.push(built, r.task.pushRepository());
+        pushNanos = System.nanoTime() - pushStart;
+        progress(r, BuildStage.PUSH, 1, 1, r.task.pushRepository());
+        log.info("worker {}: task {} pushed to {}: {} blob(s) uploaded ({} bytes), {} already there, {} mounted",
+            identity.id(), r.ref.getTaskId(), r.task.pushRepository(), stats.blobsUploaded(), stats.bytesUploaded(),
+            stats.blobHeadHits(), stats.mounts());
+        // The coordinator needs only what it pushes itself: the manifest (in the index) and the SBOM (a referrer).
+        List<String> small = new ArrayList<>(List.of(built.manifest().digest().toString()));
+        built.sbom().ifPresent(d -> small.add(d.digest().toString()));
+        upload(built, small);
+        extra = new ArrayList<>(extra);
+        built.sbom().ifPresent(extra::add);
       }
       var result = dev.apkofarm.proto.v1.TaskResult.newBuilder().setTask(r.ref)
           .setManifest(ProtoDescriptors.of(built.manifest())).setConfig(ProtoDescriptors.of(built.config()))
           .setPackagesFetched(built.packagesFetched()).setPackagesCached(built.packagesCached())
           .setEngineResult(com.google.protobuf.ByteString.copyFrom(built.engineResult()));
       built.layers().forEach(d -> result.addLayers(ProtoDescriptors.of(d)));
-      built.extra().forEach(d -> result.addExtraBlobs(ProtoDescriptors.of(d)));
+      extra.forEach(d -> result.addExtraBlobs(ProtoDescriptors.of(d)));
       built.stageNanos().forEach((s, n) -> result.putStageNanos(s.name().toLowerCase(java.util.Locale.ROOT), n));
+      if (pushNanos > 0) {
+        result.putStageNanos("push", pushNanos);
+      }
       finish(r);
       send(WorkerMessage.newBuilder().setResult(result).build());
       log.info("worker {}: task {} done in {} ms: {}", identity.id(), r.ref.getTaskId(),
@@ -290,8 +315,8 @@ public final class WorkerAgent implements AutoCloseable {
     completed.incrementAndGet();
   }
 
-  private void upload(BuiltTask built) throws java.io.IOException {
-    List<String> missing = blobs.missing(new ArrayList<>(built.files().keySet()));
+  private void upload(BuiltTask built, java.util.Collection<String> digests) throws java.io.IOException {
+    List<String> missing = blobs.missing(new ArrayList<>(digests));
     for (String digest : missing) {
       blobs.upload(digest, built.files().get(digest), List.of());
     }

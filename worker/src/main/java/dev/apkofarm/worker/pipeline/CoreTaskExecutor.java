@@ -112,10 +112,11 @@ public final class CoreTaskExecutor implements TaskExecutor.Factory {
       for (Descriptor d : built.imageBlobs()) {
         files.put(d.digest().toString(), out.path(d.digest()));
       }
-      // The arch's SBOM stays on the worker: an OCI layout of the image does not hold SBOMs (as `build` writes it).
+      // The arch's SBOM is not part of an OCI layout of the image (as `build` writes it); a push attaches it.
+      built.sbom().ifPresent(d -> files.put(d.digest().toString(), out.path(d.digest())));
       List<Descriptor> layers = built.layers().stream().map(Layer::blob).toList();
       return new BuiltTask(built.manifest().withPlatform(Platform.of(locked.arch())), built.config(), layers, extra,
-          files, nanos, fetched.get(), cached.get(), EngineCodec.encodeBuilt(built));
+          built.sbom(), files, nanos, fetched.get(), cached.get(), EngineCodec.encodeBuilt(built));
     }
 
     private static BlobKey key(LockedPackage p) throws BadInputException {

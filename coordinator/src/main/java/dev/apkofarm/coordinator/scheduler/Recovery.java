@@ -1,0 +1,93 @@
+package dev.apkofarm.coordinator.scheduler;
+
+import dev.apkofarm.coordinator.model.ImageRecord;
+import dev.apkofarm.coordinator.model.JobRecord;
+import dev.apkofarm.coordinator.model.TaskRecord;
+import dev.apkofarm.coordinator.state.ClusterState;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads what a previous coordinator left in the cluster state: live jobs back into the book (queued tasks queued,
+ * running ones given a lease to be reclaimed, interrupted engine steps restarted) and finished ones into the
+ * retention schedule. Runs on the scheduler's loop.
+ */
+final class Recovery {
+  private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+  /** How the scheduler resumes an image that was between steps. */
+  interface Resume {
+    void lock(String jobId, String image);
+
+    void assemble(String jobId, String image);
+
+    void check(String jobId, String image);
+  }
+
+  private final ClusterState state;
+  private final Book book;
+  private final Events events;
+  private final Dispatcher dispatcher;
+  private final Retention retention;
+
+  Recovery(ClusterState state, Book book, Events events, Dispatcher dispatcher, Retention retention) {
+    this.state = state;
+    this.book = book;
+    this.events = events;
+    this.dispatcher = dispatcher;
+    this.retention = retention;
+  }
+
+  /** @return how many live jobs were resumed */
+  int run(Resume resume) {
+    int n = 0;
+    for (JobRecord stored : state.jobs()) {
+      if (stored.status().terminal()) {
+        for (TaskRecord t : state.tasksOf(stored.id())) {
+          retention.uses(stored.id(), t.buildKey());
+        }
+        retention.finished(stored.id(), stored.finishedAtMillis());
+        continue;
+      }
+      if (book.jobs.containsKey(stored.id())) {
+        continue;
+      }
+      JobRecord job = stored.withLastSeq(events.recoverLastSeq(stored));
+      book.jobs.put(job.id(), job);
+      n++;
+      List<TaskRecord> tasks = state.tasksOf(job.id());
+      for (TaskRecord t : tasks) {
+        retention.uses(job.id(), t.buildKey());
+        book.nextOrder = Math.max(book.nextOrder, t.order() + 1);
+        if (!t.status().terminal()) {
+          book.track(t);
+        }
+      }
+      for (TaskRecord t : tasks) {
+        switch (t.status()) {
+          case QUEUED -> {
+            book.inFlight.putIfAbsent(t.buildKey(), t.id());
+            book.queue(t);
+          }
+          case RUNNING -> {
+            book.inFlight.putIfAbsent(t.buildKey(), t.id());
+            dispatcher.orphan(t);
+          }
+          default -> {}
+        }
+      }
+      for (ImageRecord i : job.images()) {
+        switch (i.status()) {
+          case LOCKING -> resume.lock(job.id(), i.name());
+          case ASSEMBLING -> resume.assemble(job.id(), i.name());
+          case BUILDING -> resume.check(job.id(), i.name());
+          default -> {}
+        }
+      }
+      log.info("job {} recovered: {} live task(s)", job.id(), book.tasksOf(job.id(), null).size());
+    }
+    dispatcher.dispatch();
+    return n;
+  }
+}
