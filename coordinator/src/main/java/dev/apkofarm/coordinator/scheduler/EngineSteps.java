@@ -87,7 +87,7 @@ final class EngineSteps {
             try {
               published = Optional.of(indexStep.publish(
                   new IndexStep.PublishRequest(image, index, perArch, lockedConfig, settings, publishKey)));
-              metrics.stage(Stage.PUSH, System.nanoTime() - start);
+              metrics.published(System.nanoTime() - start);
             } catch (Exception | LinkageError e) {
               String why = "push failed: " + Scheduler.describe(e);
               loop.accept(() -> outcome.failed(why, true));

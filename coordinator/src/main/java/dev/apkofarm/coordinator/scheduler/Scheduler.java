@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * a task runs out of attempts.
  *
  * <p>Every change runs on one serial executor (the "loop"), so the scheduler's own structures need no locks and
- * tests can drive it synchronously with a direct executor and a fake clock. Slow engine steps (lock, index) run on a
- * separate executor and post their outcome back to the loop. State is written through to {@link ClusterState}.
+ * tests can drive it synchronously with a direct executor and a fake clock. Slow engine steps (lock, index, publish)
+ * run on a separate executor and post their outcome back to the loop ({@link EngineSteps}). This class decides what
+ * happens to jobs and images; {@link Tasks} to tasks, {@link Recovery} after a restart, {@link Retention} to finished
+ * jobs. State is written through to {@link ClusterState}.
  */
 public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);

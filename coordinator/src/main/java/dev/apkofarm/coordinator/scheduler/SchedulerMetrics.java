@@ -16,6 +16,9 @@ public interface SchedulerMetrics {
   /** Packages a finished task fetched from repositories, and those a cache served. */
   void packages(long fetched, long cached);
 
+  /** The coordinator's share of a push: one image's referrers, index and tag (the workers' share is stage push). */
+  default void published(long nanos) {}
+
   SchedulerMetrics NONE =
       new SchedulerMetrics() {
         @Override
