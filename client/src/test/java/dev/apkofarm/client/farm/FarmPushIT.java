@@ -96,6 +96,37 @@ class FarmPushIT {
     }
   }
 
+  @Test
+  void aWorkerWithoutCredentialsFailsTheImageNamingTheRegistryAndMovesNoTag() throws Exception {
+    ExampleTree.copy(tmp);
+    TestCertificates certs = TestCertificates.generate(Files.createDirectories(tmp.resolve("certs")));
+    String ca = certs.caCertificate().toString();
+    try (LocalRegistry registry = LocalRegistry.builder().user(USER, PASSWORD).tls(certs).start(tmp.resolve("reg"));
+        FarmProcesses withCredentials = new FarmProcesses(tmp, Map.of(), Map.of(
+            "DOCKER_CONFIG", dockerConfig(registry.host()).toString(),
+            "HOME", Files.createDirectories(tmp.resolve("daemon-home")).toString()));
+        FarmProcesses without = new FarmProcesses(tmp, Map.of(), Map.of(
+            "DOCKER_CONFIG", Files.createDirectories(tmp.resolve("no-docker")).toString(),
+            "HOME", Files.createDirectories(tmp.resolve("worker-home")).toString()))) {
+      FarmProcesses.Daemon coordinator = withCredentials.coordinator("--ca-cert", ca);
+      without.worker(coordinator, "w-nocreds", "amd64", 2, "--ca-cert", ca);
+      String prefix = registry.host() + "/farm";
+
+      ExternalTools.Result r = submit(coordinator, prefix);
+
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+      assertThat(r.stdout() + r.stderr())
+          .contains("accounts: FAILED", "failed after 3 attempt(s)", "authentication required",
+              "has no credentials for " + registry.host());
+      RegistryClient reader = RegistryClient.create(registry.host(), RegistryOptions.builder()
+          .credentials(CredentialSource.of(new Credential(USER, PASSWORD), "test")).caCertificate(certs.caCertificate())
+          .build());
+      assertThat(reader.manifestDigest("farm/accounts", "v1")).isEmpty();
+      assertThat(reader.manifestDigest("farm/multi-arch", "v1")).isEmpty();
+      assertThat(r + withCredentials.logs() + without.logs()).doesNotContain(PASSWORD);
+    }
+  }
+
   /** The docker config directory of the daemons' user: credentials for the registry and nothing else. */
   private Path dockerConfig(String registry) throws Exception {
     Path d = Files.createDirectories(tmp.resolve("daemon-docker"));
