@@ -1,6 +1,6 @@
 package dev.apkofarm.core.install;
 
-import dev.apkofarm.core.fs.CodePointOrder;
+import dev.apkofarm.core.CodePointOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
