@@ -6,6 +6,7 @@ import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,11 +52,11 @@ final class BuildMinirootfsCommand extends ClientCommand {
     }
     settings.sbom = false;
     BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "");
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path blobsDir = Files.createTempDirectory(dir, ".apko-farm-rootfs-");
-    try (prepared) {
-      DirectoryBlobStore blobs = new DirectoryBlobStore(blobsDir);
+    // The scratch store sits beside the output, so that the finished layer is renamed into place.
+    try (prepared;
+        TemporaryDirectory scratch =
+            TemporaryDirectory.create(out.toAbsolutePath().getParent(), ".apko-farm-rootfs-")) {
+      DirectoryBlobStore blobs = new DirectoryBlobStore(scratch.path());
       BuiltArch built =
           new ArchBuilder(prepared.fetchPool(), w -> err().println("warning: " + w))
               .build(prepared.image(), archs.get(0), prepared.packages(), prepared.options(), blobs);
@@ -67,8 +68,6 @@ final class BuildMinirootfsCommand extends ClientCommand {
           StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       err().println("wrote " + out + " (" + archs.get(0) + ", diff_id " + built.layers().get(0).diffId() + ")");
       return 0;
-    } finally {
-      LocalBuild.deleteTree(blobsDir);
     }
   }
 }

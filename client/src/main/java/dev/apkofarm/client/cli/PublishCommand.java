@@ -6,9 +6,9 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.build.BuildKey;
 import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.build.BuiltImage;
+import dev.apkofarm.core.io.AtomicFile;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
-import dev.apkofarm.core.oci.FileModes;
 import dev.apkofarm.core.oci.MediaType;
 import dev.apkofarm.core.registry.Attachment;
 import dev.apkofarm.core.registry.BlobContent;
@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -210,15 +209,6 @@ final class PublishCommand extends ClientCommand {
       text.append(repository.withDigest(Digest.parse(m.path("digest").asText()))).append('\n');
     }
     text.append(repository.withDigest(index)).append('\n');
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      FileModes.readable(tmp);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

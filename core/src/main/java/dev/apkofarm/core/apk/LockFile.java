@@ -3,12 +3,12 @@ package dev.apkofarm.core.apk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.io.AtomicFile;
 import dev.apkofarm.core.oci.json.GoJsonWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -175,15 +175,7 @@ public record LockFile(String version, Optional<Config> config, Contents content
 
   /** Writes the lock atomically (temp name, then rename). */
   public void write(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp");
-    try {
-      Files.write(tmp, toJson());
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, toJson());
   }
 
   /**

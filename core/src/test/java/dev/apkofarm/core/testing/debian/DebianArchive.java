@@ -2,6 +2,7 @@ package dev.apkofarm.core.testing.debian;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.config.Arch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,12 +104,11 @@ public final class DebianArchive {
     Path dir = Files.createDirectories(cacheDir.resolve(deb));
     Path cached = find(dir, name, deb);
     if (cached == null) {
-      Path tmp = Files.createTempDirectory(dir, ".download-");
-      try {
+      try (TemporaryDirectory tmp = TemporaryDirectory.create(dir, ".download-")) {
         // _apt cannot write into root-owned private temp dirs; let it, so apt does not warn about sandboxing.
-        tmp.toFile().setWritable(true, false);
-        Result r = run(tmp, "apt-get", "download", "-q", name + ":" + deb);
-        Path got = find(tmp, name, deb);
+        tmp.path().toFile().setWritable(true, false);
+        Result r = run(tmp.path(), "apt-get", "download", "-q", name + ":" + deb);
+        Path got = find(tmp.path(), name, deb);
         if (r.exitCode() != 0 || got == null) {
           throw new IOException("apt-get download " + name + ":" + deb + " failed: " + r.output().strip());
         }
@@ -118,8 +118,6 @@ public final class DebianArchive {
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(got, cached, StandardCopyOption.REPLACE_EXISTING);
         }
-      } finally {
-        deleteTree(tmp);
       }
     }
     return DebPackage.open(cached);
@@ -166,17 +164,5 @@ public final class DebianArchive {
       throw new IOException(String.join(" ", command) + ": interrupted", e);
     }
     return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-  }
-
-  /** Deletes a tree without following its symlinks (no-op when absent). */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

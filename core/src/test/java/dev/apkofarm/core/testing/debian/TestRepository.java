@@ -6,6 +6,7 @@ import dev.apkofarm.core.apk.PackageVerificationException;
 import dev.apkofarm.core.apk.RepositoryWriter;
 import dev.apkofarm.core.apk.SigningKey;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class TestRepository {
   public static TestRepository build(Path root, Path workDir, List<Arch> archs) throws IOException {
     DebianArchive.assumeAvailable(archs.toArray(Arch[]::new));
     DebianArchive debian = DebianArchive.inUserCache();
-    DebianArchive.deleteTree(root);
+    TemporaryDirectory.deleteTree(root);
     RepositoryWriter writer = new RepositoryWriter(root, SigningKey.generate(KEY_NAME, 2048));
     List<ApkRecipe> recipes = TestDistribution.recipes(TestDistribution.busyboxApplets(debian, workDir));
     DebianStaging staging = new DebianStaging(debian, workDir.resolve("staging"));
