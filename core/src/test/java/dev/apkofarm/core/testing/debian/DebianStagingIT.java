@@ -2,8 +2,8 @@ package dev.apkofarm.core.testing.debian;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

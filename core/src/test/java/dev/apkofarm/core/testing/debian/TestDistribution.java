@@ -2,6 +2,7 @@ package dev.apkofarm.core.testing.debian;
 
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.io.TemporaryDirectory;
+import dev.apkofarm.core.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,12 +91,12 @@ public final class TestDistribution {
     Path root = Files.createDirectories(workDir).resolve("busybox-applets");
     TemporaryDirectory.deleteTree(root);
     archive.fetch("busybox-static", hostArch()).unpackInto(root);
-    DebianArchive.Result r = DebianArchive.run(root, root.resolve("bin/busybox").toString(), "--list-full");
-    if (r.exitCode() != 0 || r.output().isBlank()) {
+    ExternalTools.Result r = DebianArchive.run(root, root.resolve("bin/busybox").toString(), "--list-full");
+    if (r.exitCode() != 0 || r.stdout().isBlank()) {
       throw new IOException("busybox --list-full failed: " + r.output().strip());
     }
     TemporaryDirectory.deleteTree(root);
-    return Arrays.stream(r.output().split("\n"))
+    return Arrays.stream(r.stdout().split("\n"))
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .map(s -> s.startsWith("/") ? s : "/" + s)
