@@ -97,6 +97,38 @@ class SpdxWriterTest {
   }
 
   @Test
+  void mergesAPackageSbomWithNullFieldsAndElementsAsGoReadsIt() throws Exception {
+    ImageTree tree = new ImageTree();
+    tree.mkdirAll("var/lib/db/sbom", 0755);
+    tree.writeFile(
+        "var/lib/db/sbom/tool-1.0-r0.spdx.json",
+        """
+        {"SPDXID": "SPDXRef-DOCUMENT", "documentDescribes": null, "hasExtractedLicensingInfos": null,
+         "packages": [null, {"SPDXID": "SPDXRef-Package-tool", "name": "tool", "versionInfo": null,
+                             "supplier": null, "checksums": null,
+                             "externalRefs": [{"referenceCategory": null, "referenceType": "purl",
+                                               "referenceLocator": "pkg:apk/wolfi/tool@1.0-r0"}]}],
+         "relationships": [null, {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+                                  "relatedSpdxElement": "SPDXRef-Package-tool"}]}
+        """.getBytes(StandardCharsets.UTF_8),
+        0644);
+    SpdxWriter.ImageInput in =
+        new SpdxWriter.ImageInput(
+            tree, List.of(new NameVersion("tool", "1.0-r0")), "tool:latest", Arch.AMD64, Digest.of(new byte[0]),
+            List.of(Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.of(new byte[1]), 1)), Instant.EPOCH,
+            Optional.empty());
+
+    String sbom = new String(new SpdxWriter(SbomTool.apkoFarm()).image(in), StandardCharsets.UTF_8);
+
+    assertThat(sbom)
+        .contains("\"SPDXID\": \"SPDXRef-Package-tool\"")
+        .contains("\"referenceCategory\": \"\",")
+        .contains("\"referenceLocator\": \"pkg:apk/wolfi/tool@1.0-r0\"")
+        .contains("\"relatedSpdxElement\": \"SPDXRef-Package-tool\"")
+        .doesNotContain("null");
+  }
+
+  @Test
   void spdxIdsEncodeEveryOtherByteAsItsDecimalValue() {
     assertThat(Purl.spdxId("SPDXRef-Package-sha256:ab_c/é")).isEqualTo("SPDXRef-Package-sha256-abC95cC47C195C169");
   }
