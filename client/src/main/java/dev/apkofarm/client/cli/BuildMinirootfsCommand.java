@@ -4,7 +4,6 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.build.ArchBuilder;
 import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.config.Arch;
-import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
@@ -38,8 +37,7 @@ final class BuildMinirootfsCommand extends ClientCommand {
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
     Path out = root.resolve(output);
-    LoadedConfig loaded = new ConfigLoader(workDir, settings.includePaths).load(config);
-    loaded.warnings().forEach(w -> err().println("warning: " + w));
+    LoadedConfig loaded = settings.configs.load(workDir, config, err());
     List<Arch> archs;
     if (!settings.repositories.archs.isEmpty()) {
       archs = settings.repositories.archs(loaded);

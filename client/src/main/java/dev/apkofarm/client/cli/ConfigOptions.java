@@ -1,0 +1,26 @@
+package dev.apkofarm.client.cli;
+
+import dev.apkofarm.core.config.ConfigException;
+import dev.apkofarm.core.config.ConfigLoader;
+import dev.apkofarm.core.config.LoadedConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How every command that reads a config finds it and its include ({@code --include-paths}); a picocli mixin. */
+final class ConfigOptions {
+  @Option(
+      names = "--include-paths",
+      split = ",",
+      paramLabel = "DIR",
+      description = "Further directories to look for the config and its include in.")
+  List<Path> includePaths = List.of();
+
+  /** Loads {@code config} relative to {@code workDir}, printing its warnings to {@code err}. */
+  LoadedConfig load(Path workDir, String config, PrintWriter err) throws ConfigException {
+    LoadedConfig loaded = new ConfigLoader(workDir, includePaths).load(config);
+    loaded.warnings().forEach(w -> err.println("warning: " + w));
+    return loaded;
+  }
+}
