@@ -16,11 +16,10 @@ import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,13 +78,11 @@ public class WarmBuildBenchmark {
 
   @Benchmark
   public BuiltImage goldenBothArchs() throws Exception {
-    LoadedConfig loaded = new ConfigLoader(cli).load("testdata/apko.yaml");
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put("org.opencontainers.image.vendor", "Vendor");
-    annotations.put("org.opencontainers.image.title", "Title");
+    LoadedConfig loaded = new ConfigLoader(cli).load(ApkoGolden.CONFIG);
     LockedImage image =
         new ImageLocker(new Locker(repos, store, 4), repos)
-            .lock(loaded, ImageLocker.Request.of(List.of(Arch.AMD64, Arch.ARM64), annotations));
-    return new ImageBuilder(fetchPool, w -> {}).build(image, packages, BuildOptions.defaults("golden:latest"), blobs);
+            .lock(loaded, ImageLocker.Request.of(List.of(Arch.AMD64, Arch.ARM64), ApkoGolden.annotations()));
+    return new ImageBuilder(fetchPool, w -> {})
+        .build(image, packages, BuildOptions.defaults(ApkoGolden.REFERENCE), blobs);
   }
 }

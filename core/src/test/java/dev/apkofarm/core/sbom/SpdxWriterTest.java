@@ -9,6 +9,7 @@ import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.MediaType;
 import dev.apkofarm.core.sbom.SpdxWriter.IndexEntry;
 import dev.apkofarm.core.sbom.SpdxWriter.NameVersion;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import dev.apkofarm.core.testing.TarTrees;
 import java.nio.charset.StandardCharsets;
@@ -34,18 +35,18 @@ class SpdxWriterTest {
   @Test
   void archSbomMatchesApkosGoldenSbom() throws Exception {
     ImageTree tree =
-        TarTrees.read(TarTrees.goldenBlob("c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738"));
+        TarTrees.read(TarTrees.goldenBlob(Digest.parse(ApkoGolden.AMD64_LAYER).hex()));
     SpdxWriter.ImageInput in =
         new SpdxWriter.ImageInput(
             tree,
             List.of(new NameVersion("pretend-baselayout", "1.0.0-r0"), new NameVersion("replayout", "1.0.0-r0")),
-            "golden:latest",
+            ApkoGolden.REFERENCE,
             Arch.AMD64,
-            Digest.parse("sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4"),
+            Digest.parse(ApkoGolden.AMD64_MANIFEST),
             List.of(
                 Descriptor.of(
                     MediaType.OCI_LAYER_GZIP,
-                    Digest.parse("sha256:c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738"),
+                    Digest.parse(ApkoGolden.AMD64_LAYER),
                     3072)),
             Instant.EPOCH,
             Optional.empty());
@@ -61,17 +62,15 @@ class SpdxWriterTest {
         new String(
             new SpdxWriter(APKO)
                 .index(
-                    Digest.parse("sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f"),
+                    Digest.parse(ApkoGolden.INDEX),
                     List.of(
                         new IndexEntry(
                             Arch.AMD64,
-                            Digest.parse(
-                                "sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4")),
+                            Digest.parse(ApkoGolden.AMD64_MANIFEST)),
                         new IndexEntry(
                             Arch.ARM64,
-                            Digest.parse(
-                                "sha256:124c885f834cfaf1329987457a9651a68c4fb9733d4462ae6288b98011277858"))),
-                    "golden:latest",
+                            Digest.parse(ApkoGolden.ARM64_MANIFEST))),
+                    ApkoGolden.REFERENCE,
                     Instant.EPOCH,
                     Optional.empty()),
             StandardCharsets.UTF_8);
