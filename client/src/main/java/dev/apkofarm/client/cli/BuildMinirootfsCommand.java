@@ -25,9 +25,6 @@ import picocli.CommandLine.Parameters;
       "The arch is --arch (one), else the host's."
     })
 final class BuildMinirootfsCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Parameters(index = "1", paramLabel = "OUT.tar.gz", description = "Where to write the tarball.")
   Path output;
 
@@ -37,7 +34,7 @@ final class BuildMinirootfsCommand extends ClientCommand {
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
     Path out = root.resolve(output);
-    LoadedConfig loaded = settings.configs.load(workDir, config, err());
+    LoadedConfig loaded = settings.configs.load(workDir, err());
     List<Arch> archs;
     if (!settings.repositories.archs.isEmpty()) {
       archs = settings.repositories.archs(loaded);

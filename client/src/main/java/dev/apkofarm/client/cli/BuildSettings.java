@@ -75,9 +75,8 @@ public final class BuildSettings {
   }
 
   /** Loads and locks the config and wires the package source. */
-  Prepared prepare(Path workDir, String config, String reference, PrintWriter err)
-      throws BadInputException, IOException {
-    LoadedConfig loaded = configs.load(workDir, config, err);
+  Prepared prepare(Path workDir, String reference, PrintWriter err) throws BadInputException, IOException {
+    LoadedConfig loaded = configs.load(workDir, err);
     return prepare(workDir, loaded, repositories.archs(loaded), reference);
   }
 

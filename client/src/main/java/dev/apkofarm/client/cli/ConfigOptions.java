@@ -7,9 +7,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** How every command that reads a config finds it and its include ({@code --include-paths}); a picocli mixin. */
+/**
+ * The {@code CONFIG} argument (always the first) of every command that reads a config, and where its include is
+ * looked for ({@code --include-paths}); a picocli mixin.
+ */
 final class ConfigOptions {
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
+  String config;
+
   @Option(
       names = "--include-paths",
       split = ",",
@@ -17,8 +24,8 @@ final class ConfigOptions {
       description = "Further directories to look for the config and its include in.")
   List<Path> includePaths = List.of();
 
-  /** Loads {@code config} relative to {@code workDir}, printing its warnings to {@code err}. */
-  LoadedConfig load(Path workDir, String config, PrintWriter err) throws ConfigException {
+  /** Loads the config relative to {@code workDir}, printing its warnings to {@code err}. */
+  LoadedConfig load(Path workDir, PrintWriter err) throws ConfigException {
     LoadedConfig loaded = new ConfigLoader(workDir, includePaths).load(config);
     loaded.warnings().forEach(w -> err.println("warning: " + w));
     return loaded;

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code apko-client lock}: resolve a config for all its archs and write apko's lock file. */
 @Command(
@@ -19,9 +18,6 @@ import picocli.CommandLine.Parameters;
       "Versions agree across archs. Packages are fetched (and cached) to record their section ranges and checksums."
     })
 final class LockCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Option(names = "--output", paramLabel = "FILE", description = "Where to write the lock (default: CONFIG without extension + .lock.json).")
   Path output;
 
@@ -32,9 +28,9 @@ final class LockCommand extends ClientCommand {
   @Override
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
-    LoadedConfig loaded = configs.load(workDir, config, err());
+    LoadedConfig loaded = configs.load(workDir, err());
     LockFile lock = repositories.locker(workDir).lock(repositories.request(loaded));
-    Path out = workDir.resolve(output != null ? output : Path.of(defaultOutput(config))).normalize();
+    Path out = workDir.resolve(output != null ? output : Path.of(defaultOutput(configs.config))).normalize();
     lock.write(out);
     err().println("wrote " + out + " (" + lock.contents().packages().size() + " packages, "
         + lock.architectures().size() + " archs)");

@@ -52,9 +52,6 @@ import picocli.CommandLine.Parameters;
 final class PublishCommand extends ClientCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Parameters(
       index = "1..*",
       arity = "1..*",
@@ -83,7 +80,7 @@ final class PublishCommand extends ClientCommand {
     Path workDir = root.workDir();
     PublishTargets targets = PublishTargets.parse(refs);
     var clients = new RegistrySettings.Clients(registry.registryOptions(workDir, e -> {}));
-    try (BuildSettings.Prepared prepared = settings.prepare(workDir, config, refs.get(0), err())) {
+    try (BuildSettings.Prepared prepared = settings.prepare(workDir, refs.get(0), err())) {
       PublishKey key = PublishKey.of(BuildKey.ofImage(prepared.image(), prepared.options()).toString());
       // --sbom-path wants the SBOM files, which only a build writes.
       Optional<Digest> unchanged =

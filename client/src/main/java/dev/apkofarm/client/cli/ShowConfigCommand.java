@@ -6,7 +6,6 @@ import dev.apkofarm.core.config.ImageConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code show-config}: prints the effective config, as apko would build it, in apko's YAML (or JSON). */
 @Command(
@@ -18,9 +17,6 @@ import picocli.CommandLine.Parameters;
           + " and s6 package are added; repository passwords are shown as xxxxx."
     })
 final class ShowConfigCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Option(names = "--json", description = "Print JSON instead of YAML.")
   boolean json;
 
@@ -28,7 +24,7 @@ final class ShowConfigCommand extends ClientCommand {
 
   @Override
   public Integer call() throws ConfigException {
-    ImageConfig c = configs.load(root.workDir(), config, err()).config();
+    ImageConfig c = configs.load(root.workDir(), err()).config();
     ImageConfig effective =
         ConfigWriter.redactPasswords(c.toBuilder().environment(c.effectiveEnvironment()).build());
     out().print(json ? ConfigWriter.json(effective) + System.lineSeparator() : ConfigWriter.yaml(effective));

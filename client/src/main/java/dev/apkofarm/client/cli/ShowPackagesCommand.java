@@ -11,7 +11,6 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code apko-client show-packages}: the packages a config resolves to, per arch, in install order. */
 @Command(
@@ -35,9 +34,6 @@ final class ShowPackagesCommand extends ClientCommand {
           "packagelock", "- {{ .Name }}={{ .Version }}",
           "packagelock-source", "- {{ .Name }}={{ .Version }} # {{ .Source }}");
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Option(names = "--format", defaultValue = "name-version", description = "Output format (see above).")
   String format;
 
@@ -48,7 +44,7 @@ final class ShowPackagesCommand extends ClientCommand {
   @Override
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
-    LoadedConfig loaded = configs.load(workDir, config, err());
+    LoadedConfig loaded = configs.load(workDir, err());
     String template = FORMATS.getOrDefault(format, format);
     Map<Arch, Resolution> resolved = repositories.locker(workDir).resolve(repositories.request(loaded));
     for (Map.Entry<Arch, Resolution> e : resolved.entrySet()) {
