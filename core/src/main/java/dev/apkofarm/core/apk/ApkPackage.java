@@ -185,6 +185,11 @@ public final class ApkPackage {
     return file;
   }
 
+  /** This verified package after its file was renamed to {@code moved}: the same bytes, so not verified again. */
+  ApkPackage movedTo(Path moved) {
+    return new ApkPackage(moved, displayName, layout, pkgInfo, controlFiles, signatures, maxData);
+  }
+
   /** How this package is named in messages. */
   public String displayName() {
     return displayName;

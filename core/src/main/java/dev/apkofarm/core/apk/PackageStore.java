@@ -98,13 +98,13 @@ public final class PackageStore {
         Optional<ApkPackage> ok = verifyOrDrop(tmp.path(), info, tier, key);
         if (ok.isPresent()) {
           tmp.commit(local);
-          return ApkPackage.open(local, info);
+          return ok.get().movedTo(local);
         }
       }
     }
     try (AtomicFile tmp = disk.newEntry()) {
       fetcher.fetchToFile(url, tmp.path(), maxPackage);
-      ApkPackage.open(tmp.path(), info);
+      ApkPackage verified = ApkPackage.open(tmp.path(), info);
       tmp.commit(local);
       for (BlobCache tier : tiers) {
         try (InputStream s = Files.newInputStream(local)) {
@@ -113,7 +113,7 @@ public final class PackageStore {
           LOG.warn("could not store {} in cache tier {}: {}", info.nameVersion(), tier, e.getMessage());
         }
       }
-      return ApkPackage.open(local, info);
+      return verified.movedTo(local);
     } catch (FetchException e) {
       throw new FetchException("package " + info.nameVersion() + ": " + e.getMessage(), e);
     }
