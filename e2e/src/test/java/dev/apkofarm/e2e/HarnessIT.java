@@ -31,7 +31,7 @@ import org.testcontainers.containers.GenericContainer;
  */
 @RequiresDocker
 class HarnessIT {
-  private static final String IMAGE = "apkofarm-e2e/harness-busybox";
+  private static final String IMAGE = LoadedImages.repository("harness-busybox");
   private static final LoadedImages IMAGES = new LoadedImages();
   private static Path work;
 
