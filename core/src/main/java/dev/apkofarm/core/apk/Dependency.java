@@ -126,11 +126,6 @@ record Dependency(
     return op.test(candidate, required.get());
   }
 
-  /** Whether a version was given (with any operator). */
-  public boolean isVersioned() {
-    return version.isPresent();
-  }
-
   @Override
   public String toString() {
     return text;

@@ -96,13 +96,4 @@ public abstract sealed class Node permits Directory, RegularFile, Symlink, Devic
     }
     hardlinkNames.put(path, linkname);
   }
-
-  void copyMetadataFrom(Node other) {
-    this.mode = other.mode;
-    this.uid = other.uid;
-    this.gid = other.gid;
-    this.mtime = other.mtime;
-    this.xattrs.clear();
-    this.xattrs.putAll(other.xattrs);
-  }
 }

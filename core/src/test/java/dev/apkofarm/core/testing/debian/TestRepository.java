@@ -9,7 +9,6 @@ import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,12 +90,5 @@ public final class TestRepository {
   /** What was packed for {@code arch}, in recipe order. */
   public List<StagedPackage> packages(Arch arch) {
     return packages.getOrDefault(arch, List.of());
-  }
-
-  /** Names of every package, for assertions. */
-  public List<String> packageNames(Arch arch) {
-    List<String> names = new ArrayList<>();
-    packages(arch).forEach(p -> names.add(p.name()));
-    return names;
   }
 }
