@@ -3,6 +3,7 @@ package dev.apkofarm.bench;
 import dev.apkofarm.core.apk.ApkIndex;
 import dev.apkofarm.core.apk.IndexReader;
 import dev.apkofarm.core.apk.Keyring;
+import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +35,9 @@ public class ApkIndexBenchmark {
 
   @Setup
   public void load() throws Exception {
-    archive = Files.readAllBytes(BenchFixtures.apko("apk/alpine-316/APKINDEX.tar.gz"));
+    archive = Files.readAllBytes(Fixtures.apko("apk/alpine-316/APKINDEX.tar.gz"));
     keyring =
-        Keyring.load(List.of(BenchFixtures.apko("apk/alpine-316/alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub")));
+        Keyring.load(List.of(Fixtures.apko("apk/alpine-316/alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub")));
   }
 
   /** Verify the signature and parse: what loading a repository costs once the bytes are here. */

@@ -1,5 +1,6 @@
 package dev.apkofarm.bench;
 
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
 import dev.apkofarm.core.oci.LayerWriter;
 import dev.apkofarm.core.oci.OwnerNames;
@@ -8,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The layer-versus-gzip comparison with the two measurements interleaved (gzip, ours, gzip, ours, ...), so that on a
@@ -22,10 +21,9 @@ final class InterleavedLayerBench {
   private InterleavedLayerBench() {}
 
   static void run(int pairs) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("layer-pairs");
-    try {
-      LayerCorpus corpus = new LayerCorpus(LayerCorpus.jdkHome(), dir);
-      DirectoryBlobStore store = new DirectoryBlobStore(dir.resolve("blobs"));
+    try (TemporaryDirectory dir = TemporaryDirectory.create("layer-pairs")) {
+      LayerCorpus corpus = new LayerCorpus(LayerCorpus.jdkHome(), dir.path());
+      DirectoryBlobStore store = new DirectoryBlobStore(dir.path().resolve("blobs"));
       LayerWriter writer = LayerWriter.withDefaults();
       writer.write(corpus.tree, OwnerNames.NONE, store); // warm up the JIT
       List<Double> ratios = new ArrayList<>();
@@ -37,7 +35,7 @@ final class InterleavedLayerBench {
       for (int i = 0; i < pairs; i++) {
         double c0 = childCpuSeconds();
         long t0 = System.nanoTime();
-        gzip(corpus.tar);
+        corpus.gzip6();
         long t1 = System.nanoTime();
         double c1 = childCpuSeconds();
         double p1 = processCpuSeconds();
@@ -64,21 +62,6 @@ final class InterleavedLayerBench {
               + " deflate); on %d idle cores the layer writer would run at up to %.2fx gzip -6%n",
           gz, us, Runtime.getRuntime().availableProcessors(),
           gz / (us / Math.min(Runtime.getRuntime().availableProcessors(), 2)));
-    } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
-  private static void gzip(Path tar) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("gzip", "-6", "-c")
-            .redirectInput(tar.toFile())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    if (p.waitFor() != 0) {
-      throw new IOException("gzip failed");
     }
   }
 

@@ -89,4 +89,18 @@ final class LayerCorpus {
     return Path.of(System.getProperty("java.home")).toAbsolutePath().normalize();
   }
 
+  /** GNU {@code gzip -6} (single-threaded) over {@link #tar}, output discarded: the baseline layer writing beats. */
+  int gzip6() throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("gzip", "-6", "-c")
+            .redirectInput(tar.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    int rc = p.waitFor();
+    if (rc != 0) {
+      throw new IOException("gzip exited " + rc);
+    }
+    return rc;
+  }
 }

@@ -1,18 +1,15 @@
 package dev.apkofarm.bench;
 
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
 import dev.apkofarm.core.oci.GzipSettings;
 import dev.apkofarm.core.oci.Layer;
 import dev.apkofarm.core.oci.LayerWriter;
 import dev.apkofarm.core.oci.OwnerNames;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,16 +35,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgs = {"-Xmx512m"})
 public class LayerWriteBenchmark {
-  private Path dir;
+  private TemporaryDirectory dir;
   private LayerCorpus corpus;
   private DirectoryBlobStore store;
   private ExecutorService onePool;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    dir = Files.createTempDirectory("layer-bench");
-    corpus = new LayerCorpus(LayerCorpus.jdkHome(), dir);
-    store = new DirectoryBlobStore(dir.resolve("blobs"));
+    dir = TemporaryDirectory.create("layer-bench");
+    corpus = new LayerCorpus(LayerCorpus.jdkHome(), dir.path());
+    store = new DirectoryBlobStore(dir.path().resolve("blobs"));
     onePool = Executors.newSingleThreadExecutor();
     System.out.println("corpus: " + corpus.tarBytes + " tar bytes");
   }
@@ -55,9 +52,7 @@ public class LayerWriteBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     onePool.shutdownNow();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    dir.close();
   }
 
   /** Our layer writer with the defaults a build uses (all cores). */
@@ -75,28 +70,13 @@ public class LayerWriteBenchmark {
   /** GNU {@code gzip -6} (single-threaded) over the same uncompressed tar, output discarded. */
   @Benchmark
   public int gzip6() throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("gzip", "-6", "-c")
-            .redirectInput(corpus.tar.toFile())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    int rc = p.waitFor();
-    if (rc != 0) {
-      throw new IOException("gzip exited " + rc);
-    }
-    return rc;
+    return corpus.gzip6();
   }
 
   /** The corpus size, for throughput figures. */
   static long tarBytes() throws IOException {
-    Path d = Files.createTempDirectory("layer-size");
-    try {
-      return new LayerCorpus(LayerCorpus.jdkHome(), d).tarBytes;
-    } finally {
-      try (Stream<Path> s = Files.walk(d)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    try (TemporaryDirectory d = TemporaryDirectory.create("layer-size")) {
+      return new LayerCorpus(LayerCorpus.jdkHome(), d.path()).tarBytes;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.apkofarm.bench;
 
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.registry.CredentialSource;
 import dev.apkofarm.core.registry.ImageRef;
 import dev.apkofarm.core.registry.ImageSet;
@@ -10,13 +11,9 @@ import dev.apkofarm.core.registry.RegistryClient;
 import dev.apkofarm.core.registry.RegistryOptions;
 import dev.apkofarm.core.testing.LocalRegistry;
 import dev.apkofarm.core.testing.SyntheticImage;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,16 +44,16 @@ public class RegistryPushBenchmark {
   @Param({"64"})
   public int mebibytes;
 
-  private Path dir;
+  private TemporaryDirectory dir;
   private LocalRegistry registry;
   private ImageSet image;
   private int repository;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    dir = Files.createTempDirectory("registry-bench");
-    registry = LocalRegistry.start(dir.resolve("registry"));
-    image = ImageSet.fromOciLayout(SyntheticImage.write(dir.resolve("layout"), (mebibytes << 20) / 2, "bench")
+    dir = TemporaryDirectory.create("registry-bench");
+    registry = LocalRegistry.start(dir.path().resolve("registry"));
+    image = ImageSet.fromOciLayout(SyntheticImage.write(dir.path().resolve("layout"), (mebibytes << 20) / 2, "bench")
         .layout());
     publish("bench/unchanged");
   }
@@ -64,11 +61,7 @@ public class RegistryPushBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     registry.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    dir.close();
   }
 
   private PublishResult publish(String repo) throws Exception {

@@ -7,6 +7,7 @@ import dev.apkofarm.core.apk.Repository;
 import dev.apkofarm.core.apk.RepositoryIndex;
 import dev.apkofarm.core.apk.Resolution;
 import dev.apkofarm.core.apk.Resolver;
+import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ public class ResolveBenchmark {
 
   @Setup
   public void load() throws Exception {
-    byte[] archive = Files.readAllBytes(BenchFixtures.apko("apk/alpine-316/APKINDEX.tar.gz"));
+    byte[] archive = Files.readAllBytes(Fixtures.apko("apk/alpine-316/APKINDEX.tar.gz"));
     ApkIndex index = IndexReader.read(archive, "alpine-316", Keyring.empty(), false);
     indexes = List.of(new RepositoryIndex(Repository.parse("https://dl-cdn.alpinelinux.org/alpine/v3.16/main"), "x86_64", index));
     resolver = new Resolver("x86_64", indexes);

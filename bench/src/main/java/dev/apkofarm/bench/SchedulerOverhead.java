@@ -26,12 +26,11 @@ import dev.apkofarm.coordinator.scheduler.WorkerLink;
 import dev.apkofarm.coordinator.state.ClusterState;
 import dev.apkofarm.coordinator.state.InMemoryClusterState;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.MediaType;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,16 +55,17 @@ public final class SchedulerOverhead {
     int images = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     System.setProperty("hazelcast.logging.type", "none");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    Path dir = Files.createTempDirectory("scheduler-overhead");
-    DiskBlobStore blobs = new DiskBlobStore(dir.resolve("blobs"));
-    BuildResult result = result(blobs);
-    run("warm-up (in-memory)", new InMemoryClusterState(), blobs, result, images / 4);
-    run("in-memory cluster state", new InMemoryClusterState(), blobs, result, images);
-    HazelcastInstance member = Members.start(MemberSettings.loopback("bench-" + UUID.randomUUID(), List.of()));
-    try {
-      run("Hazelcast cluster state (1 member)", new HazelcastClusterState(member), blobs, result, images);
-    } finally {
-      member.shutdown();
+    try (TemporaryDirectory dir = TemporaryDirectory.create("scheduler-overhead")) {
+      DiskBlobStore blobs = new DiskBlobStore(dir.path().resolve("blobs"));
+      BuildResult result = result(blobs);
+      run("warm-up (in-memory)", new InMemoryClusterState(), blobs, result, images / 4);
+      run("in-memory cluster state", new InMemoryClusterState(), blobs, result, images);
+      HazelcastInstance member = Members.start(MemberSettings.loopback("bench-" + UUID.randomUUID(), List.of()));
+      try {
+        run("Hazelcast cluster state (1 member)", new HazelcastClusterState(member), blobs, result, images);
+      } finally {
+        member.shutdown();
+      }
     }
   }
 

@@ -14,19 +14,16 @@ import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class WarmBuildBenchmark {
-  private Path dir;
+  private TemporaryDirectory dir;
   private Path cli;
   private Repositories repos;
   private PackageStore store;
@@ -62,13 +59,13 @@ public class WarmBuildBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    dir = Files.createTempDirectory("warm-build");
+    dir = TemporaryDirectory.create("warm-build");
     cli = Fixtures.apkoCli();
-    repos = new Repositories(new Fetcher(Fetcher.Options.defaults(cli, Optional.of(dir.resolve("cache")))));
-    store = new PackageStore(repos.fetcher(), new DiskBlobCache(dir.resolve("cache/packages")), List.of());
-    packages = new StorePackageSource(store, dir.resolve("scratch"));
+    repos = new Repositories(new Fetcher(Fetcher.Options.defaults(cli, Optional.of(dir.path().resolve("cache")))));
+    store = new PackageStore(repos.fetcher(), new DiskBlobCache(dir.path().resolve("cache/packages")), List.of());
+    packages = new StorePackageSource(store, dir.path().resolve("scratch"));
     fetchPool = Executors.newFixedThreadPool(4);
-    blobs = new DirectoryBlobStore(dir.resolve("blobs"));
+    blobs = new DirectoryBlobStore(dir.path().resolve("blobs"));
     goldenBothArchs();
   }
 
@@ -76,20 +73,16 @@ public class WarmBuildBenchmark {
   public void tearDown() throws Exception {
     fetchPool.shutdownNow();
     packages.close();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    dir.close();
   }
 
   @Benchmark
   public BuiltImage goldenBothArchs() throws Exception {
-    LoadedConfig loaded = new ConfigLoader(cli).load("testdata/apko.yaml");
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put("org.opencontainers.image.vendor", "Vendor");
-    annotations.put("org.opencontainers.image.title", "Title");
+    LoadedConfig loaded = new ConfigLoader(cli).load(ApkoGolden.CONFIG);
     LockedImage image =
         new ImageLocker(new Locker(repos, store, 4), repos)
-            .lock(loaded, ImageLocker.Request.of(List.of(Arch.AMD64, Arch.ARM64), annotations));
-    return new ImageBuilder(fetchPool, w -> {}).build(image, packages, BuildOptions.defaults("golden:latest"), blobs);
+            .lock(loaded, ImageLocker.Request.of(List.of(Arch.AMD64, Arch.ARM64), ApkoGolden.annotations()));
+    return new ImageBuilder(fetchPool, w -> {})
+        .build(image, packages, BuildOptions.defaults(ApkoGolden.REFERENCE), blobs);
   }
 }

@@ -2,32 +2,27 @@ package dev.apkofarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.testing.debian.DebianArchive;
 import dev.apkofarm.core.testing.debian.DebianStaging;
 import dev.apkofarm.core.testing.debian.TestDistribution;
-import dev.apkofarm.e2e.support.Docker;
 import dev.apkofarm.e2e.support.DockerArchive;
 import dev.apkofarm.e2e.support.LoadedImages;
-import dev.apkofarm.e2e.support.NeverPull;
 import dev.apkofarm.e2e.support.OneShot;
 import dev.apkofarm.e2e.support.RequiresDocker;
+import dev.apkofarm.e2e.support.ServiceBundleContainer;
 import dev.apkofarm.e2e.support.StagedRootfs;
 import dev.apkofarm.e2e.support.WorkDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
  * The test distribution itself runs, before any of the project's image code touches it: its packages overlaid
@@ -36,7 +31,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
  */
 @RequiresDocker
 class DistributionIT {
-  private static final String IMAGE = "apkofarm-e2e/distribution";
+  private static final String IMAGE = LoadedImages.repository("distribution");
   private static final LoadedImages IMAGES = new LoadedImages();
 
   @BeforeAll
@@ -85,10 +80,10 @@ class DistributionIT {
   @ParameterizedTest
   @EnumSource(value = Arch.class, names = {"AMD64", "ARM64"})
   void serviceBundleSupervisesBothServices(Arch arch) {
-    try (GenericContainer<?> c = startBundle(arch)) {
-      assertThat(exec(c, "/bin/busybox", "cat", "/tmp/one", "/tmp/two")).isEqualTo("one\ntwo\n");
-      assertThat(exec(c, "/usr/bin/s6-svstat", "-o", "up", "/sv/one")).isEqualTo("true\n");
-      assertThat(exec(c, "/usr/bin/s6-svstat", "-o", "up", "/sv/two")).isEqualTo("true\n");
+    try (ServiceBundleContainer c = ServiceBundleContainer.start(IMAGE + ":" + arch.ociName(), arch)) {
+      assertThat(c.exec("/bin/busybox", "cat", "/tmp/one", "/tmp/two")).isEqualTo("one\ntwo\n");
+      assertThat(c.exec("/usr/bin/s6-svstat", "-o", "up", "/sv/one")).isEqualTo("true\n");
+      assertThat(c.exec("/usr/bin/s6-svstat", "-o", "up", "/sv/two")).isEqualTo("true\n");
     }
   }
 
@@ -98,37 +93,8 @@ class DistributionIT {
    */
   @Test
   void serviceBundleStopsCleanlyOnDockerStop() {
-    DockerClient docker = Docker.client();
-    try (GenericContainer<?> c = startBundle(Arch.AMD64)) {
-      String id = c.getContainerId();
-      docker.stopContainerCmd(id).withTimeout(20).exec();
-      var state = docker.inspectContainerCmd(id).exec().getState();
-      assertThat(state.getRunning()).isFalse();
-      assertThat(state.getExitCodeLong()).as("exit code after docker stop (137 = killed)").isEqualTo(0L);
-    }
-  }
-
-  private static GenericContainer<?> startBundle(Arch arch) {
-    GenericContainer<?> c =
-        new GenericContainer<>(IMAGE + ":" + arch.ociName())
-            .withImagePullPolicy(NeverPull.INSTANCE)
-            .withCreateContainerCmdModifier(cmd -> cmd.withPlatform("linux/" + arch.ociName()))
-            .waitingFor(Wait.forLogMessage("(?s).*service-(one|two)-up.*", 2))
-            .withStartupTimeout(Duration.ofSeconds(60));
-    c.start();
-    return c;
-  }
-
-  private static String exec(GenericContainer<?> c, String... command) {
-    try {
-      var r = c.execInContainer(command);
-      assertThat(r.getExitCode()).as("%s: %s", String.join(" ", command), r.getStderr()).isZero();
-      return r.getStdout();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    try (ServiceBundleContainer c = ServiceBundleContainer.start(IMAGE + ":" + Arch.AMD64.ociName(), Arch.AMD64)) {
+      assertThat(c.stop()).as("exit code after docker stop (137 = killed)").isEqualTo(0L);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.testing.LocalRegistry;
 import dev.apkofarm.core.testing.debian.DebianArchive;
 import dev.apkofarm.e2e.support.Docker;
@@ -16,7 +17,6 @@ import dev.apkofarm.e2e.support.OneShot;
 import dev.apkofarm.e2e.support.RequiresDocker;
 import dev.apkofarm.e2e.support.WorkDir;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +31,7 @@ import org.testcontainers.containers.GenericContainer;
  */
 @RequiresDocker
 class HarnessIT {
-  private static final String IMAGE = "apkofarm-e2e/harness-busybox";
+  private static final String IMAGE = LoadedImages.repository("harness-busybox");
   private static final LoadedImages IMAGES = new LoadedImages();
   private static Path work;
 
@@ -43,7 +43,7 @@ class HarnessIT {
     for (Arch arch : List.of(Arch.AMD64, Arch.ARM64)) {
       Path rootfs = work.resolve("rootfs-" + arch.apkName());
       debian.fetch("busybox-static", arch).unpackInto(rootfs);
-      DebianArchive.deleteTree(rootfs.resolve("usr"));
+      TemporaryDirectory.deleteTree(rootfs.resolve("usr"));
       Path tarball = work.resolve("busybox-" + arch.apkName() + ".tar");
       DockerArchive.write(tarball, IMAGE + ":" + arch.ociName(), arch, rootfs, List.of("/bin/busybox"));
       assertThat(IMAGES.load(tarball)).containsExactly(IMAGE + ":" + arch.ociName());

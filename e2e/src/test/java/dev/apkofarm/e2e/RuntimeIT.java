@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresDocker
 class RuntimeIT {
-  private static final String TAG = "apkofarm-e2e/runtime:latest";
+  private static final String TAG = LoadedImages.repository("runtime") + ":latest";
   private static final String ARM64_TAG = TAG + "-arm64";
   private static final LoadedImages IMAGES = new LoadedImages();
 

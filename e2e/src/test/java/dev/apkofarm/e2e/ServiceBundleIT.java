@@ -2,25 +2,21 @@ package dev.apkofarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.e2e.support.ApkoCli;
 import dev.apkofarm.e2e.support.Docker;
 import dev.apkofarm.e2e.support.E2eRepository;
 import dev.apkofarm.e2e.support.LoadedImages;
-import dev.apkofarm.e2e.support.NeverPull;
 import dev.apkofarm.e2e.support.RequiresDocker;
+import dev.apkofarm.e2e.support.ServiceBundleContainer;
 import dev.apkofarm.e2e.support.WorkDir;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
  * {@code apko-client build} of an apko service bundle ({@code configs/service-bundle.yaml}): s6 from the test
@@ -28,7 +24,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
  */
 @RequiresDocker
 class ServiceBundleIT {
-  private static final String TAG = "apkofarm-e2e/service-bundle:latest";
+  private static final String TAG = LoadedImages.repository("service-bundle") + ":latest";
   private static final LoadedImages IMAGES = new LoadedImages();
 
   @BeforeAll
@@ -50,10 +46,10 @@ class ServiceBundleIT {
   @ParameterizedTest
   @EnumSource(value = Arch.class, names = {"AMD64", "ARM64"})
   void bothServicesRunUnderS6(Arch arch) throws Exception {
-    try (GenericContainer<?> c = start(arch)) {
-      assertThat(exec(c, "/bin/busybox", "cat", "/tmp/one", "/tmp/two")).isEqualTo("one\ntwo\n");
-      assertThat(exec(c, "/usr/bin/s6-svstat", "-o", "up", "/sv/one")).isEqualTo("true\n");
-      assertThat(exec(c, "/usr/bin/s6-svstat", "-o", "up", "/sv/two")).isEqualTo("true\n");
+    try (ServiceBundleContainer c = ServiceBundleContainer.start(tag(arch), arch)) {
+      assertThat(c.exec("/bin/busybox", "cat", "/tmp/one", "/tmp/two")).isEqualTo("one\ntwo\n");
+      assertThat(c.exec("/usr/bin/s6-svstat", "-o", "up", "/sv/one")).isEqualTo("true\n");
+      assertThat(c.exec("/usr/bin/s6-svstat", "-o", "up", "/sv/two")).isEqualTo("true\n");
       assertThat(Docker.client().inspectImageCmd(tag(arch)).exec().getConfig().getEntrypoint())
           .containsExactly("/bin/s6-svscan", "/sv");
     }
@@ -62,29 +58,8 @@ class ServiceBundleIT {
   /** Native only: under qemu-user, s6-svscan's signalfd never sees SIGTERM (see DistributionIT). */
   @Test
   void dockerStopEndsTheBundleCleanly() {
-    DockerClient docker = Docker.client();
-    try (GenericContainer<?> c = start(Arch.AMD64)) {
-      docker.stopContainerCmd(c.getContainerId()).withTimeout(20).exec();
-      var state = docker.inspectContainerCmd(c.getContainerId()).exec().getState();
-      assertThat(state.getRunning()).isFalse();
-      assertThat(state.getExitCodeLong()).as("exit code after docker stop (137 = killed)").isEqualTo(0L);
+    try (ServiceBundleContainer c = ServiceBundleContainer.start(tag(Arch.AMD64), Arch.AMD64)) {
+      assertThat(c.stop()).as("exit code after docker stop (137 = killed)").isEqualTo(0L);
     }
-  }
-
-  private static GenericContainer<?> start(Arch arch) {
-    GenericContainer<?> c =
-        new GenericContainer<>(tag(arch))
-            .withImagePullPolicy(NeverPull.INSTANCE)
-            .withCreateContainerCmdModifier(cmd -> cmd.withPlatform("linux/" + arch.ociName()))
-            .waitingFor(Wait.forLogMessage("(?s).*service-(one|two)-up.*", 2))
-            .withStartupTimeout(Duration.ofSeconds(60));
-    c.start();
-    return c;
-  }
-
-  private static String exec(GenericContainer<?> c, String... command) throws Exception {
-    var r = c.execInContainer(command);
-    assertThat(r.getExitCode()).as("%s: %s", String.join(" ", command), r.getStderr()).isZero();
-    return r.getStdout();
   }
 }

@@ -22,9 +22,6 @@ import picocli.CommandLine.Parameters;
       "All archs build in parallel. Reproducible: same config, packages and SOURCE_DATE_EPOCH give the same digests."
     })
 final class BuildCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Parameters(index = "1", paramLabel = "TAG", description = "The image reference, e.g. golden:latest.")
   String tag;
 
@@ -37,7 +34,7 @@ final class BuildCommand extends ClientCommand {
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
     Path out = root.resolve(output);
-    BuildSettings.Prepared prepared = settings.prepare(workDir, config, tag, err());
+    BuildSettings.Prepared prepared = settings.prepare(workDir, tag, err());
     // The scratch store sits beside the output: on its file system, where there is room for the image.
     Path scratchParent = Files.isDirectory(out) ? out : out.toAbsolutePath().getParent();
     try (LocalBuild build = LocalBuild.run(prepared, scratchParent, err())) {

@@ -4,8 +4,8 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.build.ArchBuilder;
 import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.config.Arch;
-import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,9 +25,6 @@ import picocli.CommandLine.Parameters;
       "The arch is --arch (one), else the host's."
     })
 final class BuildMinirootfsCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Parameters(index = "1", paramLabel = "OUT.tar.gz", description = "Where to write the tarball.")
   Path output;
 
@@ -37,8 +34,7 @@ final class BuildMinirootfsCommand extends ClientCommand {
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
     Path out = root.resolve(output);
-    LoadedConfig loaded = new ConfigLoader(workDir, settings.includePaths).load(config);
-    loaded.warnings().forEach(w -> err().println("warning: " + w));
+    LoadedConfig loaded = settings.configs.load(workDir, err());
     List<Arch> archs;
     if (!settings.repositories.archs.isEmpty()) {
       archs = settings.repositories.archs(loaded);
@@ -51,11 +47,11 @@ final class BuildMinirootfsCommand extends ClientCommand {
     }
     settings.sbom = false;
     BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "");
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path blobsDir = Files.createTempDirectory(dir, ".apko-farm-rootfs-");
-    try (prepared) {
-      DirectoryBlobStore blobs = new DirectoryBlobStore(blobsDir);
+    // The scratch store sits beside the output, so that the finished layer is renamed into place.
+    try (prepared;
+        TemporaryDirectory scratch =
+            TemporaryDirectory.create(out.toAbsolutePath().getParent(), ".apko-farm-rootfs-")) {
+      DirectoryBlobStore blobs = new DirectoryBlobStore(scratch.path());
       BuiltArch built =
           new ArchBuilder(prepared.fetchPool(), w -> err().println("warning: " + w))
               .build(prepared.image(), archs.get(0), prepared.packages(), prepared.options(), blobs);
@@ -67,8 +63,6 @@ final class BuildMinirootfsCommand extends ClientCommand {
           StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       err().println("wrote " + out + " (" + archs.get(0) + ", diff_id " + built.layers().get(0).diffId() + ")");
       return 0;
-    } finally {
-      LocalBuild.deleteTree(blobsDir);
     }
   }
 }

@@ -10,7 +10,6 @@ import dev.apkofarm.core.build.ImageLocker;
 import dev.apkofarm.core.build.LockedImage;
 import dev.apkofarm.core.build.StorePackageSource;
 import dev.apkofarm.core.config.Arch;
-import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import picocli.CommandLine.Mixin;
@@ -61,12 +61,7 @@ public final class BuildSettings {
   @Option(names = "--lockfile", paramLabel = "FILE", description = "Install exactly the packages of this lock file.")
   Path lockfile;
 
-  @Option(
-      names = "--include-paths",
-      split = ",",
-      paramLabel = "DIR",
-      description = "Further directories to look for the config and its include in.")
-  List<Path> includePaths = List.of();
+  @Mixin ConfigOptions configs;
 
   /** What a build needs once the config is locked; closing it removes the package scratch and stops the threads. */
   record Prepared(
@@ -80,10 +75,8 @@ public final class BuildSettings {
   }
 
   /** Loads and locks the config and wires the package source. */
-  Prepared prepare(Path workDir, String config, String reference, PrintWriter err)
-      throws BadInputException, IOException {
-    LoadedConfig loaded = new ConfigLoader(workDir, includePaths).load(config);
-    loaded.warnings().forEach(w -> err.println("warning: " + w));
+  Prepared prepare(Path workDir, String reference, PrintWriter err) throws BadInputException, IOException {
+    LoadedConfig loaded = configs.load(workDir, err);
     return prepare(workDir, loaded, repositories.archs(loaded), reference);
   }
 
@@ -99,7 +92,7 @@ public final class BuildSettings {
             !repositories.ignoreSignatures);
     Repositories repos = repositories.repositories(workDir);
     PackageStore store = repositories.packageStore(repos, workDir);
-    int parallelism = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    int parallelism = RepositoryOptions.fetchThreads();
     ImageLocker locker = new ImageLocker(new Locker(repos, store, parallelism), repos);
     LockedImage image;
     if (lockfile != null) {
@@ -115,13 +108,9 @@ public final class BuildSettings {
 
   /** {@code SOURCE_DATE_EPOCH}, else {@code --build-date}, else none. */
   Optional<Instant> date() throws BadInputException {
-    String env = System.getenv("SOURCE_DATE_EPOCH");
-    if (env != null && !env.isBlank()) {
-      try {
-        return Optional.of(Instant.ofEpochSecond(Long.parseLong(env.trim())));
-      } catch (NumberFormatException e) {
-        throw new BadInputException("SOURCE_DATE_EPOCH=\"" + env + "\" is not a number of seconds");
-      }
+    OptionalLong epoch = SourceDateEpoch.read();
+    if (epoch.isPresent()) {
+      return Optional.of(Instant.ofEpochSecond(epoch.getAsLong()));
     }
     if (buildDate != null && !buildDate.isBlank()) {
       try {

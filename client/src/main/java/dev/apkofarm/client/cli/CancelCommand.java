@@ -3,8 +3,7 @@ package dev.apkofarm.client.cli;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
 import dev.apkofarm.proto.v1.CancelRequest;
 import dev.apkofarm.proto.v1.Job;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,16 +20,12 @@ final class CancelCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
-    ManagedChannel channel = farm.channel();
-    try {
-      Job j = BuildServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
-          .cancel(CancelRequest.newBuilder().setJobId(job).setReason(reason == null ? "" : reason).build());
-      StatusCommand.print(out(), j);
-      return 0;
-    } catch (StatusRuntimeException e) {
-      throw Rpc.translate(e, farm.target());
-    } finally {
-      channel.shutdownNow();
-    }
+    Job j =
+        farm.call(
+            channel ->
+                BuildServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .cancel(CancelRequest.newBuilder().setJobId(job).setReason(reason == null ? "" : reason).build()));
+    StatusCommand.print(out(), j);
+    return 0;
   }
 }

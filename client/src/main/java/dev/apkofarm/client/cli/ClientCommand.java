@@ -18,10 +18,4 @@ abstract class ClientCommand implements Callable<Integer> {
   PrintWriter err() {
     return spec.commandLine().getErr();
   }
-
-  /** For commands whose issue has not landed yet: says so and fails. */
-  Integer notYetAvailable() {
-    err().println(spec.name() + ": not yet available in this version");
-    return ApkoClientCommand.EXIT_FAILURE;
-  }
 }

@@ -4,6 +4,7 @@ import dev.apkofarm.cluster.cli.SecurityOptions;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.BadInputException;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +26,27 @@ final class FarmOptions {
     }
     String env = System.getenv(ENV);
     return env == null || env.isBlank() ? null : env.trim();
+  }
+
+  /** What a command does over its channel to the farm. */
+  @FunctionalInterface
+  interface Call<T> {
+    T run(ManagedChannel channel) throws Exception;
+  }
+
+  /**
+   * Runs {@code call} over a new channel to the farm, closed afterwards; a failed RPC becomes what the CLI reports
+   * ({@link Rpc#translate}).
+   */
+  <T> T call(Call<T> call) throws Exception {
+    ManagedChannel channel = channel();
+    try {
+      return call.run(channel);
+    } catch (StatusRuntimeException e) {
+      throw Rpc.translate(e, target());
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   ManagedChannel channel() throws BadInputException, IOException {

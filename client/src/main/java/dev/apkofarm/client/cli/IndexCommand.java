@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,14 +26,7 @@ final class IndexCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "DIR", description = "The arch directory, e.g. repo/x86_64.")
   Path dir;
 
-  @Option(names = "--signing-key", required = true, paramLabel = "KEY", description = "PEM RSA private key.")
-  Path signingKey;
-
-  @Option(
-      names = "--signature-algorithm",
-      defaultValue = "rsa256",
-      description = "rsa256 (RSA/SHA-256, default) or rsa (RSA/SHA-1).")
-  String signatureAlgorithm;
+  @Mixin SigningOptions signing;
 
   @Option(names = "--description", defaultValue = "", description = "The index DESCRIPTION (e.g. a version).")
   String description;
@@ -43,10 +37,9 @@ final class IndexCommand extends ClientCommand {
     if (!Files.isDirectory(archDir)) {
       throw new BadInputException("index: " + archDir + " is not a directory");
     }
-    SigningKey key = SigningKey.load(root.resolve(signingKey));
+    SigningKey key = signing.key(root);
     List<PackageInfo> packages =
-        IndexWriter.writeDirectory(
-            archDir, Optional.of(key), CliSupport.signatureAlgorithm(signatureAlgorithm), description);
+        IndexWriter.writeDirectory(archDir, Optional.of(key), signing.algorithm(), description);
     out().println(
         "wrote " + archDir.resolve(IndexWriter.INDEX_FILE) + " (" + packages.size() + " packages, signed by "
             + key.name() + ")");

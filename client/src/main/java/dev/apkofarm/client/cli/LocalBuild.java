@@ -4,16 +4,15 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.build.BuiltImage;
 import dev.apkofarm.core.build.ImageBuilder;
+import dev.apkofarm.core.io.AtomicFile;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
-import dev.apkofarm.core.oci.FileModes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -21,11 +20,11 @@ import java.util.List;
  * deletes: what {@code build} writes out and {@code publish} pushes.
  */
 final class LocalBuild implements AutoCloseable {
-  private final Path scratch;
+  private final TemporaryDirectory scratch;
   private final DirectoryBlobStore blobs;
   private final BuiltImage image;
 
-  private LocalBuild(Path scratch, DirectoryBlobStore blobs, BuiltImage image) {
+  private LocalBuild(TemporaryDirectory scratch, DirectoryBlobStore blobs, BuiltImage image) {
     this.scratch = scratch;
     this.blobs = blobs;
     this.image = image;
@@ -37,16 +36,15 @@ final class LocalBuild implements AutoCloseable {
    */
   static LocalBuild run(BuildSettings.Prepared prepared, Path scratchParent, PrintWriter err)
       throws BadInputException, IOException {
-    Files.createDirectories(scratchParent);
-    Path scratch = Files.createTempDirectory(scratchParent, ".apko-farm-build-");
+    TemporaryDirectory scratch = TemporaryDirectory.create(scratchParent, ".apko-farm-build-");
     try (prepared) {
-      DirectoryBlobStore blobs = new DirectoryBlobStore(scratch);
+      DirectoryBlobStore blobs = new DirectoryBlobStore(scratch.path());
       BuiltImage built =
           new ImageBuilder(prepared.fetchPool(), w -> err.println("warning: " + w))
               .build(prepared.image(), prepared.packages(), prepared.options(), blobs);
       return new LocalBuild(scratch, blobs, built);
     } catch (BadInputException | IOException | RuntimeException e) {
-      deleteTree(scratch);
+      scratch.close();
       throw e;
     }
   }
@@ -86,29 +84,11 @@ final class LocalBuild implements AutoCloseable {
   }
 
   private void copy(Descriptor d, Path target) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-    try {
-      Files.copy(blobs.path(d.digest()), tmp, StandardCopyOption.REPLACE_EXISTING);
-      FileModes.readable(tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(target, out -> Files.copy(blobs.path(d.digest()), out));
   }
 
   @Override
   public void close() throws IOException {
-    deleteTree(scratch);
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    scratch.close();
   }
 }

@@ -2,15 +2,12 @@ package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.apk.LockFile;
-import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code apko-client lock}: resolve a config for all its archs and write apko's lock file. */
 @Command(
@@ -21,30 +18,19 @@ import picocli.CommandLine.Parameters;
       "Versions agree across archs. Packages are fetched (and cached) to record their section ranges and checksums."
     })
 final class LockCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Option(names = "--output", paramLabel = "FILE", description = "Where to write the lock (default: CONFIG without extension + .lock.json).")
   Path output;
 
-  @Option(
-      names = "--include-paths",
-      split = ",",
-      paramLabel = "DIR",
-      description = "Further directories to look for the config and its include in.")
-  List<Path> includePaths = List.of();
+  @Mixin ConfigOptions configs;
 
   @Mixin RepositoryOptions repositories;
 
   @Override
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
-    LoadedConfig loaded = new ConfigLoader(workDir, includePaths).load(config);
-    for (String warning : loaded.warnings()) {
-      err().println("warning: " + warning);
-    }
+    LoadedConfig loaded = configs.load(workDir, err());
     LockFile lock = repositories.locker(workDir).lock(repositories.request(loaded));
-    Path out = workDir.resolve(output != null ? output : Path.of(defaultOutput(config))).normalize();
+    Path out = workDir.resolve(output != null ? output : Path.of(defaultOutput(configs.config))).normalize();
     lock.write(out);
     err().println("wrote " + out + " (" + lock.contents().packages().size() + " packages, "
         + lock.architectures().size() + " archs)");

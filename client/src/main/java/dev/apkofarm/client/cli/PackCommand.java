@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -92,14 +93,7 @@ final class PackCommand extends ClientCommand {
   @Option(names = "--keep-owners", description = "Keep files' uid/gid instead of root:root.")
   boolean keepOwners;
 
-  @Option(names = "--signing-key", required = true, paramLabel = "KEY", description = "PEM RSA private key.")
-  Path signingKey;
-
-  @Option(
-      names = "--signature-algorithm",
-      defaultValue = "rsa256",
-      description = "rsa256 (RSA/SHA-256, default) or rsa (RSA/SHA-1).")
-  String signatureAlgorithm;
+  @Mixin SigningOptions signing;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.apk", description = "Where to write the package.")
   Path output;
@@ -110,7 +104,7 @@ final class PackCommand extends ClientCommand {
     if (!Files.isDirectory(source)) {
       throw new BadInputException("pack: " + source + " is not a directory");
     }
-    SigningKey key = SigningKey.load(root.resolve(signingKey));
+    SigningKey key = signing.key(root);
     PackageSpec spec;
     try {
       PackageSpec.Builder b =
@@ -125,7 +119,7 @@ final class PackCommand extends ClientCommand {
               .license(license)
               .maintainer(maintainer)
               .triggers(triggers)
-              .buildDate(buildDate != null ? buildDate : CliSupport.sourceDateEpoch());
+              .buildDate(buildDate != null ? buildDate : SourceDateEpoch.read().orElse(0));
       if (origin != null) {
         b.origin(origin);
       }
@@ -144,7 +138,7 @@ final class PackCommand extends ClientCommand {
     PackageContent content = PackageContent.fromDirectory(source, keepOwners);
     Path out = root.resolve(output);
     PackageInfo info =
-        PackageWriter.write(spec, content, Optional.of(key), CliSupport.signatureAlgorithm(signatureAlgorithm), out);
+        PackageWriter.write(spec, content, Optional.of(key), signing.algorithm(), out);
     out().println("wrote " + out + " (" + info.nameVersion() + ", " + info.checksum().orElse("") + ")");
     return 0;
   }

@@ -6,9 +6,9 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.build.BuildKey;
 import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.build.BuiltImage;
+import dev.apkofarm.core.io.AtomicFile;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
-import dev.apkofarm.core.oci.FileModes;
 import dev.apkofarm.core.oci.MediaType;
 import dev.apkofarm.core.registry.Attachment;
 import dev.apkofarm.core.registry.BlobContent;
@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +51,6 @@ import picocli.CommandLine.Parameters;
     })
 final class PublishCommand extends ClientCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
 
   @Parameters(
       index = "1..*",
@@ -86,7 +82,7 @@ final class PublishCommand extends ClientCommand {
     var clients = new RegistrySettings.Clients(registry.registryOptions(workDir, e -> {}));
     // The build names the first REF in canonical form (registry/repository:tag): the image key covers it, and
     // `submit --push` computes the same key for the same target.
-    try (BuildSettings.Prepared prepared = settings.prepare(workDir, config, targets.firstReference(), err())) {
+    try (BuildSettings.Prepared prepared = settings.prepare(workDir, targets.firstReference(), err())) {
       PublishKey key = BuildKey.publishKey(prepared.image(), prepared.options());
       // --sbom-path wants the SBOM files, which only a build writes.
       Optional<Digest> unchanged =
@@ -212,15 +208,6 @@ final class PublishCommand extends ClientCommand {
       text.append(repository.withDigest(Digest.parse(m.path("digest").asText()))).append('\n');
     }
     text.append(repository.withDigest(index)).append('\n');
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      FileModes.readable(tmp);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

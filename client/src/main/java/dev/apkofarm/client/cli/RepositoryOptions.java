@@ -100,7 +100,12 @@ public final class RepositoryOptions {
   /** The lock engine wired from these options. */
   public Locker locker(Path workDir) throws IOException {
     Repositories repos = repositories(workDir);
-    return new Locker(repos, packageStore(repos, workDir), Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    return new Locker(repos, packageStore(repos, workDir), fetchThreads());
+  }
+
+  /** How many indexes and packages are fetched at once: fetching waits on the network more than on the CPU. */
+  static int fetchThreads() {
+    return Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
   }
 
   /** A lock request for a loaded config with these options. */

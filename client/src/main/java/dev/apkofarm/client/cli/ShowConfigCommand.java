@@ -1,15 +1,11 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.config.ConfigException;
-import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.ConfigWriter;
 import dev.apkofarm.core.config.ImageConfig;
-import dev.apkofarm.core.config.LoadedConfig;
-import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code show-config}: prints the effective config, as apko would build it, in apko's YAML (or JSON). */
 @Command(
@@ -21,26 +17,14 @@ import picocli.CommandLine.Parameters;
           + " and s6 package are added; repository passwords are shown as xxxxx."
     })
 final class ShowConfigCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Option(names = "--json", description = "Print JSON instead of YAML.")
   boolean json;
 
-  @Option(
-      names = "--include-paths",
-      split = ",",
-      paramLabel = "DIR",
-      description = "Further directories to look for the config and its include in.")
-  List<Path> includePaths = List.of();
+  @Mixin ConfigOptions configs;
 
   @Override
   public Integer call() throws ConfigException {
-    LoadedConfig loaded = new ConfigLoader(root.workDir(), includePaths).load(config);
-    for (String warning : loaded.warnings()) {
-      err().println("warning: " + warning);
-    }
-    ImageConfig c = loaded.config();
+    ImageConfig c = configs.load(root.workDir(), err()).config();
     ImageConfig effective =
         ConfigWriter.redactPasswords(c.toBuilder().environment(c.effectiveEnvironment()).build());
     out().print(json ? ConfigWriter.json(effective) + System.lineSeparator() : ConfigWriter.yaml(effective));

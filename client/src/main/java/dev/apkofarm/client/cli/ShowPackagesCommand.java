@@ -4,16 +4,13 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.apk.Resolution;
 import dev.apkofarm.core.apk.ResolvedPackage;
 import dev.apkofarm.core.config.Arch;
-import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code apko-client show-packages}: the packages a config resolves to, per arch, in install order. */
 @Command(
@@ -37,25 +34,17 @@ final class ShowPackagesCommand extends ClientCommand {
           "packagelock", "- {{ .Name }}={{ .Version }}",
           "packagelock-source", "- {{ .Name }}={{ .Version }} # {{ .Source }}");
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko YAML config (relative to -C DIR).")
-  String config;
-
   @Option(names = "--format", defaultValue = "name-version", description = "Output format (see above).")
   String format;
 
-  @Option(
-      names = "--include-paths",
-      split = ",",
-      paramLabel = "DIR",
-      description = "Further directories to look for the config and its include in.")
-  List<Path> includePaths = List.of();
+  @Mixin ConfigOptions configs;
 
   @Mixin RepositoryOptions repositories;
 
   @Override
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
-    LoadedConfig loaded = new ConfigLoader(workDir, includePaths).load(config);
+    LoadedConfig loaded = configs.load(workDir, err());
     String template = FORMATS.getOrDefault(format, format);
     Map<Arch, Resolution> resolved = repositories.locker(workDir).resolve(repositories.request(loaded));
     for (Map.Entry<Arch, Resolution> e : resolved.entrySet()) {

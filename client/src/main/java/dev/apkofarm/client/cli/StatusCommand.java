@@ -8,10 +8,9 @@ import dev.apkofarm.proto.v1.Job;
 import dev.apkofarm.proto.v1.ListJobsRequest;
 import dev.apkofarm.proto.v1.ListJobsResponse;
 import dev.apkofarm.proto.v1.TaskStatus;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,33 +30,29 @@ final class StatusCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
-    ManagedChannel channel = farm.channel();
-    try {
-      var stub = BuildServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
-      if (job == null) {
-        ListJobsResponse list = stub.listJobs(ListJobsRequest.newBuilder().setIncludeFinished(all).build());
-        if (json) {
-          out().println(JsonFormat.printer().print(list));
-        } else {
-          for (Job j : list.getJobsList()) {
-            out().println(j.getId() + "  " + state(j.getState().name(), "JOB_") + "  " + j.getImagesCount()
-                + " image(s)  " + j.getLabel());
+    return farm.call(
+        channel -> {
+          var stub = BuildServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+          if (job == null) {
+            ListJobsResponse list = stub.listJobs(ListJobsRequest.newBuilder().setIncludeFinished(all).build());
+            if (json) {
+              out().println(JsonFormat.printer().print(list));
+            } else {
+              for (Job j : list.getJobsList()) {
+                out().println(j.getId() + "  " + state(j.getState().name(), "JOB_") + "  " + j.getImagesCount()
+                    + " image(s)  " + j.getLabel());
+              }
+            }
+            return 0;
           }
-        }
-        return 0;
-      }
-      Job j = stub.getJob(GetJobRequest.newBuilder().setJobId(job).build());
-      if (json) {
-        out().println(JsonFormat.printer().print(j));
-      } else {
-        print(out(), j);
-      }
-      return 0;
-    } catch (StatusRuntimeException e) {
-      throw Rpc.translate(e, farm.target());
-    } finally {
-      channel.shutdownNow();
-    }
+          Job j = stub.getJob(GetJobRequest.newBuilder().setJobId(job).build());
+          if (json) {
+            out().println(JsonFormat.printer().print(j));
+          } else {
+            print(out(), j);
+          }
+          return 0;
+        });
   }
 
   static void print(PrintWriter out, Job j) {

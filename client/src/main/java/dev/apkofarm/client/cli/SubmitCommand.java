@@ -23,7 +23,6 @@ import dev.apkofarm.proto.v1.Output;
 import dev.apkofarm.proto.v1.ReturnArtefacts;
 import dev.apkofarm.proto.v1.SubmitRequest;
 import io.grpc.Channel;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,13 +97,7 @@ final class SubmitCommand extends ClientCommand {
         return run(embedded.channel(), request, null);
       }
     }
-    ManagedChannel channel = farm.channel();
-    try {
-      request = shipLocalFiles(channel, workDir, configs, request);
-      return run(channel, request, farm.target());
-    } finally {
-      channel.shutdownNow();
-    }
+    return farm.call(channel -> run(channel, shipLocalFiles(channel, workDir, configs, request), farm.target()));
   }
 
   private void checkOutputOptions() throws BadInputException {
@@ -128,22 +121,8 @@ final class SubmitCommand extends ClientCommand {
       b.addImages(ImageSource.newBuilder().setName(c.image()).setFileName(c.display())
           .setConfigYaml(ByteString.copyFrom(Files.readAllBytes(c.path()))));
     }
-    BuildOptions.Builder o = BuildOptions.newBuilder();
-    for (String a : annotations) {
-      int colon = a.indexOf(':');
-      if (colon <= 0) {
-        throw new BadInputException("--annotations " + a + ": expected KEY:VALUE");
-      }
-      o.putAnnotations(a.substring(0, colon), a.substring(colon + 1));
-    }
-    String epoch = System.getenv("SOURCE_DATE_EPOCH");
-    if (epoch != null && !epoch.isBlank()) {
-      try {
-        o.setSourceDateEpoch(Long.parseLong(epoch.trim()));
-      } catch (NumberFormatException e) {
-        throw new BadInputException("SOURCE_DATE_EPOCH=" + epoch + " is not a number of seconds");
-      }
-    }
+    BuildOptions.Builder o = BuildOptions.newBuilder().putAllAnnotations(BuildSettings.parseAnnotations(annotations));
+    SourceDateEpoch.read().ifPresent(o::setSourceDateEpoch);
     b.setOptions(o);
     b.setOutput(push != null ? Output.newBuilder().setPushPrefix(push).setTag(tag == null ? "" : tag).build()
         : Output.newBuilder().setReturnArtefacts(ReturnArtefacts.getDefaultInstance()).build());

@@ -3,6 +3,7 @@ package dev.apkofarm.client.cli;
 import dev.apkofarm.core.EngineVersion;
 import picocli.CommandLine.Command;
 
+/** {@code apko-client version}: the engine version, as {@code --version} prints it. */
 @Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version.")
 final class VersionCommand extends ClientCommand {
   @Override

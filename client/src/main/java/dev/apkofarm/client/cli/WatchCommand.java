@@ -3,8 +3,6 @@ package dev.apkofarm.client.cli;
 import dev.apkofarm.client.farm.JobFollower;
 import dev.apkofarm.client.farm.ProgressView;
 import dev.apkofarm.proto.v1.JobEvent;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,15 +25,9 @@ final class WatchCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
-    ManagedChannel channel = farm.channel();
     ProgressView view = ProgressView.of(out(), json, false);
-    try {
-      JobEvent last = new JobFollower(channel, Duration.ofMinutes(2)).follow(job, fromSeq, view::event);
-      return last.hasJobDone() ? 0 : ApkoClientCommand.EXIT_FAILURE;
-    } catch (StatusRuntimeException e) {
-      throw Rpc.translate(e, farm.target());
-    } finally {
-      channel.shutdownNow();
-    }
+    JobEvent last =
+        farm.call(channel -> new JobFollower(channel, Duration.ofMinutes(2)).follow(job, fromSeq, view::event));
+    return last.hasJobDone() ? 0 : ApkoClientCommand.EXIT_FAILURE;
   }
 }

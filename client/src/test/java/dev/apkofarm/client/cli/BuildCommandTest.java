@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apkofarm.core.oci.Digest;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** apko's golden build through the CLI, plus the tarball, lock file and minirootfs paths. */
 class BuildCommandTest {
-  private static final String AMD64_DIFF_ID = "sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01";
-  private static final String ARM64_DIFF_ID = "sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -46,12 +45,11 @@ class BuildCommandTest {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "-C", cli.toString(), "build", "testdata/apko.yaml", "golden:latest", output.toString(),
+                "-C", cli.toString(), "build", ApkoGolden.CONFIG, ApkoGolden.REFERENCE, output.toString(),
                 "--arch", "amd64,arm64",
-                "--annotations", "org.opencontainers.image.vendor:Vendor",
-                "--annotations", "org.opencontainers.image.title:Title",
                 "--cache-dir", dir.resolve("cache").toString(),
                 "--sbom-path", dir.resolve("sboms").toString()));
+    args.addAll(ApkoGolden.annotationArgs());
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
@@ -75,10 +73,10 @@ class BuildCommandTest {
     assertThat(amd64.at("/platform/architecture").asText()).isEqualTo("amd64");
     String amd64Config = blob(layout, amd64.get("digest").asText()).at("/config/digest").asText();
     String arm64Config = blob(layout, arm64.get("digest").asText()).at("/config/digest").asText();
-    assertThat(amd64Config).isEqualTo("sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d");
-    assertThat(arm64Config).isEqualTo("sha256:fbb854f9d5a601a36c4dc8cc82e5b21e91b11cdd4aab5035340e4f517c5a8eb1");
-    assertThat(blob(layout, amd64Config).at("/rootfs/diff_ids/0").asText()).isEqualTo(AMD64_DIFF_ID);
-    assertThat(blob(layout, arm64Config).at("/rootfs/diff_ids/0").asText()).isEqualTo(ARM64_DIFF_ID);
+    assertThat(amd64Config).isEqualTo(ApkoGolden.AMD64_CONFIG);
+    assertThat(arm64Config).isEqualTo(ApkoGolden.ARM64_CONFIG);
+    assertThat(blob(layout, amd64Config).at("/rootfs/diff_ids/0").asText()).isEqualTo(ApkoGolden.AMD64_DIFF_ID);
+    assertThat(blob(layout, arm64Config).at("/rootfs/diff_ids/0").asText()).isEqualTo(ApkoGolden.ARM64_DIFF_ID);
     try (var blobs = Files.list(layout.resolve("blobs/sha256"))) {
       assertThat(blobs.count()).isEqualTo(6); // 2 manifests, 2 configs, 2 layers: like apko's golden layout
     }
@@ -114,15 +112,17 @@ class BuildCommandTest {
   void minirootfsIsTheArchsLayer() throws Exception {
     Path rootfs = dir.resolve("rootfs.tar.gz");
 
-    int rc =
-        run("-C", cli.toString(), "build-minirootfs", "testdata/apko.yaml", rootfs.toString(), "--arch", "arm64",
-            "--annotations", "org.opencontainers.image.vendor:Vendor",
-            "--annotations", "org.opencontainers.image.title:Title",
-            "--cache-dir", dir.resolve("cache").toString());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-C", cli.toString(), "build-minirootfs", ApkoGolden.CONFIG, rootfs.toString(), "--arch", "arm64",
+                "--cache-dir", dir.resolve("cache").toString()));
+    args.addAll(ApkoGolden.annotationArgs());
+    int rc = run(args.toArray(String[]::new));
 
     assertThat(rc).as(err.toString()).isZero();
     try (InputStream in = new GZIPInputStream(Files.newInputStream(rootfs))) {
-      assertThat(Digest.of(in.readAllBytes()).toString()).isEqualTo(ARM64_DIFF_ID);
+      assertThat(Digest.of(in.readAllBytes()).toString()).isEqualTo(ApkoGolden.ARM64_DIFF_ID);
     }
   }
 

@@ -14,10 +14,11 @@ import dev.apkofarm.core.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,10 +55,7 @@ class PublishAuthIT {
 
   /** A docker config directory (what {@code DOCKER_CONFIG} names) holding {@code user:password} for the registry. */
   private Path dockerConfig(String user, String password) throws Exception {
-    Path d = Files.createDirectories(dir.resolve("docker-" + UUID.randomUUID()));
-    Files.writeString(d.resolve("config.json"),
-        "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + basic(user, password) + "\"}}}");
-    return d;
+    return registry.writeDockerConfig(dir.resolve("docker-" + UUID.randomUUID()), user, password).getParent();
   }
 
   private static String basic(String user, String password) {
@@ -70,11 +68,12 @@ class PublishAuthIT {
     List<String> command =
         new ArrayList<>(
             List.of(
-                "env", "DOCKER_CONFIG=" + dockerConfig, "HOME=" + Files.createDirectories(dir.resolve("home")),
                 launcher.toString(), "-C", Fixtures.apkoCli().toString(), "publish", "testdata/apko.yaml", ref,
                 "--arch", "amd64,arm64", "--cache-dir", shared.resolve("cache").toString()));
     command.addAll(List.of(extra));
-    return ExternalTools.run(command);
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Map<String, String> env = Map.of("DOCKER_CONFIG", dockerConfig.toString(), "HOME", home.toString());
+    return ExternalTools.run(command, dir, env, Duration.ofMinutes(2));
   }
 
   private RegistryClient goodClient() throws Exception {
@@ -93,11 +92,7 @@ class PublishAuthIT {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     String printed = r.stdout().trim();
     assertThat(printed).startsWith(repository + "@sha256:");
-    Path certDir = Files.createDirectories(dir.resolve("skopeo-certs"));
-    Files.copy(certs.caCertificate(), certDir.resolve("ca.crt"));
-    String raw =
-        new Skopeo(Optional.of(certDir), Optional.of(config.resolve("config.json")))
-            .inspectRaw(repository + ":1.0");
+    String raw = Skopeo.tls(certs.caCertificate(), config.resolve("config.json"), dir).inspectRaw(repository + ":1.0");
     assertThat(repository + "@" + Digest.of(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(printed);
     assertThat(r.stdout() + r.stderr()).doesNotContain(PASSWORD).doesNotContain(basic(USER, PASSWORD));
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.MediaType;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import dev.apkofarm.core.testing.LocalRegistry;
 import dev.apkofarm.core.testing.Skopeo;
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * its access log read back to count requests), checked with skopeo.
  */
 class PublishCommandIT {
-  private static final String AMD64_DIFF_ID = "sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01";
-  private static final String ARM64_DIFF_ID = "sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path shared;
@@ -66,11 +65,10 @@ class PublishCommandIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "-C", cli.toString(), "publish", "testdata/apko.yaml",
+                "-C", cli.toString(), "publish", ApkoGolden.CONFIG,
                 "--arch", "amd64,arm64",
-                "--annotations", "org.opencontainers.image.vendor:Vendor",
-                "--annotations", "org.opencontainers.image.title:Title",
                 "--cache-dir", shared.resolve("cache").toString()));
+    args.addAll(ApkoGolden.annotationArgs());
     args.addAll(List.of(refsAndOptions));
     out = new StringWriter();
     err = new StringWriter();
@@ -116,7 +114,7 @@ class PublishCommandIT {
         .containsExactly(repository + "@" + manifests.get(0), repository + "@" + manifests.get(1),
             repository + "@" + index);
 
-    for (String[] arch : new String[][] {{"amd64", AMD64_DIFF_ID}, {"arm64", ARM64_DIFF_ID}}) {
+    for (String[] arch : new String[][] {{"amd64", ApkoGolden.AMD64_DIFF_ID}, {"arm64", ApkoGolden.ARM64_DIFF_ID}}) {
       Path copy = dir.resolve("copy-" + arch[0]);
       Skopeo.plain().copyPlatform(repository + ":latest", arch[0], copy).ok();
       JsonNode manifest = JSON.readTree(copy.resolve("manifest.json").toFile());

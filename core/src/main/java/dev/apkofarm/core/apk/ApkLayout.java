@@ -1,9 +1,9 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.io.ChannelRange;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -82,7 +82,7 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
       long size = ch.size();
       long first;
       boolean signed;
-      try (GzipReader gz = new GzipReader(uncloseable(ch, 0), false, MAX_CONTROL, what + " first section")) {
+      try (GzipReader gz = new GzipReader(toEnd(ch, 0, what), false, MAX_CONTROL, what + " first section")) {
         TarEntry e = new TarReader(gz, what + " first section").next();
         signed = e != null && e.name().startsWith(".SIGN.");
         first = gz.drain();
@@ -90,36 +90,37 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
       Optional<Section> signature = Optional.empty();
       long controlOffset = 0;
       if (signed) {
-        signature = Optional.of(section(ch, 0, first, "sha1"));
+        signature = Optional.of(section(ch, 0, first, "sha1", what));
         controlOffset = first;
       }
       long controlLength =
           signed ? memberLength(ch, controlOffset, what + " control section") : first;
-      Section control = section(ch, controlOffset, controlLength, "sha1");
+      Section control = section(ch, controlOffset, controlLength, "sha1", what);
       long dataOffset = controlOffset + controlLength;
       if (dataOffset >= size) {
         throw new IOException(what + ": no data section (the file ends after the control section)");
       }
-      Section data = section(ch, dataOffset, size - dataOffset, "sha256");
+      Section data = section(ch, dataOffset, size - dataOffset, "sha256", what);
       return new ApkLayout(signature, control, data);
     }
   }
 
   /** An input stream over {@code [offset, offset+length)} of the file, for reading one section. */
-  static InputStream open(FileChannel ch, long offset, long length) {
-    return new BufferedInputStream(new RangeStream(ch, offset, length), 64 * 1024);
+  static InputStream open(FileChannel ch, long offset, long length, String what) {
+    return new BufferedInputStream(new ChannelRange(ch, offset, length, what), 64 * 1024);
   }
 
   private static long memberLength(FileChannel ch, long offset, String what) throws IOException {
-    try (GzipReader gz = new GzipReader(uncloseable(ch, offset), false, MAX_CONTROL, what)) {
+    try (GzipReader gz = new GzipReader(toEnd(ch, offset, what), false, MAX_CONTROL, what)) {
       return gz.drain();
     }
   }
 
-  private static Section section(FileChannel ch, long offset, long length, String algorithm) throws IOException {
+  private static Section section(FileChannel ch, long offset, long length, String algorithm, String what)
+      throws IOException {
     MessageDigest md = newDigest(algorithm);
     byte[] buf = new byte[64 * 1024];
-    try (InputStream in = new RangeStream(ch, offset, length)) {
+    try (InputStream in = new ChannelRange(ch, offset, length, what)) {
       int n;
       while ((n = in.read(buf)) > 0) {
         md.update(buf, 0, n);
@@ -136,45 +137,7 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
     }
   }
 
-  private static InputStream uncloseable(FileChannel ch, long offset) throws IOException {
-    return new RangeStream(ch, offset, ch.size() - offset);
-  }
-
-  /** Positional reads of a file channel range; closing it leaves the channel open. */
-  private static final class RangeStream extends InputStream {
-    private final FileChannel ch;
-    private long pos;
-    private final long end;
-
-    RangeStream(FileChannel ch, long offset, long length) {
-      this.ch = ch;
-      this.pos = offset;
-      this.end = offset + length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (pos >= end) {
-        return -1;
-      }
-      int want = (int) Math.min(len, end - pos);
-      int n = ch.read(ByteBuffer.wrap(b, off, want), pos);
-      if (n < 0) {
-        return -1;
-      }
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public void close() {
-      // The channel belongs to the caller.
-    }
+  private static InputStream toEnd(FileChannel ch, long offset, String what) throws IOException {
+    return new ChannelRange(ch, offset, ch.size() - offset, what);
   }
 }

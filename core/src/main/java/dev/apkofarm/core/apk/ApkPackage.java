@@ -122,7 +122,7 @@ public final class ApkPackage {
       ApkLayout.Section c = layout.control();
       String what = "package " + displayName + " control section";
       try (GzipReader gz =
-          new GzipReader(ApkLayout.open(ch, c.offset(), c.length()), false, ApkLayout.MAX_CONTROL, what)) {
+          new GzipReader(ApkLayout.open(ch, c.offset(), c.length(), what), false, ApkLayout.MAX_CONTROL, what)) {
         TarReader tar = new TarReader(gz, what);
         TarEntry e;
         while ((e = tar.next()) != null) {
@@ -138,7 +138,7 @@ public final class ApkPackage {
         ApkLayout.Section s = layout.signature().get();
         String swhat = "package " + displayName + " signature section";
         try (GzipReader gz =
-            new GzipReader(ApkLayout.open(ch, s.offset(), s.length()), false, ApkLayout.MAX_CONTROL, swhat)) {
+            new GzipReader(ApkLayout.open(ch, s.offset(), s.length(), swhat), false, ApkLayout.MAX_CONTROL, swhat)) {
           TarReader tar = new TarReader(gz, swhat);
           TarEntry e;
           while ((e = tar.next()) != null) {
@@ -183,6 +183,11 @@ public final class ApkPackage {
   /** The .apk file. */
   public Path file() {
     return file;
+  }
+
+  /** This verified package after its file was renamed to {@code moved}: the same bytes, so not verified again. */
+  ApkPackage movedTo(Path moved) {
+    return new ApkPackage(moved, displayName, layout, pkgInfo, controlFiles, signatures, maxData);
   }
 
   /** How this package is named in messages. */
@@ -252,7 +257,7 @@ public final class ApkPackage {
 
   private byte[] readSection(ApkLayout.Section s) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        InputStream in = ApkLayout.open(ch, s.offset(), s.length())) {
+        InputStream in = ApkLayout.open(ch, s.offset(), s.length(), "package " + displayName)) {
       return in.readAllBytes();
     }
   }
@@ -275,7 +280,7 @@ public final class ApkPackage {
       ApkLayout.Section d = pkg.layout.data();
       String what = "package " + pkg.displayName + " data section";
       try {
-        this.gzip = new GzipReader(ApkLayout.open(channel, d.offset(), d.length()), true, pkg.maxData, what);
+        this.gzip = new GzipReader(ApkLayout.open(channel, d.offset(), d.length(), what), true, pkg.maxData, what);
       } catch (IOException e) {
         channel.close();
         throw e;

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param version the version compared against, after the {@code so:} adjustment above
  * @param tag the repository tag of {@code name@tag}
  */
-public record Dependency(
+record Dependency(
     String text, boolean conflict, String name, Op op, Optional<String> version, Optional<String> tag) {
 
   /** The comparison of a versioned dependency. */
@@ -124,11 +124,6 @@ public record Dependency(
       return false;
     }
     return op.test(candidate, required.get());
-  }
-
-  /** Whether a version was given (with any operator). */
-  public boolean isVersioned() {
-    return version.isPresent();
   }
 
   @Override

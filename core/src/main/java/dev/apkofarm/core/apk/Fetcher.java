@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -171,17 +172,14 @@ public final class Fetcher {
    * {@code maxBytes}.
    */
   public void fetchToFile(String location, Path target, long maxBytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".fetch-", ".tmp");
-    try {
+    try (AtomicFile tmp = AtomicFile.beside(target)) {
       if (!isRemote(location)) {
         Path p = localPath(location);
         try {
           if (Files.size(p) > maxBytes) {
             throw new FetchException(location + " is larger than the limit of " + maxBytes + " bytes", false);
           }
-          Files.copy(p, tmp, StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(p, tmp.path(), StandardCopyOption.REPLACE_EXISTING);
         } catch (NoSuchFileException e) {
           throw new FetchException(location + " does not exist", true);
         }
@@ -191,14 +189,12 @@ public final class Fetcher {
         }
         HttpResponse<InputStream> res = send(request(location).build(), location);
         try (InputStream in = res.body();
-            OutputStream out = Files.newOutputStream(tmp)) {
+            OutputStream out = tmp.newOutputStream()) {
           checkStatus(res, location);
           copyLimited(in, out, maxBytes, location);
         }
       }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+      tmp.commit(target);
     }
   }
 
@@ -281,14 +277,7 @@ public final class Fetcher {
   }
 
   private static void store(Path file, byte[] bytes, Optional<String> etag) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = Files.createTempFile(file.getParent(), ".http-", ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, bytes);
     Path etagFile = etagFile(file);
     if (etag.isPresent()) {
       Files.writeString(etagFile, etag.get(), StandardCharsets.UTF_8);

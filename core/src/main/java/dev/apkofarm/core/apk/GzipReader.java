@@ -53,11 +53,6 @@ final class GzipReader extends InputStream {
     return compressedPosition;
   }
 
-  /** Decompressed bytes produced so far. */
-  long outputPosition() {
-    return output;
-  }
-
   /** Reads to the end of the current member(s) and returns the compressed position just after them. */
   long drain() throws IOException {
     byte[] skip = new byte[BUFFER];

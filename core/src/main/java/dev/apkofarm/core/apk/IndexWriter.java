@@ -1,14 +1,13 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.io.AtomicFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -67,18 +66,12 @@ public final class IndexWriter {
     byte[] index = indexSection(packages, description);
     byte[] signature =
         signingKey.isPresent() ? PackageWriter.signature(signingKey.get(), algorithm, index, 0) : new byte[0];
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".APKINDEX-", ".tmp");
-    try {
-      try (OutputStream o = Files.newOutputStream(tmp)) {
-        o.write(signature);
-        o.write(index);
-      }
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(
+        out,
+        o -> {
+          o.write(signature);
+          o.write(index);
+        });
   }
 
   private static byte[] indexSection(Collection<PackageInfo> packages, String description) throws IOException {

@@ -3,16 +3,14 @@ package dev.apkofarm.core.apk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.io.AtomicFile;
+import dev.apkofarm.core.oci.json.GoJsonWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -133,85 +131,51 @@ public record LockFile(String version, Optional<Config> config, Contents content
 
   /** apko's exact bytes. */
   public byte[] toJson() {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("version", version);
+    GoJsonWriter w = GoJsonWriter.indented("  ");
+    w.beginObject().field("version", version);
     config.ifPresent(
-        c -> {
-          Map<String, Object> m = new LinkedHashMap<>();
-          if (!c.name().isEmpty()) {
-            m.put("name", c.name());
-          }
-          if (!c.checksum().isEmpty()) {
-            m.put("checksum", c.checksum());
-          }
-          root.put("config", m);
-        });
-    Map<String, Object> contents = new LinkedHashMap<>();
-    List<Object> keys = new ArrayList<>();
-    for (Key k : this.contents.keyring) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", k.name());
-      m.put("url", k.url());
-      if (!k.content().isEmpty()) {
-        m.put("content", k.content());
-      }
-      keys.add(m);
+        c -> w.name("config").beginObject().fieldOmitEmpty("name", c.name()).fieldOmitEmpty("checksum", c.checksum())
+            .endObject());
+    w.name("contents").beginObject();
+    w.name("keyring").beginArray();
+    for (Key k : contents.keyring) {
+      w.beginObject().field("name", k.name()).field("url", k.url()).fieldOmitEmpty("content", k.content()).endObject();
     }
-    contents.put("keyring", keys);
-    contents.put("build_repositories", repos(this.contents.buildRepositories));
-    contents.put("runtime_repositories", repos(this.contents.runtimeRepositories));
-    contents.put("repositories", repos(this.contents.repositories));
-    List<Object> pkgs = new ArrayList<>();
-    for (Pkg p : this.contents.packages) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", p.name());
-      m.put("url", p.url());
-      m.put("version", p.version());
-      m.put("architecture", p.architecture());
-      m.put("signature", section(p.signature()));
-      m.put("control", section(p.control()));
-      m.put("data", section(p.data()));
-      m.put("checksum", p.checksum());
-      pkgs.add(m);
+    w.endArray();
+    writeRepos(w, "build_repositories", contents.buildRepositories);
+    writeRepos(w, "runtime_repositories", contents.runtimeRepositories);
+    writeRepos(w, "repositories", contents.repositories);
+    w.name("packages").beginArray();
+    for (Pkg p : contents.packages) {
+      w.beginObject()
+          .field("name", p.name())
+          .field("url", p.url())
+          .field("version", p.version())
+          .field("architecture", p.architecture());
+      writeSection(w, "signature", p.signature());
+      writeSection(w, "control", p.control());
+      writeSection(w, "data", p.data());
+      w.field("checksum", p.checksum()).endObject();
     }
-    contents.put("packages", pkgs);
-    root.put("contents", contents);
-    StringBuilder sb = new StringBuilder();
-    GoJson.write(sb, root, "");
-    sb.append('\n');
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    w.endArray();
+    return w.endObject().endObject().toEncoderBytes();
   }
 
-  private static List<Object> repos(List<Repo> repos) {
-    List<Object> out = new ArrayList<>();
+  private static void writeRepos(GoJsonWriter w, String name, List<Repo> repos) {
+    w.name(name).beginArray();
     for (Repo r : repos) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", r.name());
-      m.put("url", r.url());
-      m.put("architecture", r.architecture());
-      out.add(m);
+      w.beginObject().field("name", r.name()).field("url", r.url()).field("architecture", r.architecture()).endObject();
     }
-    return out;
+    w.endArray();
   }
 
-  private static Map<String, Object> section(Section s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("range", s.range());
-    m.put("checksum", s.checksum());
-    return m;
+  private static void writeSection(GoJsonWriter w, String name, Section s) {
+    w.name(name).beginObject().field("range", s.range()).field("checksum", s.checksum()).endObject();
   }
 
   /** Writes the lock atomically (temp name, then rename). */
   public void write(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp");
-    try {
-      Files.write(tmp, toJson());
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, toJson());
   }
 
   /**

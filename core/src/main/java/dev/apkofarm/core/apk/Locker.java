@@ -1,6 +1,7 @@
 package dev.apkofarm.core.apk;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageContents;
 import java.io.IOException;
@@ -109,7 +110,7 @@ public final class Locker {
           new LockFile.Key(
               stripScheme(entry), entry, new String(repositories.keyBytes(entry), java.nio.charset.StandardCharsets.UTF_8)));
     }
-    keys.sort((a, b) -> GoStrings.compare(a.name(), b.name()));
+    keys.sort((a, b) -> CodePointOrder.INSTANCE.compare(a.name(), b.name()));
     List<LockFile.Pkg> packages = new ArrayList<>();
     List<LockFile.Repo> build = new ArrayList<>();
     List<LockFile.Repo> runtime = new ArrayList<>();
@@ -174,7 +175,7 @@ public final class Locker {
 
   @SafeVarargs
   private static List<String> sortedUnion(Collection<String>... lists) {
-    TreeSet<String> set = new TreeSet<>(GoStrings.ORDER);
+    TreeSet<String> set = new TreeSet<>(CodePointOrder.INSTANCE);
     for (Collection<String> l : lists) {
       set.addAll(l);
     }

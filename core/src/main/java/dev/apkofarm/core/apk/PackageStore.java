@@ -4,8 +4,10 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.core.cache.BlobKey;
 import dev.apkofarm.core.cache.DiskBlobCache;
+import dev.apkofarm.core.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,36 +90,32 @@ public final class PackageStore {
       if (in.isEmpty()) {
         continue;
       }
-      Path tmp = Files.createTempFile(disk.dir(), ".tier-", ".tmp");
-      try {
-        try (InputStream s = in.get()) {
-          Files.copy(s, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      try (AtomicFile tmp = disk.newEntry()) {
+        try (InputStream s = in.get();
+            OutputStream out = tmp.newOutputStream()) {
+          s.transferTo(out);
         }
-        Optional<ApkPackage> ok = verifyOrDrop(tmp, info, tier, key);
+        Optional<ApkPackage> ok = verifyOrDrop(tmp.path(), info, tier, key);
         if (ok.isPresent()) {
-          return ApkPackage.open(disk.adopt(key, tmp), info);
+          tmp.commit(local);
+          return ok.get().movedTo(local);
         }
-      } finally {
-        Files.deleteIfExists(tmp);
       }
     }
-    Path tmp = Files.createTempFile(disk.dir(), ".fetch-", ".tmp");
-    try {
-      fetcher.fetchToFile(url, tmp, maxPackage);
-      ApkPackage.open(tmp, info);
-      Path kept = disk.adopt(key, tmp);
+    try (AtomicFile tmp = disk.newEntry()) {
+      fetcher.fetchToFile(url, tmp.path(), maxPackage);
+      ApkPackage verified = ApkPackage.open(tmp.path(), info);
+      tmp.commit(local);
       for (BlobCache tier : tiers) {
-        try (InputStream s = Files.newInputStream(kept)) {
+        try (InputStream s = Files.newInputStream(local)) {
           tier.put(key, s);
         } catch (IOException e) {
           LOG.warn("could not store {} in cache tier {}: {}", info.nameVersion(), tier, e.getMessage());
         }
       }
-      return ApkPackage.open(kept, info);
+      return verified.movedTo(local);
     } catch (FetchException e) {
       throw new FetchException("package " + info.nameVersion() + ": " + e.getMessage(), e);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.io.AtomicFile;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -42,9 +42,9 @@ public final class PackageWriter {
       throws IOException {
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    // The data section is written first because .PKGINFO, which precedes it, records its hash.
     Path data = Files.createTempFile(dir, "." + spec.name() + "-", ".data.tmp");
-    Path whole = Files.createTempFile(dir, "." + spec.name() + "-", ".apk.tmp");
-    try {
+    try (AtomicFile whole = AtomicFile.beside(out)) {
       MessageDigest dataSha256 = ApkLayout.newDigest("sha256");
       long installedSize;
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(data), 64 * 1024);
@@ -57,18 +57,17 @@ public final class PackageWriter {
       byte[] control = control(spec, pkginfo);
       byte[] signature =
           signingKey.isPresent() ? signature(signingKey.get(), algorithm, control, spec.buildDate()) : new byte[0];
-      try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(whole), 64 * 1024)) {
+      try (OutputStream o = whole.newOutputStream()) {
         o.write(signature);
         o.write(control);
         Files.copy(data, o);
       }
-      long size = Files.size(whole);
-      Files.move(whole, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      long size = Files.size(whole.path());
+      whole.commit(out);
       byte[] controlSha1 = ApkLayout.newDigest("sha1").digest(control);
       return PkgInfo.parse(pkginfo).toPackageInfo(controlSha1, size);
     } finally {
       Files.deleteIfExists(data);
-      Files.deleteIfExists(whole);
     }
   }
 

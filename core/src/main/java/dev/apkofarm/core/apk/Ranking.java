@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.CodePointOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,7 +94,7 @@ final class Ranking {
         return c;
       }
     }
-    return GoStrings.compare(a.name(), b.name());
+    return CodePointOrder.INSTANCE.compare(a.name(), b.name());
   }
 
   /** -1 when {@code a} is newer; an unparseable version loses. */

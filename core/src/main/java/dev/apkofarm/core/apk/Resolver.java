@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.CodePointOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -81,7 +82,7 @@ public final class Resolver {
 
   /** apko's world: de-duplicated and sorted (Go string order), empty entries dropped. */
   static List<String> sortedWorld(Collection<String> world) {
-    TreeSet<String> set = new TreeSet<>(GoStrings.ORDER);
+    TreeSet<String> set = new TreeSet<>(CodePointOrder.INSTANCE);
     for (String w : world) {
       String t = w.trim();
       if (!t.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.CodePointOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -221,7 +222,8 @@ final class Solve {
       for (Map.Entry<String, List<Candidate>> e : options.entrySet()) {
         if (lowest == null
             || e.getValue().size() < options.get(lowest).size()
-            || (e.getValue().size() == options.get(lowest).size() && GoStrings.compare(e.getKey(), lowest) < 0)) {
+            || (e.getValue().size() == options.get(lowest).size()
+                && CodePointOrder.INSTANCE.compare(e.getKey(), lowest) < 0)) {
           lowest = e.getKey();
         }
       }

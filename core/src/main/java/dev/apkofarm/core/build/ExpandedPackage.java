@@ -27,15 +27,11 @@ import java.util.TreeMap;
  * into a single file on disk (no directory tree, no per-file files) and records each entry with a {@link ContentRef}
  * into that file. The tree then refers to those bytes until the layer streams them.
  */
-final class ExpandedPackage implements PackageArchive {
-  private final PackageMeta meta;
-  private final List<ControlEntry> control;
-  private final List<DataEntry> data;
-
-  private ExpandedPackage(PackageMeta meta, List<ControlEntry> control, List<DataEntry> data) {
-    this.meta = meta;
-    this.control = List.copyOf(control);
-    this.data = List.copyOf(data);
+record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List<DataEntry> dataEntries)
+    implements PackageArchive {
+  ExpandedPackage {
+    controlEntries = List.copyOf(controlEntries);
+    dataEntries = List.copyOf(dataEntries);
   }
 
   /** Expands {@code apk}, writing file contents to {@code contents} (created). */
@@ -111,20 +107,5 @@ final class ExpandedPackage implements PackageArchive {
       case BLOCK_DEVICE -> DataEntry.Kind.BLOCK_DEVICE;
       case FIFO -> DataEntry.Kind.FIFO;
     };
-  }
-
-  @Override
-  public PackageMeta meta() {
-    return meta;
-  }
-
-  @Override
-  public List<ControlEntry> controlEntries() {
-    return control;
-  }
-
-  @Override
-  public List<DataEntry> dataEntries() {
-    return data;
   }
 }

@@ -1,9 +1,9 @@
 package dev.apkofarm.core.build;
 
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.config.ImageContents;
-import dev.apkofarm.core.fs.CodePointOrder;
 import dev.apkofarm.core.install.ApkDatabase.KeyFile;
 import java.util.ArrayList;
 import java.util.Collections;

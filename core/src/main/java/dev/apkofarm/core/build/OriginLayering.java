@@ -1,6 +1,6 @@
 package dev.apkofarm.core.build;
 
-import dev.apkofarm.core.fs.CodePointOrder;
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.Node;

@@ -5,14 +5,13 @@ import dev.apkofarm.core.apk.ApkPackage;
 import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.apk.PackageStore;
 import dev.apkofarm.core.install.PackageArchive;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Packages for builds from the apk engine's {@link PackageStore} (disk cache, farm tiers, repository; everything
@@ -22,7 +21,7 @@ import java.util.stream.Stream;
  */
 public final class StorePackageSource implements PackageSource, AutoCloseable {
   private final PackageStore store;
-  private final Path scratch;
+  private final TemporaryDirectory scratch;
   private final ConcurrentHashMap<String, CompletableFuture<PackageArchive>> expanded = new ConcurrentHashMap<>();
 
   /**
@@ -31,7 +30,7 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
    */
   public StorePackageSource(PackageStore store, Path scratch) throws IOException {
     this.store = store;
-    this.scratch = Files.createDirectories(scratch);
+    this.scratch = TemporaryDirectory.of(scratch);
   }
 
   @Override
@@ -70,19 +69,13 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
       throw new BadInputException("locked package " + pkg + ": " + e.getMessage(), e);
     }
     ApkPackage apk = store.get(info, pkg.url());
-    Path contents = Files.createTempFile(scratch, pkg.name() + "-", ".data");
+    Path contents = Files.createTempFile(scratch.path(), pkg.name() + "-", ".data");
     return ExpandedPackage.expand(apk, contents);
   }
 
   @Override
   public void close() throws IOException {
     expanded.clear();
-    if (Files.exists(scratch)) {
-      try (Stream<Path> s = Files.walk(scratch)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
+    scratch.close();
   }
 }

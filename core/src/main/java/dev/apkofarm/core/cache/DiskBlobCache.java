@@ -1,11 +1,11 @@
 package dev.apkofarm.core.cache;
 
+import dev.apkofarm.core.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -42,20 +42,12 @@ public final class DiskBlobCache implements BlobCache {
 
   @Override
   public void put(BlobKey key, InputStream content) throws IOException {
-    Path tmp = Files.createTempFile(dir, ".put-", ".tmp");
-    try {
-      Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file(key), content::transferTo);
   }
 
-  /** Moves an already written file into the cache under {@code key} (same file system), atomically. */
-  public Path adopt(BlobKey key, Path file) throws IOException {
-    Path target = file(key);
-    Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return target;
+  /** A temporary file in the cache directory, to {@link AtomicFile#commit commit} as {@link #file(BlobKey)}. */
+  public AtomicFile newEntry() throws IOException {
+    return AtomicFile.in(dir, ".put-");
   }
 
   @Override

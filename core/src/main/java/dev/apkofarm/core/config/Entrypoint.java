@@ -44,11 +44,6 @@ public record Entrypoint(
     services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
   }
 
-  /** A plain command entrypoint. */
-  public static Entrypoint ofCommand(String command) {
-    return new Entrypoint(Optional.empty(), Optional.of(command), Optional.empty(), Map.of());
-  }
-
   /** Whether this is an s6 service bundle. */
   public boolean isServiceBundle() {
     return type.isPresent();

@@ -1,6 +1,8 @@
 package dev.apkofarm.core.fs;
 
+import dev.apkofarm.core.io.ChannelRange;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -111,7 +113,13 @@ public sealed interface ContentRef permits ContentRef.Inline, ContentRef.FileSli
 
     @Override
     public InputStream open() throws IOException {
-      return new SliceInputStream(FileChannel.open(file, StandardOpenOption.READ), offset, length, file);
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+      return new FilterInputStream(new ChannelRange(channel, offset, length, file.toString())) {
+        @Override
+        public void close() throws IOException {
+          channel.close();
+        }
+      };
     }
 
     @Override
@@ -131,51 +139,6 @@ public sealed interface ContentRef permits ContentRef.Inline, ContentRef.FileSli
         }
         return total;
       }
-    }
-  }
-
-  /** Reads a range of a channel with positional reads, so many slices of one file can be open at once. */
-  final class SliceInputStream extends InputStream {
-    private final FileChannel channel;
-    private final Path file;
-    private long position;
-    private long remaining;
-
-    SliceInputStream(FileChannel channel, long offset, long length, Path file) {
-      this.channel = channel;
-      this.position = offset;
-      this.remaining = length;
-      this.file = file;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining == 0) {
-        return -1;
-      }
-      int want = (int) Math.min(len, remaining);
-      int n = channel.read(ByteBuffer.wrap(b, off, want), position);
-      if (n < 0) {
-        throw new IOException(file + " is shorter than expected: " + remaining + " bytes missing at " + position);
-      }
-      position += n;
-      remaining -= n;
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      channel.close();
     }
   }
 }

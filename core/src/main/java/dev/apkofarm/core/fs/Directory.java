@@ -1,5 +1,6 @@
 package dev.apkofarm.core.fs;
 
+import dev.apkofarm.core.CodePointOrder;
 import java.util.Collections;
 import java.util.NavigableMap;
 import java.util.TreeMap;

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.fs;
 
+import dev.apkofarm.core.CodePointOrder;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -94,14 +95,5 @@ public abstract sealed class Node permits Directory, RegularFile, Symlink, Devic
       hardlinkNames = new TreeMap<>(CodePointOrder.INSTANCE);
     }
     hardlinkNames.put(path, linkname);
-  }
-
-  void copyMetadataFrom(Node other) {
-    this.mode = other.mode;
-    this.uid = other.uid;
-    this.gid = other.gid;
-    this.mtime = other.mtime;
-    this.xattrs.clear();
-    this.xattrs.putAll(other.xattrs);
   }
 }

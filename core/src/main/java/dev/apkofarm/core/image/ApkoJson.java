@@ -1,5 +1,6 @@
 package dev.apkofarm.core.image;
 
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.Certificates;
 import dev.apkofarm.core.config.Entrypoint;
@@ -9,7 +10,6 @@ import dev.apkofarm.core.config.ImageContents;
 import dev.apkofarm.core.config.PathMutation;
 import dev.apkofarm.core.config.RuntimeKey;
 import dev.apkofarm.core.config.User;
-import dev.apkofarm.core.fs.CodePointOrder;
 import dev.apkofarm.core.oci.json.GoJsonWriter;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.apkofarm.core.image;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.fs.CodePointOrder;
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.fs.Directory;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.Node;

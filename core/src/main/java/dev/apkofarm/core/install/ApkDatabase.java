@@ -1,7 +1,7 @@
 package dev.apkofarm.core.install;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.fs.CodePointOrder;
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.TreeException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.apkofarm.core.install;
 
-import dev.apkofarm.core.fs.CodePointOrder;
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.fs.ContentRef;
 import java.util.Collections;
 import java.util.Map;

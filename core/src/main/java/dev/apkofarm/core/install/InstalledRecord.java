@@ -1,6 +1,6 @@
 package dev.apkofarm.core.install;
 
-import dev.apkofarm.core.fs.CodePointOrder;
+import dev.apkofarm.core.CodePointOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code M:uid:gid:mode} when not root 0755, {@code R:} for everything else with {@code a:uid:gid:mode} when not root
  * 0644 and {@code Z:} checksums; a blank line ends the record.
  */
-public final class InstalledRecord {
+final class InstalledRecord {
   private InstalledRecord() {}
 
   /** The record's bytes (UTF-8), ending in a blank line. */

@@ -1,16 +1,13 @@
 package dev.apkofarm.core.oci;
 
-import java.io.BufferedOutputStream;
+import dev.apkofarm.core.io.AtomicFile;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 
 /**
@@ -53,20 +50,18 @@ public final class DirectoryBlobStore implements BlobSink, BlobSource {
 
   @Override
   public Pending create() throws IOException {
-    Path tmp = Files.createTempFile(root.resolve("sha256"), ".tmp-", "");
-    FileModes.readable(tmp);
-    return new PendingFile(tmp);
+    return new PendingFile(AtomicFile.in(root.resolve("sha256"), ".tmp-"));
   }
 
   private final class PendingFile implements Pending {
-    private final Path tmp;
+    private final AtomicFile file;
     private final MessageDigest sha = Digest.newSha256();
     private final CountingDigestStream stream;
     private boolean done;
 
-    PendingFile(Path tmp) throws IOException {
-      this.tmp = tmp;
-      this.stream = new CountingDigestStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16), sha);
+    PendingFile(AtomicFile file) throws IOException {
+      this.file = file;
+      this.stream = new CountingDigestStream(file.newOutputStream(), sha);
     }
 
     @Override
@@ -78,12 +73,7 @@ public final class DirectoryBlobStore implements BlobSink, BlobSource {
     public Descriptor commit(String mediaType) throws IOException {
       stream.close();
       Digest digest = Digest.sha256(sha.digest());
-      Path target = path(digest);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      file.commit(path(digest));
       done = true;
       return Descriptor.of(mediaType, digest, stream.count());
     }
@@ -92,7 +82,7 @@ public final class DirectoryBlobStore implements BlobSink, BlobSource {
     public void close() throws IOException {
       if (!done) {
         stream.close();
-        Files.deleteIfExists(tmp);
+        file.close();
         done = true;
       }
     }

@@ -1,13 +1,11 @@
 package dev.apkofarm.core.oci;
 
+import dev.apkofarm.core.io.AtomicFile;
 import dev.apkofarm.core.oci.json.GoJsonWriter;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,18 +39,7 @@ public final class DockerArchive {
 
   /** Writes the archive to {@code out}. */
   public static void write(Path out, byte[] indexJson, List<Image> images, BlobSource source) throws IOException {
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-    FileModes.readable(tmp);
-    try {
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        writeTo(file, indexJson, images, source);
-      }
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(out, file -> writeTo(file, indexJson, images, source));
   }
 
   static void writeTo(OutputStream out, byte[] indexJson, List<Image> images, BlobSource source)

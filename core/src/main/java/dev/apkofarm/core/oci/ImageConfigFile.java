@@ -1,6 +1,6 @@
 package dev.apkofarm.core.oci;
 
-import dev.apkofarm.core.fs.CodePointOrder;
+import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.oci.json.GoJsonWriter;
 import dev.apkofarm.core.oci.json.GoTime;
 import java.time.Instant;

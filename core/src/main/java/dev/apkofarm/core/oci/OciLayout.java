@@ -1,12 +1,11 @@
 package dev.apkofarm.core.oci;
 
+import dev.apkofarm.core.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 
 /**
@@ -48,8 +47,8 @@ public final class OciLayout {
         }
       }
     }
-    writeAtomically(dir.resolve("oci-layout"), LAYOUT_FILE);
-    writeAtomically(dir.resolve("index.json"), indexJson);
+    AtomicFile.write(dir.resolve("oci-layout"), LAYOUT_FILE);
+    AtomicFile.write(dir.resolve("index.json"), indexJson);
   }
 
   /** Hardlinks a complete blob into place (same filesystem); false when that is not possible. */
@@ -61,20 +60,6 @@ public final class OciLayout {
       return true;
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return false;
-    }
-  }
-
-  /** Writes a file under a temporary name beside it, then renames it into place. */
-  static void writeAtomically(Path file, byte[] content) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-    FileModes.readable(tmp);
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        out.write(content);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 }

@@ -19,7 +19,7 @@ import java.util.zip.Deflater;
  *
  * <p>The header has no name and mtime 0, OS 255 (unknown); no host information.
  */
-public final class ParallelGzipOutputStream extends OutputStream {
+final class ParallelGzipOutputStream extends OutputStream {
   private static final int DICTIONARY = 32 * 1024;
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 

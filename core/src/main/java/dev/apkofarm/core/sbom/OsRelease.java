@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param prettyName {@code PRETTY_NAME}
  * @param versionId {@code VERSION_ID}
  */
-public record OsRelease(String id, String name, String prettyName, String versionId) {
+record OsRelease(String id, String name, String prettyName, String versionId) {
   static final OsRelease UNKNOWN = new OsRelease("unknown", "apko-generated image", "", "unknown");
 
   /** Reads {@code etc/os-release} from the tree (following symlinks). */

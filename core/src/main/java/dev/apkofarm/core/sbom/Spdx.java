@@ -11,7 +11,7 @@ import java.util.List;
  * leniently from packages' own SBOMs and written with {@link GoJsonWriter} (two-space indent, HTML escaping, final
  * newline).
  */
-public final class Spdx {
+final class Spdx {
   private Spdx() {}
 
   /** The document. Mutable lists: the generator fills them in order. */

@@ -1,5 +1,7 @@
 package dev.apkofarm.core.sbom;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,10 +37,15 @@ import java.util.TreeSet;
 public final class SpdxWriter {
   private static final String NOASSERTION = "NOASSERTION";
   private static final String SBOM_DIR = "var/lib/db/sbom";
+  /**
+   * Reads packages' own SBOMs as Go does: a JSON null leaves a field at its zero value (the Java defaults, {@code ""}
+   * and empty lists), and null list elements are dropped.
+   */
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .defaultSetterInfo(JsonSetter.Value.construct(Nulls.SKIP, Nulls.SKIP))
           .build();
 
   private final SbomTool tool;
@@ -273,7 +280,6 @@ public final class SpdxWriter {
     } catch (IOException e) {
       return; // apko ignores a package SBOM it cannot parse
     }
-    normalize(internal);
     for (Spdx.Package ip : internal.packages) {
       if (ip.originator.isEmpty()) {
         ip.originator = supplier;
@@ -356,56 +362,6 @@ public final class SpdxWriter {
       return n.filter(x -> x instanceof RegularFile).map(x -> (RegularFile) x);
     }
     return Optional.empty();
-  }
-
-  /** Go leaves absent or null strings and lists empty; Jackson may give nulls. */
-  private static void normalize(Spdx.Document d) {
-    d.documentDescribes = d.documentDescribes == null ? new ArrayList<>() : d.documentDescribes;
-    d.packages = d.packages == null ? new ArrayList<>() : d.packages;
-    d.relationships = d.relationships == null ? new ArrayList<>() : d.relationships;
-    d.licensingInfos = d.licensingInfos == null ? new ArrayList<>() : d.licensingInfos;
-    d.packages.removeIf(java.util.Objects::isNull);
-    d.relationships.removeIf(java.util.Objects::isNull);
-    d.licensingInfos.removeIf(java.util.Objects::isNull);
-    for (Spdx.Package p : d.packages) {
-      p.id = nn(p.id);
-      p.name = nn(p.name);
-      p.version = nn(p.version);
-      p.licenseConcluded = nn(p.licenseConcluded);
-      p.licenseDeclared = nn(p.licenseDeclared);
-      p.description = nn(p.description);
-      p.downloadLocation = nn(p.downloadLocation);
-      p.originator = nn(p.originator);
-      p.supplier = nn(p.supplier);
-      p.sourceInfo = nn(p.sourceInfo);
-      p.copyrightText = nn(p.copyrightText);
-      p.attributionText = nn(p.attributionText);
-      p.primaryPurpose = nn(p.primaryPurpose);
-      p.checksums = p.checksums == null ? new ArrayList<>() : p.checksums;
-      p.externalRefs = p.externalRefs == null ? new ArrayList<>() : p.externalRefs;
-      p.checksums.forEach(c -> {
-        c.algorithm = nn(c.algorithm);
-        c.value = nn(c.value);
-      });
-      p.externalRefs.forEach(r -> {
-        r.category = nn(r.category);
-        r.locator = nn(r.locator);
-        r.type = nn(r.type);
-      });
-    }
-    for (Spdx.Relationship r : d.relationships) {
-      r.element = nn(r.element);
-      r.type = nn(r.type);
-      r.related = nn(r.related);
-    }
-    for (Spdx.LicensingInfo l : d.licensingInfos) {
-      l.licenseId = nn(l.licenseId);
-      l.extractedText = nn(l.extractedText);
-    }
-  }
-
-  private static String nn(String s) {
-    return s == null ? "" : s;
   }
 
   private static void dedupe(Spdx.Document doc) {

@@ -12,6 +12,7 @@ import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,19 +44,16 @@ class ApkoGoldenConformanceTest {
   @Test
   void buildsApkosGoldenImage() throws Exception {
     Path cli = Fixtures.apkoCli();
-    LoadedConfig loaded = new ConfigLoader(cli).load("testdata/apko.yaml");
+    LoadedConfig loaded = new ConfigLoader(cli).load(ApkoGolden.CONFIG);
     Repositories repos = new Repositories(new Fetcher(Fetcher.Options.defaults(cli, Optional.of(tmp.resolve("cache")))));
     PackageStore store =
         new PackageStore(repos.fetcher(), new DiskBlobCache(tmp.resolve("cache/packages")), List.of());
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put("org.opencontainers.image.vendor", "Vendor");
-    annotations.put("org.opencontainers.image.title", "Title");
     LockedImage image =
         new ImageLocker(new Locker(repos, store, 4), repos)
-            .lock(loaded, ImageLocker.Request.of(List.of(Arch.AMD64, Arch.ARM64), annotations));
+            .lock(loaded, ImageLocker.Request.of(List.of(Arch.AMD64, Arch.ARM64), ApkoGolden.annotations()));
 
     DirectoryBlobStore blobs = new DirectoryBlobStore(tmp.resolve("out/blobs"));
-    BuildOptions options = BuildOptions.defaults("golden:latest");
+    BuildOptions options = BuildOptions.defaults(ApkoGolden.REFERENCE);
     List<BuiltArch> archs = new ArrayList<>();
     try (StorePackageSource packages = new StorePackageSource(store, tmp.resolve("scratch"))) {
       for (Arch a : image.archList()) {
@@ -66,27 +64,18 @@ class ApkoGoldenConformanceTest {
 
     BuiltArch amd64 = built.archs().get(0);
     BuiltArch arm64 = built.archs().get(1);
-    assertThat(amd64.layers().get(0).diffId())
-        .hasToString("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01");
-    assertThat(arm64.layers().get(0).diffId())
-        .hasToString("sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e");
-    assertThat(amd64.config().digest())
-        .hasToString("sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d");
-    assertThat(arm64.config().digest())
-        .hasToString("sha256:fbb854f9d5a601a36c4dc8cc82e5b21e91b11cdd4aab5035340e4f517c5a8eb1");
+    assertThat(amd64.layers().get(0).diffId()).hasToString(ApkoGolden.AMD64_DIFF_ID);
+    assertThat(arm64.layers().get(0).diffId()).hasToString(ApkoGolden.ARM64_DIFF_ID);
+    assertThat(amd64.config().digest()).hasToString(ApkoGolden.AMD64_CONFIG);
+    assertThat(arm64.config().digest()).hasToString(ApkoGolden.ARM64_CONFIG);
     assertThat(amd64.packages()).containsExactly("pretend-baselayout=1.0.0-r0", "replayout=1.0.0-r0");
 
     Map<String, String> ours = new LinkedHashMap<>();
-    ours.put(amd64.layers().get(0).blob().digest().toString(),
-        "sha256:c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738");
-    ours.put(arm64.layers().get(0).blob().digest().toString(),
-        "sha256:7e0f9d62f6cab4785e18a55f17d03f20ffb776881f1f46258efd9458f7cdaf08");
-    ours.put(amd64.manifest().digest().toString(),
-        "sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4");
-    ours.put(arm64.manifest().digest().toString(),
-        "sha256:124c885f834cfaf1329987457a9651a68c4fb9733d4462ae6288b98011277858");
-    ours.put(built.index().digest().toString(),
-        "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f");
+    ours.put(amd64.layers().get(0).blob().digest().toString(), ApkoGolden.AMD64_LAYER);
+    ours.put(arm64.layers().get(0).blob().digest().toString(), ApkoGolden.ARM64_LAYER);
+    ours.put(amd64.manifest().digest().toString(), ApkoGolden.AMD64_MANIFEST);
+    ours.put(arm64.manifest().digest().toString(), ApkoGolden.ARM64_MANIFEST);
+    ours.put(built.index().digest().toString(), ApkoGolden.INDEX);
     assertSbom(blobs, amd64.sbom().orElseThrow().digest(), "sbom-x86_64.spdx.json", ours);
     assertSbom(blobs, arm64.sbom().orElseThrow().digest(), "sbom-aarch64.spdx.json", ours);
     assertSbom(blobs, built.sbom().orElseThrow().digest(), "sbom-index.spdx.json", ours);

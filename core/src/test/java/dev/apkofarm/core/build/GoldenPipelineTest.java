@@ -7,6 +7,7 @@ import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.install.ApkDatabase.KeyFile;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +36,9 @@ class GoldenPipelineTest {
 
   static LockedImage goldenImage(Map<Arch, List<LockedPackage>> locked) throws Exception {
     Path cli = Fixtures.apkoCli();
-    ImageConfig config = new ConfigLoader(cli).load("testdata/apko.yaml").config();
+    ImageConfig config = new ConfigLoader(cli).load(ApkoGolden.CONFIG).config();
     Map<String, String> annotations = new LinkedHashMap<>(config.annotations());
-    annotations.put("org.opencontainers.image.vendor", "Vendor");
-    annotations.put("org.opencontainers.image.title", "Title");
+    annotations.putAll(ApkoGolden.annotations());
     config = config.toBuilder().annotations(annotations).archs(List.of(Arch.AMD64, Arch.ARM64)).build();
     byte[] key = Files.readAllBytes(cli.resolve("testdata/melange.rsa.pub"));
     return new LockedImage(config, List.of(new KeyFile("melange.rsa.pub", key)), locked);
@@ -49,7 +49,7 @@ class GoldenPipelineTest {
     GoldenPackages packages = new GoldenPackages();
     LockedImage image = goldenImage(packages.locked());
     DirectoryBlobStore store = new DirectoryBlobStore(out.resolve("blobs"));
-    BuildOptions options = BuildOptions.defaults("golden:latest");
+    BuildOptions options = BuildOptions.defaults(ApkoGolden.REFERENCE);
     List<String> warnings = new ArrayList<>();
     ArchBuilder builder = new ArchBuilder(pool, warnings::add);
 
@@ -57,14 +57,10 @@ class GoldenPipelineTest {
     BuiltArch arm64 = builder.build(image, Arch.ARM64, packages, options, store);
     BuiltImage built = IndexAssembler.assemble(image, List.of(arm64, amd64), options, store);
 
-    assertThat(amd64.layers().get(0).diffId())
-        .hasToString("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01");
-    assertThat(arm64.layers().get(0).diffId())
-        .hasToString("sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e");
-    assertThat(amd64.config().digest())
-        .hasToString("sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d");
-    assertThat(arm64.config().digest())
-        .hasToString("sha256:fbb854f9d5a601a36c4dc8cc82e5b21e91b11cdd4aab5035340e4f517c5a8eb1");
+    assertThat(amd64.layers().get(0).diffId()).hasToString(ApkoGolden.AMD64_DIFF_ID);
+    assertThat(arm64.layers().get(0).diffId()).hasToString(ApkoGolden.ARM64_DIFF_ID);
+    assertThat(amd64.config().digest()).hasToString(ApkoGolden.AMD64_CONFIG);
+    assertThat(arm64.config().digest()).hasToString(ApkoGolden.ARM64_CONFIG);
     assertThat(built.archs()).extracting(BuiltArch::arch).containsExactly(Arch.AMD64, Arch.ARM64);
     assertThat(warnings).containsExactlyInAnyOrder("amd64: /etc/group is missing", "arm64: /etc/group is missing");
   }

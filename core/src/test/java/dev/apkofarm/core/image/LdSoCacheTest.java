@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.RegularFile;
+import dev.apkofarm.core.testing.ExternalTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +61,7 @@ class LdSoCacheTest {
     assertThat(cache.length % 16).isZero();
     Path file = dir.resolve("ld.so.cache");
     Files.write(file, cache);
-    Process p = new ProcessBuilder("/sbin/ldconfig", "-p", "-C", file.toString()).redirectErrorStream(true).start();
-    String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(listing).isZero();
+    String listing = ExternalTools.run(List.of("/sbin/ldconfig", "-p", "-C", file.toString())).ok().stdout();
     assertThat(listing)
         .contains("2 libs found in cache")
         .contains("libz.so.1 (libc6,x86-64) => /opt/app/lib/libz.so.1")

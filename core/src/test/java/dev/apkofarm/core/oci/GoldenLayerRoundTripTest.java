@@ -6,6 +6,7 @@ import dev.apkofarm.core.fs.Directory;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.Node;
 import dev.apkofarm.core.fs.Symlink;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import dev.apkofarm.core.testing.TarTrees;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class GoldenLayerRoundTripTest {
   @TempDir Path out;
 
   private void roundTrip(String blob, String expectedDiffId) throws Exception {
-    Path golden = Fixtures.apkoCli().resolve("testdata/golden/blobs/sha256").resolve(blob);
+    Path golden = Fixtures.apkoCli().resolve("testdata/golden/blobs/sha256").resolve(Digest.parse(blob).hex());
     ImageTree tree = TarTrees.read(golden);
     assertThat(tree.lstat("lib/apk")).containsInstanceOf(Symlink.class);
     assertThat(tree.lstat("tmp").map(Node::mode)).contains(01777);
@@ -34,15 +35,11 @@ class GoldenLayerRoundTripTest {
 
   @Test
   void rewritesTheAmd64GoldenLayerByteForByte() throws Exception {
-    roundTrip(
-        "c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738",
-        "sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01");
+    roundTrip(ApkoGolden.AMD64_LAYER, ApkoGolden.AMD64_DIFF_ID);
   }
 
   @Test
   void rewritesTheArm64GoldenLayerByteForByte() throws Exception {
-    roundTrip(
-        "7e0f9d62f6cab4785e18a55f17d03f20ffb776881f1f46258efd9458f7cdaf08",
-        "sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e");
+    roundTrip(ApkoGolden.ARM64_LAYER, ApkoGolden.ARM64_DIFF_ID);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.oci.ImageConfigFile.ContainerConfig;
 import dev.apkofarm.core.oci.ImageConfigFile.History;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ class ImageJsonTest {
           "org.opencontainers.image.title", "Title",
           "org.opencontainers.image.vendor", "Vendor");
 
-  private static byte[] golden(String hex) throws Exception {
-    return Files.readAllBytes(Fixtures.apkoCli().resolve("testdata/golden/blobs/sha256").resolve(hex));
+  private static byte[] golden(String digest) throws Exception {
+    return Files.readAllBytes(
+        Fixtures.apkoCli().resolve("testdata/golden/blobs/sha256").resolve(Digest.parse(digest).hex()));
   }
 
   static ImageConfigFile goldenConfig(Arch arch, String diffId) {
@@ -50,33 +52,22 @@ class ImageJsonTest {
 
   @Test
   void configMatchesApkosGoldenConfigBytes() throws Exception {
-    byte[] amd64 =
-        goldenConfig(Arch.AMD64, "sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01")
-            .toJson();
-    byte[] arm64 =
-        goldenConfig(Arch.ARM64, "sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e")
-            .toJson();
+    byte[] amd64 = goldenConfig(Arch.AMD64, ApkoGolden.AMD64_DIFF_ID).toJson();
+    byte[] arm64 = goldenConfig(Arch.ARM64, ApkoGolden.ARM64_DIFF_ID).toJson();
 
-    assertThat(amd64).isEqualTo(golden("6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d"));
-    assertThat(arm64).isEqualTo(golden("fbb854f9d5a601a36c4dc8cc82e5b21e91b11cdd4aab5035340e4f517c5a8eb1"));
+    assertThat(amd64).isEqualTo(golden(ApkoGolden.AMD64_CONFIG));
+    assertThat(arm64).isEqualTo(golden(ApkoGolden.ARM64_CONFIG));
   }
 
   @Test
   void manifestAndIndexMatchApkosGoldenBytes() throws Exception {
     ImageManifest amd64 =
         new ImageManifest(
-            Descriptor.of(
-                MediaType.OCI_CONFIG,
-                Digest.parse("sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d"),
-                658),
-            List.of(
-                Descriptor.of(
-                    MediaType.OCI_LAYER_GZIP,
-                    Digest.parse("sha256:c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738"),
-                    3072)),
+            Descriptor.of(MediaType.OCI_CONFIG, Digest.parse(ApkoGolden.AMD64_CONFIG), 658),
+            List.of(Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.parse(ApkoGolden.AMD64_LAYER), 3072)),
             ANNOTATIONS);
     byte[] manifest = amd64.toJson();
-    assertThat(manifest).isEqualTo(golden("69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4"));
+    assertThat(manifest).isEqualTo(golden(ApkoGolden.AMD64_MANIFEST));
 
     ImageIndex index =
         new ImageIndex(
@@ -84,11 +75,7 @@ class ImageJsonTest {
                 Descriptor.of(MediaType.OCI_MANIFEST, Digest.of(manifest), manifest.length)
                     .withPlatform(Platform.of(Arch.AMD64))
                     .withArtifactType(MediaType.OCI_CONFIG),
-                Descriptor.of(
-                        MediaType.OCI_MANIFEST,
-                        Digest.parse(
-                            "sha256:124c885f834cfaf1329987457a9651a68c4fb9733d4462ae6288b98011277858"),
-                        560)
+                Descriptor.of(MediaType.OCI_MANIFEST, Digest.parse(ApkoGolden.ARM64_MANIFEST), 560)
                     .withPlatform(Platform.of(Arch.ARM64))
                     .withArtifactType(MediaType.OCI_CONFIG)),
             ANNOTATIONS);

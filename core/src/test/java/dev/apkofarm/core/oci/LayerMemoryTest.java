@@ -2,10 +2,11 @@ package dev.apkofarm.core.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import dev.apkofarm.core.testing.ExternalTools;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,19 +17,15 @@ class LayerMemoryTest {
   @Test
   void writesAOneGibLayerWithA64MibHeap(@TempDir Path dir) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                    LayerMemoryProbe.class.getName(), dir.toString(), Long.toString(GIB)))
-            .redirectErrorStream(true)
-            .start();
-    boolean done = p.waitFor(5, TimeUnit.MINUTES);
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    ExternalTools.Result probe =
+        ExternalTools.run(
+            List.of(
+                java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                LayerMemoryProbe.class.getName(), dir.toString(), Long.toString(GIB)),
+            dir, Map.of(), Duration.ofMinutes(5));
 
-    assertThat(done).as("probe finished").isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(probe.exitCode()).as(probe.output()).isZero();
     // directory and file headers, the file, two zero blocks at the end
-    assertThat(output).contains("uncompressed=" + (512 + 512 + GIB + 1024));
+    assertThat(probe.stdout()).contains("uncompressed=" + (512 + 512 + GIB + 1024));
   }
 }

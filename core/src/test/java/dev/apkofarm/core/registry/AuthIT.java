@@ -51,12 +51,8 @@ class AuthIT {
     }
   }
 
-  private Path dockerConfig(String host, String user, String password) throws Exception {
-    Path file = tmp.resolve("docker-" + UUID.randomUUID() + "/config.json");
-    Files.createDirectories(file.getParent());
-    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    Files.writeString(file, "{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}");
-    return file;
+  private Path dockerConfig(String user, String password) throws Exception {
+    return tlsRegistry.writeDockerConfig(tmp.resolve("docker-" + UUID.randomUUID()), user, password);
   }
 
   private RegistryClient tlsClient(CredentialSource credentials, List<PushEvent> events) throws Exception {
@@ -71,7 +67,7 @@ class AuthIT {
 
   @Test
   void pushesOverTlsWithTheCaCertAndCredentialsFromADockerConfigFile() throws Exception {
-    Path config = dockerConfig(tlsRegistry.host(), USER, PASSWORD);
+    Path config = dockerConfig(USER, PASSWORD);
     SyntheticImage image = SyntheticImage.write(tmp.resolve("layout"), 0, "tls");
     ImageRef repo = ImageRef.parse(tlsRegistry.host() + "/secure/app");
 
@@ -80,15 +76,13 @@ class AuthIT {
             .publish(ImageSet.fromOciLayout(image.layout()), repo, List.of("1.0"), List.of(), Optional.empty());
 
     assertThat(r.digest()).isEqualTo(image.index());
-    Path certDir = Files.createDirectories(tmp.resolve("skopeo-certs"));
-    Files.copy(certs.caCertificate(), certDir.resolve("ca.crt"));
-    String raw = new Skopeo(Optional.of(certDir), Optional.of(config)).inspectRaw(repo.withTag("1.0").toString());
+    String raw = Skopeo.tls(certs.caCertificate(), config, tmp).inspectRaw(repo.withTag("1.0").toString());
     assertThat(raw).contains(image.manifests().get("arm64").toString());
   }
 
   @Test
   void wrongCredentialsFailClearlyMoveNoTagAndLeakNothing() throws Exception {
-    Path good = dockerConfig(tlsRegistry.host(), USER, PASSWORD);
+    Path good = dockerConfig(USER, PASSWORD);
     ImageRef repo = ImageRef.parse(tlsRegistry.host() + "/secure/guarded");
     SyntheticImage v1 = SyntheticImage.write(tmp.resolve("v1"), 0, "guarded-v1");
     RegistryClient goodClient = tlsClient(CredentialSource.dockerConfig(good), new ArrayList<>());
@@ -96,7 +90,7 @@ class AuthIT {
         .publish(ImageSet.fromOciLayout(v1.layout()), repo, List.of("stable"), List.of(), Optional.empty());
 
     String wrongPassword = "wrong-" + UUID.randomUUID();
-    Path bad = dockerConfig(tlsRegistry.host(), USER, wrongPassword);
+    Path bad = dockerConfig(USER, wrongPassword);
     SyntheticImage v2 = SyntheticImage.write(tmp.resolve("v2"), 0, "guarded-v2");
     List<PushEvent> events = new ArrayList<>();
     Throwable thrown;
@@ -143,8 +137,7 @@ class AuthIT {
     RegistryClient client =
         RegistryClient.create(
             tlsRegistry.host(),
-            RegistryOptions.builder().credentials(CredentialSource.dockerConfig(dockerConfig(tlsRegistry.host(),
-                USER, PASSWORD))).build());
+            RegistryOptions.builder().credentials(CredentialSource.dockerConfig(dockerConfig(USER, PASSWORD))).build());
 
     assertThatThrownBy(() -> client.blobExists("secure/app", dev.apkofarm.core.oci.Digest.of(new byte[0])))
         .isInstanceOf(RegistryException.class)

@@ -9,6 +9,7 @@ import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.MediaType;
 import dev.apkofarm.core.sbom.SpdxWriter.IndexEntry;
 import dev.apkofarm.core.sbom.SpdxWriter.NameVersion;
+import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import dev.apkofarm.core.testing.TarTrees;
 import java.nio.charset.StandardCharsets;
@@ -34,18 +35,18 @@ class SpdxWriterTest {
   @Test
   void archSbomMatchesApkosGoldenSbom() throws Exception {
     ImageTree tree =
-        TarTrees.read(TarTrees.goldenBlob("c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738"));
+        TarTrees.read(TarTrees.goldenBlob(Digest.parse(ApkoGolden.AMD64_LAYER).hex()));
     SpdxWriter.ImageInput in =
         new SpdxWriter.ImageInput(
             tree,
             List.of(new NameVersion("pretend-baselayout", "1.0.0-r0"), new NameVersion("replayout", "1.0.0-r0")),
-            "golden:latest",
+            ApkoGolden.REFERENCE,
             Arch.AMD64,
-            Digest.parse("sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4"),
+            Digest.parse(ApkoGolden.AMD64_MANIFEST),
             List.of(
                 Descriptor.of(
                     MediaType.OCI_LAYER_GZIP,
-                    Digest.parse("sha256:c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738"),
+                    Digest.parse(ApkoGolden.AMD64_LAYER),
                     3072)),
             Instant.EPOCH,
             Optional.empty());
@@ -61,17 +62,15 @@ class SpdxWriterTest {
         new String(
             new SpdxWriter(APKO)
                 .index(
-                    Digest.parse("sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f"),
+                    Digest.parse(ApkoGolden.INDEX),
                     List.of(
                         new IndexEntry(
                             Arch.AMD64,
-                            Digest.parse(
-                                "sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4")),
+                            Digest.parse(ApkoGolden.AMD64_MANIFEST)),
                         new IndexEntry(
                             Arch.ARM64,
-                            Digest.parse(
-                                "sha256:124c885f834cfaf1329987457a9651a68c4fb9733d4462ae6288b98011277858"))),
-                    "golden:latest",
+                            Digest.parse(ApkoGolden.ARM64_MANIFEST))),
+                    ApkoGolden.REFERENCE,
                     Instant.EPOCH,
                     Optional.empty()),
             StandardCharsets.UTF_8);
@@ -94,6 +93,38 @@ class SpdxWriterTest {
     assertThat(s).doesNotContain("Chainguard").contains("Tool: apko-farm (").contains("apko-farm/");
     assertThat(s).contains("\"created\": \"2023-11-14T22:13:20Z\"");
     assertThat(s).contains("pkg:oci/app@sha256:").contains("pkg:github/acme/app@0123abcd");
+  }
+
+  @Test
+  void mergesAPackageSbomWithNullFieldsAndElementsAsGoReadsIt() throws Exception {
+    ImageTree tree = new ImageTree();
+    tree.mkdirAll("var/lib/db/sbom", 0755);
+    tree.writeFile(
+        "var/lib/db/sbom/tool-1.0-r0.spdx.json",
+        """
+        {"SPDXID": "SPDXRef-DOCUMENT", "documentDescribes": null, "hasExtractedLicensingInfos": null,
+         "packages": [null, {"SPDXID": "SPDXRef-Package-tool", "name": "tool", "versionInfo": null,
+                             "supplier": null, "checksums": null,
+                             "externalRefs": [{"referenceCategory": null, "referenceType": "purl",
+                                               "referenceLocator": "pkg:apk/wolfi/tool@1.0-r0"}]}],
+         "relationships": [null, {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+                                  "relatedSpdxElement": "SPDXRef-Package-tool"}]}
+        """.getBytes(StandardCharsets.UTF_8),
+        0644);
+    SpdxWriter.ImageInput in =
+        new SpdxWriter.ImageInput(
+            tree, List.of(new NameVersion("tool", "1.0-r0")), "tool:latest", Arch.AMD64, Digest.of(new byte[0]),
+            List.of(Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.of(new byte[1]), 1)), Instant.EPOCH,
+            Optional.empty());
+
+    String sbom = new String(new SpdxWriter(SbomTool.apkoFarm()).image(in), StandardCharsets.UTF_8);
+
+    assertThat(sbom)
+        .contains("\"SPDXID\": \"SPDXRef-Package-tool\"")
+        .contains("\"referenceCategory\": \"\",")
+        .contains("\"referenceLocator\": \"pkg:apk/wolfi/tool@1.0-r0\"")
+        .contains("\"relatedSpdxElement\": \"SPDXRef-Package-tool\"")
+        .doesNotContain("null");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -138,6 +139,17 @@ public final class LocalRegistry implements AutoCloseable {
   /** {@code 127.0.0.1:<port>}. */
   public String host() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * Writes {@code dir/config.json}, a docker config holding {@code user:password} for this registry as
+   * {@code docker login} leaves it, and returns that file.
+   */
+  public Path writeDockerConfig(Path dir, String user, String password) throws IOException {
+    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    Path file = Files.createDirectories(dir).resolve("config.json");
+    Files.writeString(file, "{\"auths\":{\"" + host() + "\":{\"auth\":\"" + auth + "\"}}}");
+    return file;
   }
 
   public int port() {

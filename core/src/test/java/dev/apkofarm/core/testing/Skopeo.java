@@ -1,7 +1,9 @@
 package dev.apkofarm.core.testing;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,17 @@ public record Skopeo(Optional<Path> certDir, Optional<Path> authFile) {
   public static Skopeo plain() {
     ExternalTools.require("skopeo");
     return new Skopeo(Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * For a TLS registry whose certificate {@code caCertificate} signed, with the credentials of the docker config
+   * {@code authFile}; the CA is copied to {@code workDir/skopeo-certs/ca.crt}, where skopeo looks for it.
+   */
+  public static Skopeo tls(Path caCertificate, Path authFile, Path workDir) throws IOException {
+    ExternalTools.require("skopeo");
+    Path certDir = Files.createDirectories(workDir.resolve("skopeo-certs"));
+    Files.copy(caCertificate, certDir.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
+    return new Skopeo(Optional.of(certDir), Optional.of(authFile));
   }
 
   /** {@code skopeo inspect --raw docker://REF}: the manifest bytes as stored. */

@@ -1,7 +1,7 @@
 package dev.apkofarm.e2e.support;
 
+import dev.apkofarm.core.testing.ExternalTools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The project's launchers ({@code bin/apko-client}, ...) run as separate processes, exactly as a user runs them:
@@ -58,7 +56,7 @@ public final class ApkoCli {
   }
 
   /** Runs {@code bin/apko-client ARGS...} to completion. */
-  public Result client(String... args) throws IOException {
+  public ExternalTools.Result client(String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(launcher("apko-client").toString());
     command.addAll(List.of(args));
@@ -66,47 +64,7 @@ public final class ApkoCli {
   }
 
   /** Runs any command in this working directory and environment to completion. */
-  public Result run(List<String> command) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    byte[] out = readAll(p.getInputStream());
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + ": no exit within " + timeout);
-      }
-      return new Result(
-          command, p.exitValue(), new String(out, StandardCharsets.UTF_8),
-          new String(err.get(), StandardCharsets.UTF_8));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      throw new IOException("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IOException(e.getCause());
-    }
-  }
-
-  private static byte[] readAll(java.io.InputStream in) {
-    try (in) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** A finished command. */
-  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
-    /** This result, or an assertion error showing the command and its output when it did not exit 0. */
-    public Result ok() {
-      if (exitCode != 0) {
-        throw new AssertionError(
-            String.join(" ", command) + " exited " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
-      }
-      return this;
-    }
+  public ExternalTools.Result run(List<String> command) throws IOException {
+    return ExternalTools.run(command, workDir, env, timeout);
   }
 }

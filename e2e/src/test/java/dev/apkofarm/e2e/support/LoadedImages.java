@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -22,7 +23,16 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class LoadedImages implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private final Set<String> refs = new LinkedHashSet<>();
+
+  /**
+   * The repository {@code apkofarm-e2e/<name>-<run>} for a test's images, unique to this run: suites run at once
+   * against one daemon (several checkouts on one build machine) would otherwise remove each other's images.
+   */
+  public static String repository(String name) {
+    return "apkofarm-e2e/" + name + "-" + RUN;
+  }
 
   /**
    * Loads a {@code docker save}-format tarball and returns the tags its {@code manifest.json} names, each

@@ -1,5 +1,6 @@
 package dev.apkofarm.e2e.support;
 
+import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ public final class WorkDir {
     String configured = System.getProperty("apkofarm.work");
     Path base = configured != null ? Path.of(configured) : Path.of("target", "e2e").toAbsolutePath();
     Path dir = base.resolve(name);
-    dev.apkofarm.core.testing.debian.DebianArchive.deleteTree(dir);
+    TemporaryDirectory.deleteTree(dir);
     return Files.createDirectories(dir);
   }
 }

@@ -6,10 +6,11 @@ import java.util.Deque;
 
 /**
  * Writes JSON exactly as Go's {@code encoding/json} does, which is how apko serialises configs, manifests, indexes,
- * {@code /etc/apko.json} and SBOMs: strings HTML-escaped ({@code <>&} as {@code \\u003c}, {@code \\u003e}, {@code \\u0026}, other
- * control characters as {@code \\u00XX} except {@code \b \f \n \r \t}, U+2028/U+2029 escaped, invalid UTF-16 as
- * U+FFFD), no spaces in compact mode, and in indented mode Go's {@code json.Indent} layout (empty objects and
- * arrays stay {@code {}} and {@code []}). Field order and {@code omitempty} are the caller's business.
+ * lock files, {@code /etc/apko.json} and SBOMs: strings HTML-escaped ({@code <>&} as {@code \\u003c},
+ * {@code \\u003e}, {@code \\u0026}, other control characters as {@code \\u00XX} except {@code \b \f \n \r \t},
+ * U+2028/U+2029 escaped, invalid UTF-16 as U+FFFD), no spaces in compact mode, and in indented mode Go's
+ * {@code json.Indent} layout (empty objects and arrays stay {@code {}} and {@code []}). Field order and
+ * {@code omitempty} are the caller's business.
  *
  * <p>Every byte-exact JSON output of the engine goes through this class.
  */

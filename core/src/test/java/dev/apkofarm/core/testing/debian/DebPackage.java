@@ -1,5 +1,6 @@
 package dev.apkofarm.core.testing.debian;
 
+import dev.apkofarm.core.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,10 @@ public record DebPackage(Path file, String name, String version, String architec
 
   /** Reads the control fields of a {@code .deb} with {@code dpkg-deb}. */
   public static DebPackage open(Path file) throws IOException {
-    DebianArchive.Result r =
+    ExternalTools.Result r =
         DebianArchive.run(file.getParent(), "dpkg-deb", "--showformat=${Package}\\n${Version}\\n${Architecture}\\n",
             "--show", file.toString());
-    String[] lines = r.output().split("\n");
+    String[] lines = r.stdout().split("\n");
     if (r.exitCode() != 0 || lines.length < 3) {
       throw new IOException("dpkg-deb cannot read " + file + ": " + r.output().strip());
     }
@@ -26,7 +27,7 @@ public record DebPackage(Path file, String name, String version, String architec
   /** Extracts the package's files (not its maintainer scripts) under {@code root}, keeping modes and links. */
   public void unpackInto(Path root) throws IOException {
     Files.createDirectories(root);
-    DebianArchive.Result r = DebianArchive.run(root, "dpkg-deb", "-x", file.toString(), root.toString());
+    ExternalTools.Result r = DebianArchive.run(root, "dpkg-deb", "-x", file.toString(), root.toString());
     if (r.exitCode() != 0) {
       throw new IOException("dpkg-deb -x " + file + " failed: " + r.output().strip());
     }

@@ -1,19 +1,19 @@
 package dev.apkofarm.core.testing.debian;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
+import dev.apkofarm.core.testing.ExternalTools;
+import dev.apkofarm.core.testing.TestEnvironment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian binary packages ({@code .deb}) for any architecture apt knows, fetched with {@code apt-get download} into a
@@ -33,7 +33,7 @@ public final class DebianArchive {
           Arch.PPC64LE, "ppc64el",
           Arch.RISCV64, "riscv64",
           Arch.S390X, "s390x");
-  private static final long COMMAND_TIMEOUT_SECONDS = 300;
+  private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
 
   private final Path cacheDir;
 
@@ -65,13 +65,13 @@ public final class DebianArchive {
    */
   public static void assumeAvailable(Arch... archs) {
     String problem = null;
-    if (!onPath("apt-get") || !onPath("dpkg-deb")) {
+    if (ExternalTools.find("apt-get").isEmpty() || ExternalTools.find("dpkg-deb").isEmpty()) {
       problem = "apt-get/dpkg-deb not found (a Debian machine is needed)";
     } else {
       for (Arch arch : archs) {
         String deb = debianArch(arch);
         try {
-          Result r = run(Path.of("."), "apt-cache", "show", "busybox-static:" + deb);
+          ExternalTools.Result r = run(Path.of("."), "apt-cache", "show", "busybox-static:" + deb);
           if (r.exitCode() != 0) {
             problem =
                 "apt knows no packages for " + deb + " (as root: dpkg --add-architecture " + deb
@@ -84,13 +84,9 @@ public final class DebianArchive {
         }
       }
     }
-    if (problem == null) {
-      return;
+    if (problem != null) {
+      throw TestEnvironment.missing("Debian packages unavailable: " + problem);
     }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException("Debian packages unavailable: " + problem);
-    }
-    assumeTrue(false, "Debian packages unavailable, test skipped: " + problem);
   }
 
   /**
@@ -103,12 +99,11 @@ public final class DebianArchive {
     Path dir = Files.createDirectories(cacheDir.resolve(deb));
     Path cached = find(dir, name, deb);
     if (cached == null) {
-      Path tmp = Files.createTempDirectory(dir, ".download-");
-      try {
+      try (TemporaryDirectory tmp = TemporaryDirectory.create(dir, ".download-")) {
         // _apt cannot write into root-owned private temp dirs; let it, so apt does not warn about sandboxing.
-        tmp.toFile().setWritable(true, false);
-        Result r = run(tmp, "apt-get", "download", "-q", name + ":" + deb);
-        Path got = find(tmp, name, deb);
+        tmp.path().toFile().setWritable(true, false);
+        ExternalTools.Result r = run(tmp.path(), "apt-get", "download", "-q", name + ":" + deb);
+        Path got = find(tmp.path(), name, deb);
         if (r.exitCode() != 0 || got == null) {
           throw new IOException("apt-get download " + name + ":" + deb + " failed: " + r.output().strip());
         }
@@ -118,8 +113,6 @@ public final class DebianArchive {
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(got, cached, StandardCopyOption.REPLACE_EXISTING);
         }
-      } finally {
-        deleteTree(tmp);
       }
     }
     return DebPackage.open(cached);
@@ -134,49 +127,8 @@ public final class DebianArchive {
     return found.stream().sorted().reduce((a, b) -> b).orElse(null);
   }
 
-  static boolean onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A finished command: exit code and combined output. */
-  record Result(int exitCode, String output) {}
-
-  static Result run(Path dir, String... command) throws IOException {
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    try {
-      if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", command) + ": no exit within " + COMMAND_TIMEOUT_SECONDS + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      throw new IOException(String.join(" ", command) + ": interrupted", e);
-    }
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-  }
-
-  /** Deletes a tree without following its symlinks (no-op when absent). */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+  /** Runs a Debian tool in {@code dir}; downloads may take a while. */
+  static ExternalTools.Result run(Path dir, String... command) throws IOException {
+    return ExternalTools.run(List.of(command), dir, Map.of(), COMMAND_TIMEOUT);
   }
 }

@@ -1,6 +1,7 @@
 package dev.apkofarm.core.testing.debian;
 
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public final class DebianStaging {
   /** Stages one recipe for one architecture (replacing an earlier staging of it). */
   public StagedPackage stage(ApkRecipe recipe, Arch arch) throws IOException {
     Path root = workDir.resolve(arch.apkName()).resolve(recipe.name());
-    DebianArchive.deleteTree(root);
+    TemporaryDirectory.deleteTree(root);
     Files.createDirectories(root);
     String version = recipe.version().orElse(null);
     for (String debName : recipe.debs()) {
@@ -40,7 +41,7 @@ public final class DebianStaging {
     }
     for (String exclude : recipe.excludes()) {
       Path p = inRoot(root, exclude);
-      DebianArchive.deleteTree(p);
+      TemporaryDirectory.deleteTree(p);
       pruneEmptyParents(root, p.getParent());
     }
     for (Map.Entry<String, String> file : recipe.files().entrySet()) {

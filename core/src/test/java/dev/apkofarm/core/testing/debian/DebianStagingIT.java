@@ -3,6 +3,7 @@ package dev.apkofarm.core.testing.debian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class DebianStagingIT {
   void removeStagedTrees() throws IOException {
     try (var children = Files.list(work)) {
       for (Path child : children.toList()) {
-        DebianArchive.deleteTree(child);
+        TemporaryDirectory.deleteTree(child);
       }
     }
   }

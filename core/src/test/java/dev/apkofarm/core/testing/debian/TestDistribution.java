@@ -1,6 +1,8 @@
 package dev.apkofarm.core.testing.debian;
 
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
+import dev.apkofarm.core.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,14 +89,14 @@ public final class TestDistribution {
    */
   public static String busyboxApplets(DebianArchive archive, Path workDir) throws IOException {
     Path root = Files.createDirectories(workDir).resolve("busybox-applets");
-    DebianArchive.deleteTree(root);
+    TemporaryDirectory.deleteTree(root);
     archive.fetch("busybox-static", hostArch()).unpackInto(root);
-    DebianArchive.Result r = DebianArchive.run(root, root.resolve("bin/busybox").toString(), "--list-full");
-    if (r.exitCode() != 0 || r.output().isBlank()) {
+    ExternalTools.Result r = DebianArchive.run(root, root.resolve("bin/busybox").toString(), "--list-full");
+    if (r.exitCode() != 0 || r.stdout().isBlank()) {
       throw new IOException("busybox --list-full failed: " + r.output().strip());
     }
-    DebianArchive.deleteTree(root);
-    return Arrays.stream(r.output().split("\n"))
+    TemporaryDirectory.deleteTree(root);
+    return Arrays.stream(r.stdout().split("\n"))
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .map(s -> s.startsWith("/") ? s : "/" + s)

@@ -6,9 +6,9 @@ import dev.apkofarm.core.apk.PackageVerificationException;
 import dev.apkofarm.core.apk.RepositoryWriter;
 import dev.apkofarm.core.apk.SigningKey;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,7 +44,7 @@ public final class TestRepository {
   public static TestRepository build(Path root, Path workDir, List<Arch> archs) throws IOException {
     DebianArchive.assumeAvailable(archs.toArray(Arch[]::new));
     DebianArchive debian = DebianArchive.inUserCache();
-    DebianArchive.deleteTree(root);
+    TemporaryDirectory.deleteTree(root);
     RepositoryWriter writer = new RepositoryWriter(root, SigningKey.generate(KEY_NAME, 2048));
     List<ApkRecipe> recipes = TestDistribution.recipes(TestDistribution.busyboxApplets(debian, workDir));
     DebianStaging staging = new DebianStaging(debian, workDir.resolve("staging"));
@@ -90,12 +90,5 @@ public final class TestRepository {
   /** What was packed for {@code arch}, in recipe order. */
   public List<StagedPackage> packages(Arch arch) {
     return packages.getOrDefault(arch, List.of());
-  }
-
-  /** Names of every package, for assertions. */
-  public List<String> packageNames(Arch arch) {
-    List<String> names = new ArrayList<>();
-    packages(arch).forEach(p -> names.add(p.name()));
-    return names;
   }
 }

@@ -1,10 +1,11 @@
-package dev.apkofarm.core.fs;
+package dev.apkofarm.core;
 
 import java.util.Comparator;
 
 /**
- * Orders strings by Unicode code point, which is the byte order of their UTF-8 encodings: the order Go sorts
- * directory entries and map keys in ({@link String#compareTo} differs for characters beyond the BMP).
+ * Orders strings by Unicode code point, which is the byte order of their UTF-8 encodings: Go's string order, used
+ * wherever apko sorts names (directory entries, map keys, package names), so that our order is its order exactly
+ * ({@link String#compareTo} differs for characters beyond the BMP).
  */
 public final class CodePointOrder implements Comparator<String> {
   public static final CodePointOrder INSTANCE = new CodePointOrder();
