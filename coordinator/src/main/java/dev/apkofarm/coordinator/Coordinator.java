@@ -49,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
   private final boolean ownsMember;
   private final Scheduler scheduler;
   private final List<Server> servers;
+  private final Server healthServer;
   private final HealthStatusManager health;
   private final ExecutorService loop;
   private final ExecutorService engineExecutor;
@@ -62,6 +63,7 @@ public final class Coordinator implements AutoCloseable {
     this.ownsMember = b.ownsMember;
     this.scheduler = b.scheduler;
     this.servers = b.servers;
+    this.healthServer = b.healthServer;
     this.health = b.health;
     this.loop = b.loop;
     this.engineExecutor = b.engineExecutor;
@@ -123,9 +125,10 @@ public final class Coordinator implements AutoCloseable {
         b.servers.add(Transport.server(s.host(), s.port(), s.security(), services));
       }
       if (s.healthPort() >= 0) {
-        b.servers.add(Transport.server(s.metricsHost(), s.healthPort(),
+        b.healthServer = Transport.server(s.metricsHost(), s.healthPort(),
             new Transport.Security(Optional.empty(), true, Optional.empty()),
-            List.of(b.health.getHealthService().bindService())));
+            List.of(b.health.getHealthService().bindService()));
+        b.servers.add(b.healthServer);
       }
       if (inProcessName != null) {
         InProcessServerBuilder ip = InProcessServerBuilder.forName(inProcessName).directExecutor();
@@ -158,6 +161,11 @@ public final class Coordinator implements AutoCloseable {
 
   public int metricsPort() {
     return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
+  /** The port of the plaintext health-only server (-1 when there is none). */
+  public int healthPort() {
+    return healthServer == null ? -1 : healthServer.getPort();
   }
 
   public Scheduler scheduler() {
@@ -219,6 +227,7 @@ public final class Coordinator implements AutoCloseable {
     boolean ownsMember;
     Scheduler scheduler;
     List<Server> servers = new ArrayList<>();
+    Server healthServer;
     HealthStatusManager health;
     ExecutorService loop;
     ExecutorService engineExecutor;

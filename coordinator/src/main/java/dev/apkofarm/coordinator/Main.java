@@ -1,13 +1,17 @@
 package dev.apkofarm.coordinator;
 
+import dev.apkofarm.cluster.cli.BoundPorts;
 import dev.apkofarm.cluster.cli.Daemons;
 import dev.apkofarm.cluster.cli.DurationConverter;
 import dev.apkofarm.cluster.cli.HazelcastOptions;
+import dev.apkofarm.cluster.cli.ReadyFileOptions;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.cli.SecurityOptions;
+import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.EngineVersion;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -25,7 +29,8 @@ public final class Main implements Callable<Integer> {
       description = "gRPC listen address (default: ${DEFAULT-VALUE}; off loopback TLS or --insecure is required).")
   String host;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070", description = "gRPC port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "7070",
+      description = "gRPC port; 0 = any free port, see --ready-file (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
@@ -54,11 +59,12 @@ public final class Main implements Callable<Integer> {
   Duration retention;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
-      description = "Serve Prometheus /metrics on this port (default: off).")
+      description = "Serve Prometheus /metrics on this port; 0 = any free port (default: off).")
   int metricsPort;
 
   @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "-1",
-      description = "Also serve the gRPC health service, plaintext, on this port (for probes; default: off).")
+      description = "Also serve the gRPC health service, plaintext, on this port (for probes; 0 = any free port;"
+          + " default: off).")
   int healthPort;
 
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description = "error, warn, info, debug.")
@@ -69,6 +75,8 @@ public final class Main implements Callable<Integer> {
   @Mixin HazelcastOptions hazelcast = new HazelcastOptions();
 
   @Mixin RegistryAccessOptions registry = new RegistryAccessOptions();
+
+  @Mixin ReadyFileOptions ready = new ReadyFileOptions();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
@@ -84,7 +92,17 @@ public final class Main implements Callable<Integer> {
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
         metricsPort, healthPort, Path.of("").toAbsolutePath(), registry.registryOptions());
     Coordinator c = Coordinator.start(s, null, null);
-    Daemons.runUntilSignalled(c::close);
+    try {
+      ready.announce("apko-coordinator",
+          new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member())));
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    Daemons.runUntilSignalled(() -> {
+      ready.withdraw();
+      c.close();
+    });
     return 0;
   }
 

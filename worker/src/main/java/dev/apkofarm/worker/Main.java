@@ -1,13 +1,16 @@
 package dev.apkofarm.worker;
 
+import dev.apkofarm.cluster.cli.BoundPorts;
 import dev.apkofarm.cluster.cli.Daemons;
 import dev.apkofarm.cluster.cli.DurationConverter;
 import dev.apkofarm.cluster.cli.HazelcastOptions;
+import dev.apkofarm.cluster.cli.ReadyFileOptions;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.cli.SecurityOptions;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.config.Arch;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -45,11 +48,11 @@ public final class Main implements Callable<Integer> {
   Duration drainGrace;
 
   @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "-1",
-      description = "Serve the gRPC health service on this port (default: off).")
+      description = "Serve the gRPC health service on this port; 0 = any free port, see --ready-file (default: off).")
   int healthPort;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
-      description = "Serve Prometheus /metrics on this port (default: off).")
+      description = "Serve Prometheus /metrics on this port; 0 = any free port (default: off).")
   int metricsPort;
 
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description = "error, warn, info, debug.")
@@ -60,6 +63,8 @@ public final class Main implements Callable<Integer> {
   @Mixin HazelcastOptions hazelcast = new HazelcastOptions();
 
   @Mixin RegistryAccessOptions registry = new RegistryAccessOptions();
+
+  @Mixin ReadyFileOptions ready = new ReadyFileOptions();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
@@ -80,7 +85,16 @@ public final class Main implements Callable<Integer> {
         slots != null ? slots : Runtime.getRuntime().availableProcessors(), hazelcast.settings(loopback), work,
         drainGrace, healthPort, metricsPort, registry.registryOptions());
     Worker w = Worker.start(s);
-    Daemons.runUntilSignalled(w::close);
+    try {
+      ready.announce("apko-worker", new BoundPorts(-1, w.healthPort(), w.metricsPort(), w.hazelcastPort()));
+    } catch (IOException | RuntimeException e) {
+      w.close();
+      throw e;
+    }
+    Daemons.runUntilSignalled(() -> {
+      ready.withdraw();
+      w.close();
+    });
     return 0;
   }
 
@@ -88,7 +102,7 @@ public final class Main implements Callable<Integer> {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       host = "worker";
     }
     return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();

@@ -136,6 +136,11 @@ public final class Worker implements AutoCloseable {
     return healthServer == null ? -1 : healthServer.getPort();
   }
 
+  /** The port of this worker's Hazelcast member. */
+  public int hazelcastPort() {
+    return Members.port(member);
+  }
+
   /** Drains (running tasks finish within the grace period or are handed back), then stops. */
   @Override
   public void close() {

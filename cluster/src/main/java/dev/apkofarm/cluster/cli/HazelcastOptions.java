@@ -16,9 +16,9 @@ public final class HazelcastOptions {
           + " else 0.0.0.0).")
   String host;
 
-  @Option(names = "--hazelcast-port", paramLabel = "PORT", defaultValue = "0",
-      description = "Hazelcast member port (default: the first free from 5701).")
-  int port;
+  @Option(names = "--hazelcast-port", paramLabel = "PORT",
+      description = "Hazelcast member port; 0 = any free port, see --ready-file (default: the first free from 5701).")
+  Integer port;
 
   @Option(names = "--hazelcast-public-address", paramLabel = "HOST",
       description = "The address other members reach this one at (containers, NAT).")
@@ -40,6 +40,7 @@ public final class HazelcastOptions {
   public MemberSettings settings(boolean loopback) {
     String bind = host != null ? host : loopback ? "127.0.0.1" : "0.0.0.0";
     String pub = publicAddress != null ? publicAddress : loopback ? "127.0.0.1" : null;
-    return new MemberSettings(clusterName, bind, pub, port, members, kubernetesServiceDns, cacheMib);
+    return new MemberSettings(clusterName, bind, pub, port != null ? port : MemberSettings.FIRST_FREE, members,
+        kubernetesServiceDns, cacheMib);
   }
 }

@@ -49,9 +49,11 @@ public final class Members {
     }
 
     NetworkConfig net = c.getNetworkConfig();
-    net.setPort(s.port() == 0 ? 5701 : s.port());
-    net.setPortAutoIncrement(s.port() == 0);
-    net.setPortCount(100);
+    if (s.port() == MemberSettings.FIRST_FREE) {
+      net.setPort(5701).setPortAutoIncrement(true).setPortCount(100);
+    } else {
+      net.setPort(s.port()).setPortAutoIncrement(false); // 0: the system picks one when the member binds
+    }
     if (s.publicHost() != null) {
       net.setPublicAddress(s.publicHost());
     }
@@ -94,6 +96,11 @@ public final class Members {
   public static String address(HazelcastInstance member) {
     Address a = member.getCluster().getLocalMember().getAddress();
     return a.getHost() + ":" + a.getPort();
+  }
+
+  /** The port other members reach {@code member} at (the one it bound, unless a public address says otherwise). */
+  public static int port(HazelcastInstance member) {
+    return member.getCluster().getLocalMember().getAddress().getPort();
   }
 
   /** host:port of every member of the cluster {@code member} is in. */
