@@ -2,6 +2,7 @@ package dev.apkofarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apkofarm.core.testing.LocalRegistry;
 import dev.apkofarm.e2e.support.ApkoCli;
 import dev.apkofarm.e2e.support.Daemon;
@@ -13,7 +14,6 @@ import dev.apkofarm.e2e.support.OneShot;
 import dev.apkofarm.e2e.support.RequiresDocker;
 import dev.apkofarm.e2e.support.WorkDir;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresDocker
 class FarmIT {
-  private static final Duration START = Duration.ofSeconds(90);
+  private static final Duration START = Duration.ofSeconds(120);
   private static final LoadedImages IMAGES = new LoadedImages();
   private static Path work;
   private static LocalRegistry registry;
@@ -44,14 +44,15 @@ class FarmIT {
     Path dir = E2eRepository.dir();
     work = WorkDir.fresh("farm");
     registry = LocalRegistry.start(work.resolve("registry"));
-    int port = freePort();
-    target = "127.0.0.1:" + port;
+    // Port 0 everywhere: each daemon binds what the system gives it and says which (no pre-picked port to lose).
+    Path ready = work.resolve("coordinator.ready");
     coordinator =
         Daemon.start(
             "coordinator",
-            List.of(ApkoCli.launcher("apko-coordinator").toString(), "--port", String.valueOf(port), "--data-dir",
-                work.resolve("coordinator-data").toString()),
-            dir, work.resolve("coordinator.log"), l -> l.contains("coordinator serving on"), START);
+            List.of(ApkoCli.launcher("apko-coordinator").toString(), "--port", "0", "--hazelcast-port", "0",
+                "--ready-file", ready.toString(), "--data-dir", work.resolve("coordinator-data").toString()),
+            dir, work.resolve("coordinator.log"), l -> l.contains("apko-coordinator ready, ports:"), START);
+    target = "127.0.0.1:" + new ObjectMapper().readTree(ready.toFile()).path("grpc").asInt();
     amd64Worker = worker("w-amd64", "amd64", dir);
     arm64Worker = worker("w-arm64", "arm64", dir);
   }
@@ -60,7 +61,7 @@ class FarmIT {
     return Daemon.start(
         id,
         List.of(ApkoCli.launcher("apko-worker").toString(), "--coordinator", target, "--id", id, "--arch", arch,
-            "--slots", "1", "--work-dir", work.resolve(id).toString()),
+            "--slots", "1", "--hazelcast-port", "0", "--work-dir", work.resolve(id).toString()),
         dir, work.resolve(id + ".log"), l -> l.contains("worker " + id + " registered"), START);
   }
 
@@ -119,12 +120,6 @@ class FarmIT {
   private static List<String> blobs(Path layout) throws IOException {
     try (Stream<Path> s = Files.list(layout.resolve("blobs/sha256"))) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -27,12 +27,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
  * Stand-in engines for farm plumbing tests (selected through system properties, never on the default path): a
- * config says {@code archs: a,b} (and {@code delay: MILLIS}), possibly as YAML comments ({@code # archs: ...}) so it
- * is also a valid apko config; a build writes small deterministic blobs derived from the locked config.
+ * config says {@code archs: a,b} (and {@code hold-until: PATH}), possibly as YAML comments ({@code # archs: ...}) so
+ * it is also a valid apko config; a build writes small deterministic blobs derived from the locked config.
+ *
+ * <p>{@code hold-until: PATH} stands for a long build without making the test depend on how long: the build waits
+ * until the file PATH exists (the test creates it once it has seen what it waits for; a file is what reaches worker
+ * processes) or until it is cancelled (interrupted), however long either takes.
  */
 public final class FakeEngines {
   private FakeEngines() {}
@@ -96,6 +101,9 @@ public final class FakeEngines {
     }
   }
 
+  /** Holds a build until a file exists: {@code hold-until: PATH} in a config. */
+  static final String HOLD_UNTIL = "hold-until: ";
+
   /** The per-arch build. */
   public static final class Worker implements TaskExecutor.Factory {
     @Override
@@ -103,10 +111,10 @@ public final class FakeEngines {
       return (task, progress) -> {
         progress.progress(BuildStage.FETCH, 0, 2, "");
         String text = new String(task.lockedConfig(), StandardCharsets.UTF_8);
-        long delay = text.lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
-            .filter(l -> l.startsWith("delay: ")).mapToLong(l -> Long.parseLong(l.substring(7))).findFirst().orElse(0);
-        if (delay > 0) {
-          Thread.sleep(delay); // stands for a long build; cancellation interrupts it
+        var gate = text.lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
+            .filter(l -> l.startsWith(HOLD_UNTIL)).map(l -> Path.of(l.substring(HOLD_UNTIL.length()).trim())).findFirst();
+        if (gate.isPresent()) {
+          awaitFile(gate.get());
         }
         progress.progress(BuildStage.FETCH, 2, 2, "");
         Map<String, Path> files = new LinkedHashMap<>();
@@ -116,6 +124,16 @@ public final class FakeEngines {
             "manifest:" + config.digest() + ":" + layer.digest()).withPlatform(Platform.of(task.arch()));
         return new BuiltTask(manifest, config, List.of(layer), List.of(), files, Map.of(BuildStage.LAYER, 1000L), 2, 0, new byte[0]);
       };
+    }
+
+    /** Returns once {@code file} exists; throws when the build is cancelled (its thread interrupted) before. */
+    private static void awaitFile(Path file) throws InterruptedException {
+      while (!Files.exists(file)) {
+        LockSupport.parkNanos(20_000_000L); // a check every 20 ms: waits for the file, never for a time
+        if (Thread.interrupted()) {
+          throw new InterruptedException("cancelled while held until " + file + " exists");
+        }
+      }
     }
 
     private static Descriptor write(Path dir, Map<String, Path> files, String type, String content) throws IOException {

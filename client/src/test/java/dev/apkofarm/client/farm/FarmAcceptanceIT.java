@@ -100,7 +100,7 @@ class FarmAcceptanceIT {
   }
 
   private static void await(BlockingQueue<JobEvent> events, String what, Predicate<JobEvent> p) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < end) {
       JobEvent e = events.poll(1, TimeUnit.SECONDS);
       if (e != null && p.test(e)) {
@@ -128,7 +128,7 @@ class FarmAcceptanceIT {
 
   @Test
   void aKilledWorkersTasksAreRequeuedAndLaterImagesComeFromTheCache() throws Exception {
-    FarmProcesses.Daemon coordinator = farm.coordinator("--lease", "3s", "--heartbeat", "1s");
+    FarmProcesses.Daemon coordinator = farm.coordinator("--lease", "10s", "--heartbeat", "1s");
     FarmProcesses.Daemon doomed = farm.worker(coordinator, "w-doomed", "amd64", 2);
     farm.worker(coordinator, "w-survivor", "arm64", 2);
     var stub = connect(coordinator);
@@ -143,9 +143,9 @@ class FarmAcceptanceIT {
     CompletableFuture<JobEvent> end = follow(job.getId(), events);
     await(events, "a task claimed by w-doomed",
         e -> e.hasTaskClaimed() && e.getTaskClaimed().getWorker().equals("w-doomed"));
-    Await.until(Duration.ofSeconds(30), "package downloads held at the repository", () -> repo.waiting() > 0);
+    Await.until(Duration.ofSeconds(60), "package downloads held at the repository", () -> repo.waiting() > 0);
     doomed.process().destroyForcibly(); // SIGKILL mid-task
-    assertThat(doomed.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(doomed.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
     repo.open();
 
     assertThat(end.get(3, TimeUnit.MINUTES).hasJobDone()).as(farm.logs()).isTrue();
@@ -197,7 +197,7 @@ class FarmAcceptanceIT {
     assertThat(poisoned).isPositive();
     // A worker with an empty disk must go to the shared cache.
     first.process().destroy();
-    assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
     FarmProcesses.Daemon fresh = farm.worker(coordinator, "w-fresh", "amd64", 2);
 
     Job job = run(stub, image("after-poison", "after", "example-hello"));
@@ -226,14 +226,16 @@ class FarmAcceptanceIT {
     var stub = connect(coordinator);
     repo.close(true);
     Job job = stub.submit(SubmitRequest.newBuilder().addImages(image("slow", "slow", "example-hello")).build());
-    Await.until(Duration.ofSeconds(60), "both archs running on w1",
+    Await.until(Duration.ofSeconds(120), "both archs running on w1",
         () -> worker.metric("apkofarm_worker_tasks_running") == 2 && repo.waiting() > 0);
 
+    long cancelledAt = System.nanoTime();
     Job cancelled = stub.cancel(CancelRequest.newBuilder().setJobId(job.getId()).setReason("test").build());
 
     assertThat(cancelled.getState()).isEqualTo(JobState.JOB_CANCELLED);
     assertThat(cancelled.getImages(0).getTasksList()).allMatch(t -> t.getState() == TaskState.TASK_CANCELLED);
-    Await.until(Duration.ofSeconds(5), "w1 to stop both tasks (the repository still holds their downloads)",
+    Await.until(cancelledAt, Await.CANCEL_STOPS_TASKS_WITHIN,
+        "w1 to stop both tasks (the repository still holds their downloads)",
         () -> worker.metric("apkofarm_worker_tasks_running") == 0);
     assertThat(FarmProcesses.log(worker)).contains("cancelled");
   }

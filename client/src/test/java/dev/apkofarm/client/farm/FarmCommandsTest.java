@@ -90,7 +90,8 @@ class FarmCommandsTest {
 
   @Test
   void cancelOfARunningJobReportsItCancelled() {
-    Run submit = cli("submit", "--coordinator", target(), "--detach", write("slow.yaml", "# archs: amd64\n# delay: 600000\ncontents:\n  packages: [slow]\n"));
+    Run submit = cli("submit", "--coordinator", target(), "--detach", write("slow.yaml", "# archs: amd64\n# "
+        + FakeEngines.HOLD_UNTIL + tmp.resolve("never-created") + "\ncontents:\n  packages: [slow]\n"));
     String job = submit.out().trim();
 
     Run cancel = cli("cancel", job, "--reason", "not needed", "--coordinator", target());

@@ -1,12 +1,13 @@
 package dev.apkofarm.client.farm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,17 +23,29 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real farm daemons as child JVMs on loopback (the test's own classpath, so a test may select stand-in engines by
- * system property), with their logs in files that a failing test prints.
+ * system property), with their logs in files that a failing test prints. Every port is 0 (the daemon binds whatever
+ * the system gives it) and read back from the daemon's {@code --ready-file}: a port picked here beforehand could be
+ * taken by another process before the daemon binds it.
  */
 final class FarmProcesses implements AutoCloseable {
+  /** Starting a JVM, a Hazelcast member and gRPC on a loaded 2-core machine: generous on purpose. */
+  private static final Duration START = Duration.ofSeconds(120);
+
   private final Path logs;
   private final Map<String, String> properties;
   private final Map<String, String> environment;
   private final List<Daemon> daemons = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
   final String clusterName = "it-" + UUID.randomUUID();
 
-  /** A running daemon. */
-  record Daemon(String name, Process process, int port, int metricsPort, Path log) {
+  /**
+   * A running daemon.
+   *
+   * @param port the coordinator's gRPC port, a worker's health port
+   * @param hazelcastPort its Hazelcast member's port
+   * @param readyFile where it wrote those ports
+   */
+  record Daemon(String name, Process process, int port, int metricsPort, int hazelcastPort, Path readyFile, Path log) {
     String target() {
       return "127.0.0.1:" + port;
     }
@@ -66,59 +79,59 @@ final class FarmProcesses implements AutoCloseable {
     this.environment = environment;
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   Daemon coordinator(String... extra) throws IOException {
-    int port = freePort();
-    int metrics = freePort();
-    List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--metrics-port",
-        String.valueOf(metrics), "--cluster-name", clusterName, "--data-dir", logs.resolve("coordinator-data").toString()));
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--metrics-port", "0", "--hazelcast-port", "0",
+        "--cluster-name", clusterName, "--data-dir", logs.resolve("coordinator-data").toString()));
     args.addAll(List.of(extra));
-    Daemon d = start("coordinator", "dev.apkofarm.coordinator.Main", args, port, metrics);
-    awaitServing(d);
-    return d;
+    return start("coordinator", "dev.apkofarm.coordinator.Main", args, "grpc");
   }
 
   Daemon worker(Daemon coordinator, String id, String arch, int slots, String... extra) throws IOException {
-    int health = freePort();
-    int metrics = freePort();
     List<String> args = new ArrayList<>(List.of("--coordinator", coordinator.target(), "--id", id, "--arch", arch,
-        "--slots", String.valueOf(slots), "--health-port", String.valueOf(health), "--metrics-port",
-        String.valueOf(metrics), "--work-dir", logs.resolve(id + "-work").toString(), "--drain-grace", "2s"));
+        "--slots", String.valueOf(slots), "--health-port", "0", "--metrics-port", "0", "--hazelcast-port", "0",
+        "--work-dir", logs.resolve(id + "-work").toString(), "--drain-grace", "2s"));
     args.addAll(List.of(extra));
-    Daemon d = start(id, "dev.apkofarm.worker.Main", args, health, metrics);
-    awaitServing(d);
-    return d;
+    return start(id, "dev.apkofarm.worker.Main", args, "health");
   }
 
-  private Daemon start(String name, String main, List<String> args, int port, int metrics) throws IOException {
+  /** Starts {@code main}, reads the ports it bound from its ready file, and returns once it serves health checks. */
+  private Daemon start(String name, String main, List<String> args, String servingPort) throws IOException {
     Path log = logs.resolve(name + ".log");
+    Path ready = logs.resolve(name + ".ready");
+    Files.deleteIfExists(ready); // a daemon of the same name started before must not answer for this one
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add(main);
     cmd.addAll(args);
+    cmd.addAll(List.of("--ready-file", ready.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(environment);
     Process p = pb.start();
-    Daemon d = new Daemon(name, p, port, metrics, log);
+    processes.add(p);
+    Await.until(START, name + " to write " + ready + " (log: " + log + ")", () -> {
+      if (!p.isAlive()) {
+        throw new AssertionError(name + " exited with " + p.exitValue() + ":\n" + log(log));
+      }
+      return Files.exists(ready); // written under a temporary name, then renamed: complete once it exists
+    });
+    JsonNode ports = new ObjectMapper().readTree(ready.toFile());
+    Daemon d = new Daemon(name, p, ports.path(servingPort).asInt(), ports.path("metrics").asInt(),
+        ports.path("hazelcast").asInt(), ready, log);
     daemons.add(d);
+    awaitServing(d);
     return d;
   }
 
-  private void awaitServing(Daemon d) {
+  private static void awaitServing(Daemon d) {
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", d.port()).usePlaintext().build();
     try {
-      Await.until(Duration.ofSeconds(60), d.name() + " to serve health checks (log: " + d.log() + ")", () -> {
+      Await.until(START, d.name() + " to serve health checks (log: " + d.log() + ")", () -> {
         if (!d.process().isAlive()) {
           throw new AssertionError(d.name() + " exited with " + d.process().exitValue() + ":\n" + log(d));
         }
         try {
-          return HealthGrpc.newBlockingStub(ch).withDeadlineAfter(1, TimeUnit.SECONDS)
+          return HealthGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
               .check(HealthCheckRequest.getDefaultInstance()).getStatus() == HealthCheckResponse.ServingStatus.SERVING;
         } catch (RuntimeException e) {
           return false;
@@ -130,8 +143,12 @@ final class FarmProcesses implements AutoCloseable {
   }
 
   static String log(Daemon d) {
+    return log(d.log());
+  }
+
+  private static String log(Path log) {
     try {
-      return Files.readString(d.log());
+      return Files.readString(log);
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
@@ -148,12 +165,12 @@ final class FarmProcesses implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Daemon d : daemons) {
-      d.process().destroyForcibly();
+    for (Process p : processes) {
+      p.destroyForcibly();
     }
-    for (Daemon d : daemons) {
+    for (Process p : processes) {
       try {
-        d.process().waitFor(10, TimeUnit.SECONDS);
+        p.waitFor(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

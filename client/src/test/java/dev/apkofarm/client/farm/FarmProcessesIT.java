@@ -6,6 +6,8 @@ import com.google.protobuf.ByteString;
 import dev.apkofarm.coordinator.engine.CoordinatorEngine;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
 import dev.apkofarm.proto.v1.CancelRequest;
+import dev.apkofarm.proto.v1.ClusterInfo;
+import dev.apkofarm.proto.v1.GetClusterInfoRequest;
 import dev.apkofarm.proto.v1.GetJobRequest;
 import dev.apkofarm.proto.v1.ImageSource;
 import dev.apkofarm.proto.v1.ImageState;
@@ -14,12 +16,14 @@ import dev.apkofarm.proto.v1.JobEvent;
 import dev.apkofarm.proto.v1.JobState;
 import dev.apkofarm.proto.v1.SubmitRequest;
 import dev.apkofarm.proto.v1.TaskState;
+import dev.apkofarm.proto.v1.WorkerServiceGrpc;
 import dev.apkofarm.worker.pipeline.TaskExecutor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The farm's machinery with real processes on loopback (a coordinator and worker JVMs, real gRPC, real Hazelcast):
  * a killed worker's tasks are requeued, cancel reaches running tasks, daemons stop cleanly on SIGTERM. The build
- * itself is a stand-in here (it sleeps where told to), so timing is under the test's control.
+ * itself is a stand-in here (held until the test releases it, see {@link FakeEngines}), so no outcome depends on
+ * how fast the machine is.
  */
 class FarmProcessesIT {
   @TempDir Path tmp;
@@ -81,7 +86,7 @@ class FarmProcessesIT {
 
   private static JobEvent next(BlockingQueue<JobEvent> events, String what, java.util.function.Predicate<JobEvent> p)
       throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < end) {
       JobEvent e = events.poll(1, TimeUnit.SECONDS);
       if (e != null && p.test(e)) {
@@ -93,19 +98,22 @@ class FarmProcessesIT {
 
   @Test
   void aKilledWorkersTasksAreRequeuedAndTheJobCompletes() throws Exception {
-    FarmProcesses.Daemon coordinator = farm.coordinator("--lease", "3s", "--heartbeat", "1s");
+    FarmProcesses.Daemon coordinator = farm.coordinator("--lease", "10s", "--heartbeat", "1s");
     FarmProcesses.Daemon doomed = farm.worker(coordinator, "w-doomed", "amd64", 2);
     farm.worker(coordinator, "w-survivor", "arm64", 2);
     var stub = connect(coordinator);
 
-    Job job = stub.submit(job(6, "delay: 1500"));
+    Path release = tmp.resolve("release");
+    Job job = stub.submit(job(6, FakeEngines.HOLD_UNTIL + release));
     BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
     CompletableFuture<JobEvent> end = follow(job.getId(), events);
     next(events, "a task claimed by w-doomed",
         e -> e.hasTaskClaimed() && e.getTaskClaimed().getWorker().equals("w-doomed"));
     doomed.process().destroyForcibly(); // SIGKILL: no goodbye, no drain
+    assertThat(doomed.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Files.createFile(release); // builds finish from now on: w-doomed, gone, finished none
 
-    JobEvent last = end.get(120, TimeUnit.SECONDS);
+    JobEvent last = end.get(180, TimeUnit.SECONDS);
 
     assertThat(last.hasJobDone()).as(farm.logs()).isTrue();
     Job done = stub.getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
@@ -130,20 +138,21 @@ class FarmProcessesIT {
     FarmProcesses.Daemon coordinator = farm.coordinator();
     FarmProcesses.Daemon worker = farm.worker(coordinator, "w1", "amd64", 2);
     var stub = connect(coordinator);
-    Job job = stub.submit(job(1, "delay: 600000"));
+    Job job = stub.submit(job(1, FakeEngines.HOLD_UNTIL + tmp.resolve("never-created")));
     BlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
     CompletableFuture<JobEvent> end = follow(job.getId(), events);
     next(events, "both tasks claimed", e -> e.hasTaskClaimed() && e.getTaskClaimed().getArch().equals("arm64"));
-    Await.until(Duration.ofSeconds(10), "the worker running 2 tasks",
+    Await.until(Duration.ofSeconds(60), "the worker running 2 tasks",
         () -> worker.metric("apkofarm_worker_tasks_running") == 2);
 
+    long cancelledAt = System.nanoTime();
     Job cancelled = stub.cancel(CancelRequest.newBuilder().setJobId(job.getId()).setReason("test").build());
 
     assertThat(cancelled.getState()).isEqualTo(JobState.JOB_CANCELLED);
     assertThat(cancelled.getImages(0).getTasksList()).allMatch(t -> t.getState() == TaskState.TASK_CANCELLED);
-    Await.until(Duration.ofSeconds(5), "the worker to stop both tasks",
+    Await.until(cancelledAt, Await.CANCEL_STOPS_TASKS_WITHIN, "the worker to stop both tasks",
         () -> worker.metric("apkofarm_worker_tasks_running") == 0);
-    assertThat(end.get(10, TimeUnit.SECONDS).getJobFailed().getReason()).contains("cancelled: test");
+    assertThat(end.get(60, TimeUnit.SECONDS).getJobFailed().getReason()).contains("cancelled: test");
   }
 
   @Test
@@ -152,14 +161,32 @@ class FarmProcessesIT {
     FarmProcesses.Daemon worker = farm.worker(coordinator, "w1", "amd64", 1);
 
     worker.process().destroy(); // SIGTERM
-    assertThat(worker.process().waitFor(20, TimeUnit.SECONDS)).as(FarmProcesses.log(worker)).isTrue();
+    assertThat(worker.process().waitFor(60, TimeUnit.SECONDS)).as(FarmProcesses.log(worker)).isTrue();
     coordinator.process().destroy();
-    assertThat(coordinator.process().waitFor(20, TimeUnit.SECONDS)).as(FarmProcesses.log(coordinator)).isTrue();
+    assertThat(coordinator.process().waitFor(60, TimeUnit.SECONDS)).as(FarmProcesses.log(coordinator)).isTrue();
 
     assertThat(worker.process().exitValue()).isZero();
     assertThat(coordinator.process().exitValue()).isZero();
     assertThat(FarmProcesses.log(worker)).contains("worker w1 stopped");
+    assertThat(worker.readyFile()).as("a stopped daemon's ready file").doesNotExist();
+    assertThat(coordinator.readyFile()).as("a stopped daemon's ready file").doesNotExist();
     assertThat(FarmProcesses.log(coordinator)).contains("worker w1 connected").contains("coordinator stopped");
+  }
+
+  @Test
+  void readyFilesNameThePortsTheDaemonsBound() throws Exception {
+    FarmProcesses.Daemon coordinator = farm.coordinator();
+    FarmProcesses.Daemon worker = farm.worker(coordinator, "w1", "amd64", 1);
+    connect(coordinator);
+
+    ClusterInfo info = WorkerServiceGrpc.newBlockingStub(channel)
+        .getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
+
+    assertThat(info.getMembersList())
+        .contains("127.0.0.1:" + coordinator.hazelcastPort(), "127.0.0.1:" + worker.hazelcastPort());
+    assertThat(coordinator.metrics()).contains("apkofarm_queue_length");
+    assertThat(worker.metrics()).contains("apkofarm_worker_tasks_running");
+    assertThat(FarmProcesses.log(coordinator)).contains("apko-coordinator ready, ports: {\"grpc\":" + coordinator.port());
   }
 
   @Test

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,14 +21,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * A real registry for tests: Debian's {@code docker-registry} (distribution 2.8) serving a temporary storage
- * directory on 127.0.0.1 and a free port, optionally with htpasswd (bcrypt) auth, TLS, or token auth. Started from
- * the test, stopped by {@link #close()}; ready once the registry logs that it listens.
+ * directory on 127.0.0.1, optionally with htpasswd (bcrypt) auth, TLS, or token auth. Started from the test, stopped
+ * by {@link #close()}; it binds port 0 (the system picks a free port: nothing can take it between a choice and the
+ * bind) and is ready once it logs the address it listens on, which names the port.
  */
 public final class LocalRegistry implements AutoCloseable {
   private final Process process;
@@ -67,6 +67,9 @@ public final class LocalRegistry implements AutoCloseable {
       return path.matches("/v2/.+/blobs/uploads/.*");
     }
   }
+
+  /** The line distribution logs once it serves: {@code listening on 127.0.0.1:PORT} (", tls" may follow). */
+  private static final Pattern LISTENING = Pattern.compile("listening on [^\\s\",]*:([0-9]+)");
 
   private static final Pattern ACCESS =
       Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\" ([0-9]{3}) ");
@@ -226,14 +229,13 @@ public final class LocalRegistry implements AutoCloseable {
     public LocalRegistry start(Path dir) throws IOException, InterruptedException {
       Path exe = ExternalTools.require("docker-registry");
       Path storage = Files.createDirectories(dir.resolve("storage"));
-      int port = freePort();
       StringBuilder yml = new StringBuilder();
       yml.append("version: 0.1\n")
           .append("log:\n  level: info\n  accesslog:\n    disabled: ").append(!accessLog).append('\n')
           .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage).append('\n')
           .append("  delete:\n    enabled: true\n")
           .append("  maintenance:\n    uploadpurging:\n      enabled: false\n")
-          .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
+          .append("http:\n  addr: 127.0.0.1:0\n")
           .append("  secret: apkofarm-test-secret\n");
       if (certificates != null) {
         yml.append("  tls:\n    certificate: ").append(certificates.serverCertificate()).append('\n')
@@ -266,6 +268,7 @@ public final class LocalRegistry implements AutoCloseable {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       CountDownLatch listening = new CountDownLatch(1);
+      AtomicInteger port = new AtomicInteger(-1);
       LogLines lines = new LogLines();
       Thread pump =
           new Thread(
@@ -278,7 +281,9 @@ public final class LocalRegistry implements AutoCloseable {
                     w.write('\n');
                     w.flush();
                     lines.add(line);
-                    if (line.contains("listening on")) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                      port.set(Integer.parseInt(m.group(1)));
                       listening.countDown();
                     }
                   }
@@ -289,22 +294,14 @@ public final class LocalRegistry implements AutoCloseable {
                   listening.countDown();
                 }
               },
-              "docker-registry-log-" + port);
+              "docker-registry-log-" + dir.getFileName());
       pump.setDaemon(true);
       pump.start();
-      if (!listening.await(30, TimeUnit.SECONDS) || !p.isAlive()) {
+      if (!listening.await(120, TimeUnit.SECONDS) || !p.isAlive() || port.get() < 0) {
         p.destroyForcibly();
-        throw new IllegalStateException(
-            "docker-registry did not start on port " + port + ":\n" + Files.readString(log));
+        throw new IllegalStateException("docker-registry did not start:\n" + Files.readString(log));
       }
-      return new LocalRegistry(p, port, storage, log, certificates != null, lines);
-    }
-  }
-
-  /** A free TCP port on 127.0.0.1. */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+      return new LocalRegistry(p, port.get(), storage, log, certificates != null, lines);
     }
   }
 

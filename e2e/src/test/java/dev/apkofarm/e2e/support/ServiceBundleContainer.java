@@ -28,7 +28,7 @@ public final class ServiceBundleContainer implements AutoCloseable {
             .withImagePullPolicy(NeverPull.INSTANCE)
             .withCreateContainerCmdModifier(cmd -> cmd.withPlatform("linux/" + arch.ociName()))
             .waitingFor(Wait.forLogMessage("(?s).*service-(one|two)-up.*", 2))
-            .withStartupTimeout(Duration.ofSeconds(60));
+            .withStartupTimeout(Duration.ofSeconds(120)); // s6 under qemu on a loaded machine
     c.start();
     return new ServiceBundleContainer(c);
   }
@@ -47,11 +47,14 @@ public final class ServiceBundleContainer implements AutoCloseable {
     }
   }
 
-  /** {@code docker stop} with a 20 s grace period; the exit code it ended with (137 = killed after the grace). */
+  /**
+   * {@code docker stop} with a 60 s grace period (it returns as soon as the container exits; s6 under qemu on a loaded
+   * machine may need more than a few seconds); the exit code it ended with (137 = killed after the grace).
+   */
   public long stop() {
     DockerClient docker = Docker.client();
     String id = container.getContainerId();
-    docker.stopContainerCmd(id).withTimeout(20).exec();
+    docker.stopContainerCmd(id).withTimeout(60).exec();
     var state = docker.inspectContainerCmd(id).exec().getState();
     assertThat(state.getRunning()).as("running after docker stop").isFalse();
     return state.getExitCodeLong();
