@@ -22,13 +22,33 @@ bench_machine() { echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 
 # Stops the benchmark unless COMMAND is on PATH (WHY says what it is needed for).
 bench_require() { command -v "$1" >/dev/null || bench_die "$1 is needed ($2)"; }
 
-# A TCP port nothing listens on, on 127.0.0.1.
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+# Services are started on port 0 (the system picks a free port as they bind) and asked which port they got: a port
+# picked beforehand could be taken by another process before the service binds it.
+
+# The port KEY (grpc, health, metrics, hazelcast) from a farm daemon's --ready-file FILE (-1: not served).
+ready_port() { sed -E 's/.*"'"$2"'":(-?[0-9]+).*/\1/' "$1"; }
+
+# Waits until the daemon PID has written its --ready-file FILE; fails, printing LOG, if it exits first.
+await_ready() {
+  local pid="$1" file="$2" log="$3"
+  daemon_ready() {
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; bench_die "pid $pid exited before writing $file"; }
+    [ -f "$file" ]
+  }
+  wait_until daemon_ready || bench_die "no $file within a minute (log: $log)"
 }
 
-# Whether something accepts connections on 127.0.0.1:PORT.
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The port a docker-registry started with `http.addr: 127.0.0.1:0` (and `log.level: info`) listens on, from the line
+# it logs once it serves, in LOG; waits for that line, and fails if the registry PID exits first.
+registry_port() {
+  local pid="$1" log="$2"
+  registry_listening() {
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; bench_die "docker-registry exited"; }
+    grep -q 'listening on ' "$log"
+  }
+  wait_until registry_listening || bench_die "docker-registry did not start listening (log: $log)"
+  grep -m1 -oE 'listening on [^ ",]*:[0-9]+' "$log" | sed -E 's/.*:([0-9]+)$/\1/'
+}
 
 # Retries COMMAND... every 0.1 s for up to a minute; fails when it never succeeds.
 wait_until() {
