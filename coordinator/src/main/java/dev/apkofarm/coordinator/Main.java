@@ -11,7 +11,7 @@ import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.EngineVersion;
-import java.io.IOException;
+import dev.apkofarm.core.cache.UserCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -34,7 +34,7 @@ public final class Main implements Callable<Integer> {
   int port;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Where built blobs are kept for clients to download (default: ~/.cache/apko-farm/coordinator).")
+      description = "Where built blobs are kept for clients to download (default: $XDG_CACHE_HOME/apko-farm/coordinator, else ~/.cache/apko-farm/coordinator).")
   Path dataDir;
 
   @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
@@ -85,24 +85,14 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Daemons.configureLogging(logLevel);
-    Path data = dataDir != null ? dataDir
-        : Path.of(System.getProperty("user.home"), ".cache", "apko-farm", "coordinator");
+    Path data = dataDir != null ? dataDir : UserCache.root().resolve("coordinator");
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
         metricsPort, healthPort, Path.of("").toAbsolutePath(), registry.registryOptions());
     Coordinator c = Coordinator.start(s, null, null);
-    try {
-      ready.announce("apko-coordinator",
-          new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member())));
-    } catch (IOException | RuntimeException e) {
-      c.close();
-      throw e;
-    }
-    Daemons.runUntilSignalled(() -> {
-      ready.withdraw();
-      c.close();
-    });
+    Daemons.serve("apko-coordinator", ready,
+        new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member())), c::close);
     return 0;
   }
 

@@ -9,6 +9,7 @@ import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.cli.SecurityOptions;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.EngineVersion;
+import dev.apkofarm.core.cache.UserCache;
 import dev.apkofarm.core.config.Arch;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -40,7 +41,7 @@ public final class Main implements Callable<Integer> {
   String id;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Scratch space and the local package cache (default: ~/.cache/apko-farm/worker).")
+      description = "Scratch space and the local package cache (default: $XDG_CACHE_HOME/apko-farm/worker, else ~/.cache/apko-farm/worker).")
   Path workDir;
 
   @Option(names = "--drain-grace", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
@@ -80,21 +81,13 @@ public final class Main implements Callable<Integer> {
             "unknown arch \"" + arch + "\" (known: " + Arch.known() + ")"));
     String workerId = id != null ? id : defaultId();
     boolean loopback = Transport.isLoopback(Transport.HostPort.parse(coordinator).host());
-    Path work = workDir != null ? workDir : Path.of(System.getProperty("user.home"), ".cache", "apko-farm", "worker");
+    Path work = workDir != null ? workDir : UserCache.root().resolve("worker");
     WorkerSettings s = new WorkerSettings(coordinator, security.security(), workerId, native_,
         slots != null ? slots : Runtime.getRuntime().availableProcessors(), hazelcast.settings(loopback), work,
         drainGrace, healthPort, metricsPort, registry.registryOptions());
     Worker w = Worker.start(s);
-    try {
-      ready.announce("apko-worker", new BoundPorts(-1, w.healthPort(), w.metricsPort(), w.hazelcastPort()));
-    } catch (IOException | RuntimeException e) {
-      w.close();
-      throw e;
-    }
-    Daemons.runUntilSignalled(() -> {
-      ready.withdraw();
-      w.close();
-    });
+    Daemons.serve("apko-worker", ready, new BoundPorts(-1, w.healthPort(), w.metricsPort(), w.hazelcastPort()),
+        w::close);
     return 0;
   }
 

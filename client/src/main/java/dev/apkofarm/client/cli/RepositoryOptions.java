@@ -6,6 +6,7 @@ import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.PackageStore;
 import dev.apkofarm.core.apk.Repositories;
 import dev.apkofarm.core.cache.DiskBlobCache;
+import dev.apkofarm.core.cache.UserCache;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.LoadedConfig;
 import java.io.IOException;
@@ -80,9 +81,7 @@ public final class RepositoryOptions {
     if (cacheDir != null) {
       return workDir.resolve(cacheDir).normalize();
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("apko-farm");
+    return UserCache.root();
   }
 
   /** Fetcher, index loader and package store over the cache. */

@@ -1,5 +1,6 @@
 package dev.apkofarm.cluster.cli;
 
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,6 +27,25 @@ public final class Daemons {
     if (System.getProperty(key) == null) {
       System.setProperty(key, value);
     }
+  }
+
+  /**
+   * Announces a started daemon's ports ({@code --ready-file} and a log line), then serves until SIGTERM or SIGINT and
+   * stops it: the ready file goes first, so nobody is sent to ports about to close. A failed announcement stops the
+   * daemon at once.
+   */
+  public static void serve(String daemon, ReadyFileOptions ready, BoundPorts ports, Runnable stop)
+      throws IOException, InterruptedException {
+    try {
+      ready.announce(daemon, ports);
+    } catch (IOException | RuntimeException e) {
+      stop.run();
+      throw e;
+    }
+    runUntilSignalled(() -> {
+      ready.withdraw();
+      stop.run();
+    });
   }
 
   /**
