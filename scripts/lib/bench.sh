@@ -6,10 +6,10 @@ cd "$bench_root"
 
 bench_die() { printf 'scripts/%s: %s\n' "$bench" "$*" >&2; exit 1; }
 
-# apko's test data beside the project, or $APKOFARM_FIXTURES: printed as an absolute path, or the benchmark stops.
+# The repository's test data (testdata/), printed as an absolute path.
 bench_fixtures() {
-  local dir="${APKOFARM_FIXTURES:-$bench_root/../shared/fixtures}"
-  [ -d "$dir/apko" ] || bench_die "apko's test data not found at $dir (set APKOFARM_FIXTURES)"
+  local dir="$bench_root/testdata"
+  [ -d "$dir/apko" ] || bench_die "test data not found at $dir: the checkout is incomplete"
   (cd "$dir" && pwd -P)
 }
 

@@ -5,6 +5,7 @@ import dev.apkofarm.core.EngineVersion;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,6 +74,9 @@ public final class ApkoClientCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The process environment the commands read (SOURCE_DATE_EPOCH, ...): injected, so tests can set their own. */
+  private Map<String, String> environment = System.getenv();
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -87,6 +91,11 @@ public final class ApkoClientCommand implements Runnable {
   /** Resolves a path argument against {@link #workDir()}. */
   public Path resolve(Path p) {
     return workDir().resolve(p).normalize();
+  }
+
+  /** The environment variable {@code name}, or null. */
+  public String env(String name) {
+    return environment.get(name);
   }
 
   public boolean debug() {
@@ -104,7 +113,13 @@ public final class ApkoClientCommand implements Runnable {
 
   /** A configured command line (exit codes, error handling) writing to the given streams; used by tests too. */
   public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+    return newCommandLine(out, err, System.getenv());
+  }
+
+  /** As {@link #newCommandLine(PrintWriter, PrintWriter)}, reading {@code environment} instead of the process's. */
+  public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment) {
     ApkoClientCommand root = new ApkoClientCommand();
+    root.environment = Map.copyOf(environment);
     CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);

@@ -27,10 +27,16 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options shared by {@code build}, {@code build-minirootfs} and {@code publish}, and the lock step they run first. */
 public final class BuildSettings {
+  /** The command this mixin belongs to; its root holds the environment (SOURCE_DATE_EPOCH). */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   @Mixin RepositoryOptions repositories;
 
   @Option(
@@ -108,7 +114,7 @@ public final class BuildSettings {
 
   /** {@code SOURCE_DATE_EPOCH}, else {@code --build-date}, else none. */
   Optional<Instant> date() throws BadInputException {
-    OptionalLong epoch = SourceDateEpoch.read();
+    OptionalLong epoch = SourceDateEpoch.read((ApkoClientCommand) mixee.root().userObject());
     if (epoch.isPresent()) {
       return Optional.of(Instant.ofEpochSecond(epoch.getAsLong()));
     }

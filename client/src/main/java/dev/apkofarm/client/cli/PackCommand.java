@@ -119,7 +119,7 @@ final class PackCommand extends ClientCommand {
               .license(license)
               .maintainer(maintainer)
               .triggers(triggers)
-              .buildDate(buildDate != null ? buildDate : SourceDateEpoch.read().orElse(0));
+              .buildDate(buildDate != null ? buildDate : SourceDateEpoch.read(root).orElse(0));
       if (origin != null) {
         b.origin(origin);
       }

@@ -12,8 +12,8 @@ final class SourceDateEpoch {
    *
    * @throws BadInputException when it is set to anything but a non-negative number
    */
-  static OptionalLong read() throws BadInputException {
-    String v = System.getenv("SOURCE_DATE_EPOCH");
+  static OptionalLong read(ApkoClientCommand root) throws BadInputException {
+    String v = root.env("SOURCE_DATE_EPOCH");
     if (v == null || v.isBlank()) {
       return OptionalLong.empty();
     }

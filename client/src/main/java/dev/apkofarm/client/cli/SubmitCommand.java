@@ -122,7 +122,7 @@ final class SubmitCommand extends ClientCommand {
           .setConfigYaml(ByteString.copyFrom(Files.readAllBytes(c.path()))));
     }
     BuildOptions.Builder o = BuildOptions.newBuilder().putAllAnnotations(BuildSettings.parseAnnotations(annotations));
-    SourceDateEpoch.read().ifPresent(o::setSourceDateEpoch);
+    SourceDateEpoch.read(root).ifPresent(o::setSourceDateEpoch);
     b.setOptions(o);
     b.setOutput(push != null ? Output.newBuilder().setPushPrefix(push).setTag(tag == null ? "" : tag).build()
         : Output.newBuilder().setReturnArtefacts(ReturnArtefacts.getDefaultInstance()).build());

@@ -1,7 +1,6 @@
 package dev.apkofarm.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +13,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,13 +33,17 @@ class BuildCommandTest {
   @BeforeEach
   void setUp() {
     cli = Fixtures.apkoCli();
-    assumeTrue(System.getenv("SOURCE_DATE_EPOCH") == null, "apko's golden image is defined with SOURCE_DATE_EPOCH unset");
   }
 
   private int run(String... args) {
+    return runWith(ApkoGolden.environment(), args);
+  }
+
+  private int runWith(Map<String, String> environment, String... args) {
     out = new StringWriter();
     err = new StringWriter();
-    return ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), environment)
+        .execute(args);
   }
 
   private int buildGolden(Path output, String... extra) {
@@ -124,6 +129,26 @@ class BuildCommandTest {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(rootfs))) {
       assertThat(Digest.of(in.readAllBytes()).toString()).isEqualTo(ApkoGolden.ARM64_DIFF_ID);
     }
+  }
+
+  @Test
+  void sourceDateEpochDatesTheImageAndWinsOverBuildDate() throws Exception {
+    Path layout = Files.createDirectory(dir.resolve("dated"));
+    Map<String, String> env = new HashMap<>(ApkoGolden.environment());
+    env.put("SOURCE_DATE_EPOCH", "1700000000");
+
+    int rc =
+        runWith(
+            env, "-C", cli.toString(), "build", ApkoGolden.CONFIG, ApkoGolden.REFERENCE, layout.toString(),
+            "--arch", "amd64", "--build-date", "2001-02-03T04:05:06Z", "--cache-dir", dir.resolve("cache").toString());
+
+    assertThat(rc).as(err.toString()).isZero();
+    JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+    assertThat(index.at("/annotations/org.opencontainers.image.created").asText()).isEqualTo("2023-11-14T22:13:20Z");
+    env.put("SOURCE_DATE_EPOCH", "-1");
+    assertThat(runWith(env, "-C", cli.toString(), "build", ApkoGolden.CONFIG, "t:1", dir.resolve("x.tar").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("SOURCE_DATE_EPOCH=\"-1\" is not a non-negative number of seconds");
   }
 
   @Test

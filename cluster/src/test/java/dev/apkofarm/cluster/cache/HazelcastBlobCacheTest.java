@@ -114,21 +114,4 @@ class HazelcastBlobCacheTest {
       assertThat(first.getMap(Members.CACHE_CHUNKS).containsKey(HazelcastBlobCache.chunkKey(key, i))).isFalse();
     }
   }
-
-  @Test
-  void aTieredCacheFillsTheNearTierAndRemovesFromBoth() throws IOException {
-    HazelcastBlobCache far = new HazelcastBlobCache(first, 100);
-    MapBlobCache near = new MapBlobCache();
-    BlobKey key = new BlobKey("sha256:" + "5".repeat(64));
-    byte[] content = random(333, 5);
-    far.put(key, new ByteArrayInputStream(content));
-    TieredBlobCache tiered = new TieredBlobCache(near, far);
-
-    assertThat(read(tiered.open(key))).isEqualTo(content);
-    assertThat(near.entries).containsKey(key.value());
-    tiered.remove(key);
-
-    assertThat(far.open(key)).isEmpty();
-    assertThat(tiered.open(key)).isEmpty();
-  }
 }

@@ -37,7 +37,9 @@ class RemoteRepositoryTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) { // start() may have failed before the server existed: report that, not an NPE here
+      server.close();
+    }
   }
 
   private Fetcher fetcher(boolean offline, Optional<Fetcher.Auth> auth) {

@@ -2,10 +2,10 @@ package dev.apkofarm.core.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.apkofarm.core.testing.LocalRegistry;
 import dev.apkofarm.core.testing.Skopeo;
+import dev.apkofarm.core.testing.TestEnvironment;
 import dev.apkofarm.core.testing.StderrCapture;
 import dev.apkofarm.core.testing.SyntheticImage;
 import dev.apkofarm.core.testing.TestCertificates;
@@ -147,8 +147,12 @@ class AuthIT {
 
   @Test
   void takesCredentialsFromTheHelperThatTheDockerConfigNames() throws Exception {
+    // Docker credential helpers are run by name from the JVM's PATH, which a test cannot change: Failsafe starts
+    // this JVM with the helper directory on PATH (core/pom.xml) and names it in this property.
     String helperDir = System.getProperty("apkofarm.credentialHelperDir");
-    assumeTrue(helperDir != null, "run by Failsafe, which puts the credential-helper directory on PATH");
+    if (helperDir == null) {
+      throw TestEnvironment.missing("run by Failsafe (mvn verify), which puts the credential-helper directory on PATH");
+    }
     String name = "apkofarm-test-" + UUID.randomUUID().toString().substring(0, 8);
     Path helper = Files.createDirectories(Path.of(helperDir)).resolve("docker-credential-" + name);
     Files.writeString(

@@ -1,6 +1,7 @@
 package dev.apkofarm.core.testing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,16 @@ public final class ApkoGolden {
   public static final String INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
 
   private ApkoGolden() {}
+
+  /**
+   * The process environment without {@code SOURCE_DATE_EPOCH}: apko's golden image is defined with it unset, so a
+   * command building it gets this environment whatever the shell running the tests exports.
+   */
+  public static Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("SOURCE_DATE_EPOCH");
+    return env;
+  }
 
   /** The annotations apko's test passes on the command line, in its order. */
   public static Map<String, String> annotations() {

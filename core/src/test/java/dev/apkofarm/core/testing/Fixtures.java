@@ -4,26 +4,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The apko project's test data beside the project root ({@code ../shared/fixtures}), read in place. Tests skip with
- * a clear message when the folder is absent on a developer machine; in CI ({@code CI=true}) absence is a failure.
+ * The repository's test data ({@code testdata/} at the project root; see its README and NOTICE). Maven passes its
+ * location as the {@code apkofarm.fixtures} system property; without it (an IDE run from a module directory) the
+ * nearest {@code testdata/} above the working directory is used. The data is part of the repository, so a missing
+ * folder is a broken checkout, never a reason to skip.
  */
 public final class Fixtures {
   private Fixtures() {}
 
-  /** The fixtures root; the folder must exist (skips or fails otherwise, see the class comment). */
+  /** The test-data root, {@code testdata/}. */
   public static Path root() {
     String configured = System.getProperty("apkofarm.fixtures");
-    Path root =
-        configured != null ? Path.of(configured) : Path.of("..", "..", "shared", "fixtures").toAbsolutePath();
-    root = root.normalize();
+    Path root = configured != null ? Path.of(configured).toAbsolutePath().normalize() : nearestTestdata();
     if (!Files.isDirectory(root.resolve("apko"))) {
-      throw TestEnvironment.missing(
-          "apko fixtures not found at " + root + " (expected ../shared/fixtures beside the project)");
+      throw new IllegalStateException("test data not found at " + root + ": testdata/ of the repository is missing");
     }
     return root;
   }
 
-  /** {@code apko/<relative>} under the fixtures root. */
+  private static Path nearestTestdata() {
+    Path start = Path.of("").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("testdata").resolve("apko"))) {
+        return dir.resolve("testdata");
+      }
+    }
+    return start.resolve("testdata");
+  }
+
+  /** {@code apko/<relative>} under the test-data root: apko's own test data. */
   public static Path apko(String relative) {
     return root().resolve("apko").resolve(relative);
   }

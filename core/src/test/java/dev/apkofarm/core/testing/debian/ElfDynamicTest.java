@@ -2,8 +2,8 @@ package dev.apkofarm.core.testing.debian;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.apkofarm.core.testing.ElfFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,22 +11,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ElfDynamicTest {
-  private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
-
   @Test
-  void readsNeededLibrariesOfTheRunningJavaLauncher() throws IOException {
-    Path java = JAVA_HOME.resolve("bin/java");
-    assumeTrue(ElfDynamic.isElf(java), "the JVM's launcher is not an ELF file on this OS");
+  void readsNeededLibrariesOfAnExecutable(@TempDir Path dir) throws IOException {
+    Path java = ElfFiles.executable(dir.resolve("java"), ElfFiles.EM_X86_64, "libjli.so", "libc.so.6");
+
     ElfDynamic elf = ElfDynamic.read(java).orElseThrow();
+
     assertThat(elf.soname()).isEmpty();
-    assertThat(elf.needed()).contains("libjli.so");
+    assertThat(elf.needed()).containsExactly("libjli.so", "libc.so.6");
   }
 
   @Test
-  void readsSonameOfASharedLibrary() throws IOException {
-    Path jli = JAVA_HOME.resolve("lib/libjli.so");
-    assumeTrue(Files.exists(jli) && ElfDynamic.isElf(jli), "no ELF libjli.so in this JDK");
-    assertThat(ElfDynamic.read(jli).orElseThrow().soname()).contains("libjli.so");
+  void readsSonameOfASharedLibrary(@TempDir Path dir) throws IOException {
+    Path jli = ElfFiles.sharedObject(dir.resolve("libjli.so"), ElfFiles.EM_AARCH64, "libjli.so", "libz.so.1");
+
+    ElfDynamic elf = ElfDynamic.read(jli).orElseThrow();
+
+    assertThat(elf.soname()).contains("libjli.so");
+    assertThat(elf.needed()).containsExactly("libz.so.1");
   }
 
   @Test
