@@ -102,7 +102,8 @@ start_dockerd() {
   done
 }
 
-# Testcontainers on these machines: /.dockerenv exists and nothing can be pulled (../shared/ENVIRONMENT.md).
+# Testcontainers on our build machines: /.dockerenv exists (it would think it runs in a container) and nothing can
+# be pulled, so Ryuk (an image) is off and the Docker host is named explicitly.
 # The Failsafe configuration of e2e/ sets the same, so a plain `mvn verify` behaves alike.
 export_testcontainers_env() {
   export TESTCONTAINERS_RYUK_DISABLED=true
