@@ -14,7 +14,7 @@ import dev.apkofarm.coordinator.scheduler.EventSink;
 import dev.apkofarm.coordinator.scheduler.IndexStep;
 import dev.apkofarm.coordinator.scheduler.JobRequest;
 import dev.apkofarm.coordinator.scheduler.LockStep;
-import dev.apkofarm.coordinator.scheduler.LockedImage;
+import dev.apkofarm.coordinator.scheduler.ImageLock;
 import dev.apkofarm.coordinator.scheduler.Scheduler;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.coordinator.scheduler.SchedulerMetrics;
@@ -77,7 +77,9 @@ public final class SchedulerOverhead {
       blobs.put(d, b.length, new ByteArrayInputStream(b));
       refs.add(BlobRef.of(MediaType.OCI_MANIFEST, d, b.length));
     }
-    return new BuildResult(refs.get(0), refs.get(1), List.of(refs.get(2)), List.of(), "w");
+    return new BuildResult("amd64", refs.get(0), refs.get(1),
+        List.of(new BuildResult.LayerRef(refs.get(2), refs.get(2).digest(), refs.get(2).size())), null, 0, 0,
+        List.of(), "w");
   }
 
   private static void run(String label, ClusterState state, DiskBlobStore blobs, BuildResult result, int images)
@@ -89,13 +91,16 @@ public final class SchedulerOverhead {
       public void validate(ImageSource source) {}
 
       @Override
-      public LockedImage lock(ImageSource source, List<Arch> archOverride, BuildSettings settings) {
-        return new LockedImage(Map.of(Arch.AMD64, source.configYaml(), Arch.ARM64, source.configYaml()), 10);
+      public ImageLock lock(ImageSource source, List<Arch> archOverride, BuildSettings settings) {
+        // A distinct key per image and arch: every task is built, none de-duplicated.
+        return new ImageLock(Map.of(
+            Arch.AMD64, new ImageLock.ArchTask(source.configYaml(), Digest.of(source.configYaml()) + "/amd64"),
+            Arch.ARM64, new ImageLock.ArchTask(source.configYaml(), Digest.of(source.configYaml()) + "/arm64")), 10);
       }
     };
     IndexStep index = (image, perArch, locked, settings) -> result.manifest();
     Scheduler scheduler = new Scheduler(state, lock, index, blobs, Clock.systemUTC(), loop, engine,
-        new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 1_000_000), SchedulerMetrics.NONE, "bench");
+        new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 1_000_000), SchedulerMetrics.NONE);
     List<WorkerHandle> handles = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
       WorkerHandle[] self = new WorkerHandle[1];

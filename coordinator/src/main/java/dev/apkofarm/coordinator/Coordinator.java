@@ -3,6 +3,7 @@ package dev.apkofarm.coordinator;
 import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.cluster.cache.HazelcastBlobCache;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
+import dev.apkofarm.cluster.hazelcast.KnownMembers;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.ops.MetricsEndpoint;
 import dev.apkofarm.cluster.security.Transport;
@@ -14,7 +15,6 @@ import dev.apkofarm.coordinator.grpc.WorkerServiceImpl;
 import dev.apkofarm.coordinator.hazelcast.HazelcastClusterState;
 import dev.apkofarm.coordinator.ops.MicrometerSchedulerMetrics;
 import dev.apkofarm.coordinator.scheduler.Scheduler;
-import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.proto.v1.ClusterInfo;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -78,24 +78,35 @@ public final class Coordinator implements AutoCloseable {
    *
    * @param existingMember a Hazelcast member to use (the embedded farm's), or null to start one from settings
    * @param inProcessName also serve on an in-process transport of this name (the embedded farm), or null
+   * @param engineFactory the engine (the daemon's is {@code CoreCoordinatorEngine::new}; tests inject stand-ins)
    */
-  public static Coordinator start(CoordinatorSettings s, HazelcastInstance existingMember, String inProcessName)
-      throws IOException {
+  public static Coordinator start(CoordinatorSettings s, HazelcastInstance existingMember, String inProcessName,
+      CoordinatorEngine.Factory engineFactory) throws IOException {
     Builder b = new Builder();
     try {
       b.ownsMember = existingMember == null;
-      b.member = existingMember != null ? existingMember : Members.start(s.member());
+      KnownMembers known = new KnownMembers(s.dataDir().resolve("cluster-members"));
+      if (existingMember != null) {
+        b.member = existingMember;
+      } else {
+        // After a restart, the members that survived this coordinator (they hold the farm's state) are joined, not a
+        // cluster of one formed; Kubernetes discovery finds them by itself.
+        var member = s.member().kubernetesServiceDns() != null ? s.member()
+            : s.member().withMembers(known.plus(s.member().members()));
+        b.member = Members.start(member);
+        known.follow(b.member);
+      }
       b.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       HazelcastBlobCache cache = new HazelcastBlobCache(b.member);
       cache.bindTo(b.registry);
       b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
-      CoordinatorEngine engine = CoordinatorEngine.factory()
-          .create(new CoordinatorEngine.Context(b.blobs, cache, s.workDir(), s.dataDir(), s.registry()));
+      CoordinatorEngine engine =
+          engineFactory.create(new CoordinatorEngine.Context(b.blobs, cache, s.workDir(), s.dataDir(), s.registry()));
       MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(b.registry);
       b.loop = Executors.newSingleThreadExecutor(named("scheduler"));
       b.engineExecutor = Executors.newFixedThreadPool(2, named("engine"));
-      b.scheduler = new Scheduler(new HazelcastClusterState(b.member), engine.lockStep(), engine.indexStep(), b.blobs,
-          Clock.systemUTC(), b.loop, b.engineExecutor, s.scheduler(), metrics, EngineVersion.get());
+      b.scheduler = new Scheduler(new HazelcastClusterState(b.member), engine, engine, b.blobs,
+          Clock.systemUTC(), b.loop, b.engineExecutor, s.scheduler(), metrics);
       metrics.bind(b.scheduler::stats);
       int recovered = b.scheduler.recover().join();
       if (recovered > 0) {

@@ -10,6 +10,8 @@ import dev.apkofarm.cluster.cli.SecurityOptions;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
+import dev.apkofarm.coordinator.engine.CoordinatorEngine;
+import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
 import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.cache.UserCache;
 import java.nio.file.Path;
@@ -78,8 +80,25 @@ public final class Main implements Callable<Integer> {
 
   @Mixin ReadyFileOptions ready = new ReadyFileOptions();
 
+  private final CoordinatorEngine.Factory engine;
+
+  /** The daemon: core's engine. */
+  public Main() {
+    this(CoreCoordinatorEngine::new);
+  }
+
+  /** A coordinator on {@code engine} (tests start daemons on stand-in engines this way). */
+  public Main(CoordinatorEngine.Factory engine) {
+    this.engine = engine;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(run(args, CoreCoordinatorEngine::new));
+  }
+
+  /** Runs the daemon with {@code args} on {@code engine}; returns the exit code. */
+  public static int run(String[] args, CoordinatorEngine.Factory engine) {
+    return new CommandLine(new Main(engine)).execute(args);
   }
 
   @Override
@@ -90,7 +109,7 @@ public final class Main implements Callable<Integer> {
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
         metricsPort, healthPort, Path.of("").toAbsolutePath(), registry.registryOptions());
-    Coordinator c = Coordinator.start(s, null, null);
+    Coordinator c = Coordinator.start(s, null, null, engine);
     Daemons.serve("apko-coordinator", ready,
         new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member())), c::close);
     return 0;

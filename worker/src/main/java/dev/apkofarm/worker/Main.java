@@ -11,6 +11,8 @@ import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.cache.UserCache;
 import dev.apkofarm.core.config.Arch;
+import dev.apkofarm.worker.pipeline.CoreTaskExecutor;
+import dev.apkofarm.worker.pipeline.TaskExecutor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -67,8 +69,25 @@ public final class Main implements Callable<Integer> {
 
   @Mixin ReadyFileOptions ready = new ReadyFileOptions();
 
+  private final TaskExecutor.Factory engine;
+
+  /** The daemon: core's engine. */
+  public Main() {
+    this(CoreTaskExecutor::new);
+  }
+
+  /** A worker on {@code engine} (tests start daemons on stand-in engines this way). */
+  public Main(TaskExecutor.Factory engine) {
+    this.engine = engine;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(run(args, CoreTaskExecutor::new));
+  }
+
+  /** Runs the daemon with {@code args} on {@code engine}; returns the exit code. */
+  public static int run(String[] args, TaskExecutor.Factory engine) {
+    return new CommandLine(new Main(engine)).execute(args);
   }
 
   @Override
@@ -85,7 +104,7 @@ public final class Main implements Callable<Integer> {
     WorkerSettings s = new WorkerSettings(coordinator, security.security(), workerId, native_,
         slots != null ? slots : Runtime.getRuntime().availableProcessors(), hazelcast.settings(loopback), work,
         drainGrace, healthPort, metricsPort, registry.registryOptions());
-    Worker w = Worker.start(s);
+    Worker w = Worker.start(s, engine);
     Daemons.serve("apko-worker", ready, new BoundPorts(-1, w.healthPort(), w.metricsPort(), w.hazelcastPort()),
         w::close);
     return 0;

@@ -1,6 +1,7 @@
 package dev.apkofarm.worker;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.apkofarm.cluster.blobs.BlobTransfer;
 import dev.apkofarm.cluster.cache.HazelcastBlobCache;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
@@ -12,9 +13,11 @@ import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.proto.v1.ClusterInfo;
 import dev.apkofarm.proto.v1.GetClusterInfoRequest;
 import dev.apkofarm.proto.v1.WorkerServiceGrpc;
-import dev.apkofarm.worker.grpc.WorkerAgent;
+import dev.apkofarm.worker.grpc.CoordinatorConnection;
 import dev.apkofarm.worker.pipeline.RegistryPush;
 import dev.apkofarm.worker.pipeline.TaskExecutor;
+import dev.apkofarm.worker.pipeline.TaskId;
+import dev.apkofarm.worker.pipeline.TaskRunner;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -25,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,23 +41,26 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
-  private final WorkerAgent agent;
+  /** How long a worker with a finished build waits for an unreachable coordinator before giving the attempt up. */
+  static final Duration COORDINATOR_PATIENCE = Duration.ofMinutes(2);
+
+  private final CoordinatorConnection connection;
+  private final TaskRunner runner;
   private final HazelcastInstance member;
-  private final boolean ownsMember;
   private final ManagedChannel ownedChannel;
   private final Server healthServer;
   private final HealthStatusManager health;
   private final MetricsEndpoint metrics;
   private final WorkerSettings settings;
-  private final HazelcastBlobCache cache;
+  private final BlobCache cache;
 
-  private Worker(WorkerSettings settings, WorkerAgent agent, HazelcastInstance member, boolean ownsMember,
-      ManagedChannel ownedChannel, Server healthServer, HealthStatusManager health, MetricsEndpoint metrics,
-      HazelcastBlobCache cache) {
+  private Worker(WorkerSettings settings, CoordinatorConnection connection, TaskRunner runner,
+      HazelcastInstance member, ManagedChannel ownedChannel, Server healthServer,
+      HealthStatusManager health, MetricsEndpoint metrics, BlobCache cache) {
     this.settings = settings;
-    this.agent = agent;
+    this.connection = connection;
+    this.runner = runner;
     this.member = member;
-    this.ownsMember = ownsMember;
     this.ownedChannel = ownedChannel;
     this.healthServer = healthServer;
     this.health = health;
@@ -61,8 +68,12 @@ public final class Worker implements AutoCloseable {
     this.cache = cache;
   }
 
-  /** Starts a worker over its own channel to {@code settings.coordinator()}, joining the cache cluster. */
-  public static Worker start(WorkerSettings settings) throws IOException {
+  /**
+   * Starts a worker over its own channel to {@code settings.coordinator()}, joining the cache cluster.
+   *
+   * @param engine the build engine (the daemon's is {@code CoreTaskExecutor::new}; tests inject stand-ins)
+   */
+  public static Worker start(WorkerSettings settings, TaskExecutor.Factory engine) throws IOException {
     ManagedChannel channel = Transport.channel(settings.coordinator(), settings.security());
     try {
       MemberSettings m = settings.member();
@@ -74,30 +85,47 @@ public final class Worker implements AutoCloseable {
             info.getMembersList());
       }
       HazelcastInstance member = Members.start(m);
-      return start(settings, channel, channel, member, true);
+      try {
+        return start(settings, channel, channel, member, new HazelcastBlobCache(member), engine);
+      } catch (IOException | RuntimeException e) {
+        member.shutdown();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
       throw e;
     }
   }
 
-  /** Starts a worker over an existing channel and member (the embedded farm). */
-  public static Worker start(WorkerSettings settings, Channel channel, HazelcastInstance member) throws IOException {
-    return start(settings, channel, null, member, false);
+  /**
+   * Starts a worker over an existing channel with a package cache it does not own (the embedded farm; tests): no
+   * Hazelcast member of its own.
+   */
+  public static Worker start(WorkerSettings settings, Channel channel, BlobCache cache, TaskExecutor.Factory engine)
+      throws IOException {
+    return start(settings, channel, null, null, cache, engine);
   }
 
+  /**
+   * @param member the worker's own member (shut down with the worker), or null
+   */
   private static Worker start(WorkerSettings settings, Channel channel, ManagedChannel owned,
-      HazelcastInstance member, boolean ownsMember) throws IOException {
+      HazelcastInstance member, BlobCache cache, TaskExecutor.Factory engine) throws IOException {
     Files.createDirectories(settings.workDir());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    HazelcastBlobCache cache = new HazelcastBlobCache(member);
-    cache.bindTo(registry);
-    TaskExecutor executor = TaskExecutor.factory().create(cache, settings.workDir());
-    WorkerAgent agent = new WorkerAgent(channel,
-        new WorkerAgent.Identity(settings.id(), settings.arch(), settings.slots(), EngineVersion.get()), executor,
-        new RegistryPush(settings.registry()));
-    Gauge.builder("apkofarm.worker.tasks.running", agent, WorkerAgent::running).register(registry);
-    Gauge.builder("apkofarm.worker.tasks.completed", agent, WorkerAgent::completed).register(registry);
+    if (cache instanceof HazelcastBlobCache h) {
+      h.bindTo(registry);
+    }
+    // A build that finished while the coordinator restarts waits for it rather than fail the attempt.
+    BlobTransfer blobs = new BlobTransfer(channel, COORDINATOR_PATIENCE);
+    TaskExecutor executor = engine.create(new TaskExecutor.Context(cache, settings.workDir(),
+        digest -> blobs.open(digest.toString())));
+    CoordinatorConnection connection = new CoordinatorConnection(channel,
+        new CoordinatorConnection.Identity(settings.id(), settings.arch(), settings.slots(), EngineVersion.get()));
+    TaskRunner runner = new TaskRunner(settings.id(), settings.slots(), executor, blobs,
+        new RegistryPush(settings.registry()), connection);
+    Gauge.builder("apkofarm.worker.tasks.running", runner, TaskRunner::running).register(registry);
+    Gauge.builder("apkofarm.worker.tasks.completed", runner, TaskRunner::completed).register(registry);
     HealthStatusManager health = new HealthStatusManager();
     Server healthServer = null;
     MetricsEndpoint metrics = null;
@@ -111,20 +139,26 @@ public final class Worker implements AutoCloseable {
           settings.metricsPort(), registry);
     }
     log.info("worker {} {}", settings.id(), RegistryAccessOptions.describe(settings.registry()));
-    agent.start();
+    connection.start(runner);
     health.setStatus("", ServingStatus.SERVING);
-    return new Worker(settings, agent, member, ownsMember, owned, healthServer, health, metrics, cache);
+    return new Worker(settings, connection, runner, member, owned, healthServer, health, metrics, cache);
   }
 
-  public WorkerAgent agent() {
-    return agent;
+  public String id() {
+    return settings.id();
+  }
+
+  /** Results and failures not sent yet (waiting for a stream to the coordinator). */
+  public int pendingReports() {
+    return connection.pendingReports();
+  }
+
+  /** The worker's tasks (running, completed; drain). */
+  public TaskRunner tasks() {
+    return runner;
   }
 
   public BlobCache cache() {
-    return cache;
-  }
-
-  public HazelcastBlobCache hazelcastCache() {
     return cache;
   }
 
@@ -136,16 +170,19 @@ public final class Worker implements AutoCloseable {
     return healthServer == null ? -1 : healthServer.getPort();
   }
 
-  /** The port of this worker's Hazelcast member. */
+  /** The port of this worker's own Hazelcast member (-1 when it has none). */
   public int hazelcastPort() {
-    return Members.port(member);
+    return member == null ? -1 : Members.port(member);
   }
 
   /** Drains (running tasks finish within the grace period or are handed back), then stops. */
   @Override
   public void close() {
     health.setStatus("", ServingStatus.NOT_SERVING);
-    agent.shutdown(settings.drainGrace());
+    List<TaskId> handedBack = runner.drain(settings.drainGrace());
+    connection.close();
+    runner.close();
+    log.info("worker {} stopped ({} task(s) handed back)", settings.id(), handedBack.size());
     if (ownedChannel != null) {
       ownedChannel.shutdown();
     }
@@ -155,7 +192,7 @@ public final class Worker implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
-    if (ownsMember) {
+    if (member != null) {
       member.shutdown();
     }
   }

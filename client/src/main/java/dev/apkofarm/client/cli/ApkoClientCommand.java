@@ -1,5 +1,6 @@
 package dev.apkofarm.client.cli;
 
+import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.EngineVersion;
 import java.io.PrintWriter;
@@ -77,6 +78,9 @@ public final class ApkoClientCommand implements Runnable {
   /** The process environment the commands read (SOURCE_DATE_EPOCH, ...): injected, so tests can set their own. */
   private Map<String, String> environment = System.getenv();
 
+  /** The engines {@code submit}'s embedded farm runs: core's, or stand-ins a test injects. */
+  private EmbeddedFarm.Engines farmEngines = EmbeddedFarm.Engines.CORE;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -96,6 +100,11 @@ public final class ApkoClientCommand implements Runnable {
   /** The environment variable {@code name}, or null. */
   public String env(String name) {
     return environment.get(name);
+  }
+
+  /** The engines an embedded farm runs. */
+  public EmbeddedFarm.Engines farmEngines() {
+    return farmEngines;
   }
 
   public boolean debug() {
@@ -118,8 +127,15 @@ public final class ApkoClientCommand implements Runnable {
 
   /** As {@link #newCommandLine(PrintWriter, PrintWriter)}, reading {@code environment} instead of the process's. */
   public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment) {
+    return newCommandLine(out, err, environment, EmbeddedFarm.Engines.CORE);
+  }
+
+  /** As above, with an embedded farm on {@code farmEngines} (tests of the farm's plumbing use stand-ins). */
+  public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment,
+      EmbeddedFarm.Engines farmEngines) {
     ApkoClientCommand root = new ApkoClientCommand();
     root.environment = Map.copyOf(environment);
+    root.farmEngines = farmEngines;
     CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);

@@ -63,17 +63,11 @@ public final class RepositoryOptions {
 
   /** The archs to work on: the option, else the config's, else all (sorted, as apko). */
   public List<Arch> archs(LoadedConfig config) throws BadInputException {
-    if (!archs.isEmpty()) {
-      try {
-        return Arch.parseAll(archs);
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException("--arch: " + e.getMessage());
-      }
+    try {
+      return config.config().archsToBuild(archs.isEmpty() ? List.of() : Arch.parseAll(archs));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--arch: " + e.getMessage());
     }
-    if (!config.config().archs().isEmpty()) {
-      return Arch.sorted(config.config().archs());
-    }
-    return Arch.parseAll(List.of("all"));
   }
 
   /** The cache directory in use. */

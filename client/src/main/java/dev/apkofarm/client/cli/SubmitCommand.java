@@ -93,7 +93,7 @@ final class SubmitCommand extends ClientCommand {
         throw new BadInputException(e.getMessage());
       }
       try (EmbeddedFarm embedded = EmbeddedFarm.start(slots != null ? slots : Runtime.getRuntime().availableProcessors(),
-          workDir, access)) {
+          workDir, access, root.farmEngines())) {
         return run(embedded.channel(), request, null);
       }
     }

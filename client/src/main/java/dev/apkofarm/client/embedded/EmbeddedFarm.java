@@ -1,16 +1,21 @@
 package dev.apkofarm.client.embedded;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.apkofarm.cluster.cache.HazelcastBlobCache;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.Coordinator;
 import dev.apkofarm.coordinator.CoordinatorSettings;
+import dev.apkofarm.coordinator.engine.CoordinatorEngine;
+import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.registry.RegistryOptions;
 import dev.apkofarm.worker.Worker;
 import dev.apkofarm.worker.WorkerSettings;
+import dev.apkofarm.worker.pipeline.CoreTaskExecutor;
+import dev.apkofarm.worker.pipeline.TaskExecutor;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.io.IOException;
@@ -45,13 +50,24 @@ public final class EmbeddedFarm implements AutoCloseable {
   }
 
   /**
-   * Starts the farm.
+   * The engines the farm's coordinator and worker run.
+   *
+   * @param coordinator lock and index
+   * @param worker the per-arch build
+   */
+  public record Engines(CoordinatorEngine.Factory coordinator, TaskExecutor.Factory worker) {
+    /** Core's engines: what {@code apko-client submit} runs. */
+    public static final Engines CORE = new Engines(CoreCoordinatorEngine::new, CoreTaskExecutor::new);
+  }
+
+  /**
+   * Starts the farm on core's engines.
    *
    * @param slots the worker's parallel tasks
    * @param workDir the client's working directory: configs' relative paths resolve against it
    */
   public static EmbeddedFarm start(int slots, Path workDir) throws IOException {
-    return start(slots, workDir, RegistryOptions.defaults());
+    return start(slots, workDir, RegistryOptions.defaults(), Engines.CORE);
   }
 
   /**
@@ -60,8 +76,10 @@ public final class EmbeddedFarm implements AutoCloseable {
    * @param slots the worker's parallel tasks
    * @param workDir the client's working directory: configs' relative paths resolve against it
    * @param registry how coordinator and worker reach registries for {@code --push} (this user's credentials)
+   * @param engines what the coordinator and the worker run
    */
-  public static EmbeddedFarm start(int slots, Path workDir, RegistryOptions registry) throws IOException {
+  public static EmbeddedFarm start(int slots, Path workDir, RegistryOptions registry, Engines engines)
+      throws IOException {
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     Path data = Files.createTempDirectory("apko-farm-embedded-");
     String name = "apko-farm-embedded-" + UUID.randomUUID();
@@ -72,12 +90,12 @@ public final class EmbeddedFarm implements AutoCloseable {
           MemberSettings.loopback(name, List.of()), data.resolve("coordinator"),
           new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1, workDir,
           registry);
-      coordinator = Coordinator.start(cs, member, name);
+      coordinator = Coordinator.start(cs, member, name, engines.coordinator());
       ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
           Arch.host().orElse(Arch.AMD64), slots, MemberSettings.loopback(name, List.of()), data.resolve("worker"),
           Duration.ZERO, -1, -1, registry);
-      Worker worker = Worker.start(ws, workerChannel, member);
+      Worker worker = Worker.start(ws, workerChannel, new HazelcastBlobCache(member), engines.worker());
       ManagedChannel client = InProcessChannelBuilder.forName(name).directExecutor().build();
       return new EmbeddedFarm(member, coordinator, worker, client, workerChannel, data);
     } catch (IOException | RuntimeException e) {

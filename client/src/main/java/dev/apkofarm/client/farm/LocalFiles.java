@@ -1,6 +1,7 @@
 package dev.apkofarm.client.farm;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.Fetcher;
 import dev.apkofarm.core.apk.Repository;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ConfigLoader;
@@ -47,12 +48,11 @@ public final class LocalFiles {
     }
     ImageContents c = loaded.config().contents();
     for (String key : c.keyring()) {
-      if (!remote(key)) {
+      if (!Fetcher.isRemote(key)) {
         add(out, workDir, display, local(workDir, key));
       }
     }
-    List<Arch> archs = !archOverride.isEmpty() ? archOverride
-        : !loaded.config().archs().isEmpty() ? loaded.config().archs() : Arch.parseAll(List.of("all"));
+    List<Arch> archs = loaded.config().archsToBuild(archOverride);
     List<String> repos = new ArrayList<>(c.repositories());
     repos.addAll(c.buildRepositories());
     for (String entry : repos) {
@@ -77,10 +77,6 @@ public final class LocalFiles {
       }
     }
     return out;
-  }
-
-  private static boolean remote(String location) {
-    return location.startsWith("http://") || location.startsWith("https://");
   }
 
   private static Path local(Path workDir, String location) {

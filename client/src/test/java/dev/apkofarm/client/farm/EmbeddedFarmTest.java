@@ -3,12 +3,12 @@ package dev.apkofarm.client.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.client.cli.ApkoClientCommand;
+import dev.apkofarm.client.embedded.EmbeddedFarm;
+import dev.apkofarm.worker.testing.FakeEngines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,22 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedFarmTest {
   @TempDir Path tmp;
 
-  @BeforeAll
-  static void fakes() {
-    FakeEngines.install();
-  }
-
-  @AfterAll
-  static void real() {
-    FakeEngines.uninstall();
-  }
-
   private record Run(int exit, String out, String err) {}
 
   private Run cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), System.getenv(),
+        new EmbeddedFarm.Engines(FakeEngines.Coordinator::new, FakeEngines.Worker::new)).execute(args);
     return new Run(exit, out.toString(), err.toString());
   }
 

@@ -1,5 +1,6 @@
 package dev.apkofarm.client.farm;
 
+import dev.apkofarm.core.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,7 +62,7 @@ class FarmAcceptanceIT {
   void start() throws Exception {
     Path examples = ExampleTree.copy(tmp);
     repo = new HttpRepository(examples.resolve("repository"));
-    farm = new FarmProcesses(tmp, Map.of());
+    farm = new FarmProcesses(tmp, FarmProcesses.Mains.REAL);
   }
 
   @AfterEach

@@ -13,6 +13,7 @@ import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.worker.Worker;
 import dev.apkofarm.worker.WorkerSettings;
+import dev.apkofarm.worker.testing.FakeEngines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -35,16 +36,15 @@ class FarmCommandsTest {
 
   @BeforeEach
   void start() throws Exception {
-    FakeEngines.install();
     String cluster = "commands-" + UUID.randomUUID();
     member = Members.start(MemberSettings.loopback(cluster, List.of()));
     coordinator = Coordinator.start(new CoordinatorSettings("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
         MemberSettings.loopback(cluster, List.of()), tmp.resolve("coordinator"),
         new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(1), 3, 1000), "127.0.0.1", -1, -1, tmp),
-        member, null);
+        member, null, FakeEngines.Coordinator::new);
     worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(), Transport.Security.plaintextLoopback(),
         "w1", Arch.AMD64, 1, MemberSettings.loopback(cluster, List.of(Members.address(member))),
-        tmp.resolve("worker"), Duration.ZERO, -1, -1));
+        tmp.resolve("worker"), Duration.ZERO, -1, -1), FakeEngines.Worker::new);
   }
 
   @AfterEach
@@ -52,7 +52,6 @@ class FarmCommandsTest {
     worker.close();
     coordinator.close();
     member.shutdown();
-    FakeEngines.uninstall();
   }
 
   private record Run(int exit, String out, String err) {}

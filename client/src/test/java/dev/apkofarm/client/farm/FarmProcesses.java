@@ -1,7 +1,9 @@
 package dev.apkofarm.client.farm;
 
+import dev.apkofarm.core.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apkofarm.worker.testing.FakeEngines;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -22,8 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real farm daemons as child JVMs on loopback (the test's own classpath, so a test may select stand-in engines by
- * system property), with their logs in files that a failing test prints. Every port is 0 (the daemon binds whatever
+ * Real farm daemons as child JVMs on loopback (the test's own classpath, so a test may run the daemons on stand-in
+ * engines: {@link Mains#FAKE}), with their logs in files that a failing test prints. Every port is 0 (the daemon binds whatever
  * the system gives it) and read back from the daemon's {@code --ready-file}: a port picked here beforehand could be
  * taken by another process before the daemon binds it.
  */
@@ -31,8 +33,22 @@ final class FarmProcesses implements AutoCloseable {
   /** Starting a JVM, a Hazelcast member and gRPC on a loaded 2-core machine: generous on purpose. */
   private static final Duration START = Duration.ofSeconds(120);
 
+  /**
+   * Which main classes the daemons run.
+   *
+   * @param coordinator the coordinator's main class
+   * @param worker a worker's main class
+   */
+  record Mains(String coordinator, String worker) {
+    /** The daemons as shipped: core's engines. */
+    static final Mains REAL = new Mains("dev.apkofarm.coordinator.Main", "dev.apkofarm.worker.Main");
+    /** The daemons on the stand-in engines of {@link FakeEngines}. */
+    static final Mains FAKE = new Mains(FakeEngines.CoordinatorMain.class.getName(),
+        FakeEngines.WorkerMain.class.getName());
+  }
+
   private final Path logs;
-  private final Map<String, String> properties;
+  private final Mains mains;
   private final Map<String, String> environment;
   private final List<Daemon> daemons = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
@@ -45,7 +61,8 @@ final class FarmProcesses implements AutoCloseable {
    * @param hazelcastPort its Hazelcast member's port
    * @param readyFile where it wrote those ports
    */
-  record Daemon(String name, Process process, int port, int metricsPort, int hazelcastPort, Path readyFile, Path log) {
+  record Daemon(String name, Process process, int port, int metricsPort, int hazelcastPort, Path readyFile, Path log,
+      String main, List<String> args) {
     String target() {
       return "127.0.0.1:" + port;
     }
@@ -68,14 +85,14 @@ final class FarmProcesses implements AutoCloseable {
     }
   }
 
-  FarmProcesses(Path logs, Map<String, String> properties) {
-    this(logs, properties, Map.of());
+  FarmProcesses(Path logs, Mains mains) {
+    this(logs, mains, Map.of());
   }
 
   /** Daemons that also get {@code environment} (e.g. {@code DOCKER_CONFIG} and {@code HOME}). */
-  FarmProcesses(Path logs, Map<String, String> properties, Map<String, String> environment) {
+  FarmProcesses(Path logs, Mains mains, Map<String, String> environment) {
     this.logs = logs;
-    this.properties = properties;
+    this.mains = mains;
     this.environment = environment;
   }
 
@@ -83,7 +100,7 @@ final class FarmProcesses implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--port", "0", "--metrics-port", "0", "--hazelcast-port", "0",
         "--cluster-name", clusterName, "--data-dir", logs.resolve("coordinator-data").toString()));
     args.addAll(List.of(extra));
-    return start("coordinator", "dev.apkofarm.coordinator.Main", args, "grpc");
+    return start("coordinator", mains.coordinator(), args, "grpc");
   }
 
   Daemon worker(Daemon coordinator, String id, String arch, int slots, String... extra) throws IOException {
@@ -91,7 +108,33 @@ final class FarmProcesses implements AutoCloseable {
         "--slots", String.valueOf(slots), "--health-port", "0", "--metrics-port", "0", "--hazelcast-port", "0",
         "--work-dir", logs.resolve(id + "-work").toString(), "--drain-grace", "2s"));
     args.addAll(List.of(extra));
-    return start(id, "dev.apkofarm.worker.Main", args, "health");
+    return start(id, mains.worker(), args, "health");
+  }
+
+  /** Kills {@code d} with SIGKILL (no shutdown hook, no drain) and waits until it is gone. */
+  static void kill(Daemon d) throws InterruptedException {
+    d.process().destroyForcibly();
+    if (!d.process().waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError(d.name() + " did not die");
+    }
+  }
+
+  /**
+   * Starts {@code d} again with its original command line, except that a port it was given as 0 is now the port it
+   * had (gRPC and metrics; what its clients were told), as an operator restarting it would.
+   */
+  Daemon restart(Daemon d) throws IOException {
+    List<String> args = new ArrayList<>(d.args());
+    pin(args, "--port", d.port());
+    pin(args, "--metrics-port", d.metricsPort());
+    return start(d.name(), d.main(), args, "grpc");
+  }
+
+  private static void pin(List<String> args, String option, int port) {
+    int i = args.indexOf(option);
+    if (i >= 0 && "0".equals(args.get(i + 1))) {
+      args.set(i + 1, String.valueOf(port));
+    }
   }
 
   /** Starts {@code main}, reads the ports it bound from its ready file, and returns once it serves health checks. */
@@ -101,11 +144,11 @@ final class FarmProcesses implements AutoCloseable {
     Files.deleteIfExists(ready); // a daemon of the same name started before must not answer for this one
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
-    properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add(main);
     cmd.addAll(args);
     cmd.addAll(List.of("--ready-file", ready.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Appended: a restarted daemon keeps the log of its earlier life above its own.
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(environment);
     Process p = pb.start();
     processes.add(p);
@@ -117,7 +160,7 @@ final class FarmProcesses implements AutoCloseable {
     });
     JsonNode ports = new ObjectMapper().readTree(ready.toFile());
     Daemon d = new Daemon(name, p, ports.path(servingPort).asInt(), ports.path("metrics").asInt(),
-        ports.path("hazelcast").asInt(), ready, log);
+        ports.path("hazelcast").asInt(), ready, log, main, List.copyOf(args));
     daemons.add(d);
     awaitServing(d);
     return d;

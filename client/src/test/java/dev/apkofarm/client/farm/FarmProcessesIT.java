@@ -1,9 +1,9 @@
 package dev.apkofarm.client.farm;
 
+import dev.apkofarm.core.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.apkofarm.coordinator.engine.CoordinatorEngine;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
 import dev.apkofarm.proto.v1.CancelRequest;
 import dev.apkofarm.proto.v1.ClusterInfo;
@@ -17,7 +17,7 @@ import dev.apkofarm.proto.v1.JobState;
 import dev.apkofarm.proto.v1.SubmitRequest;
 import dev.apkofarm.proto.v1.TaskState;
 import dev.apkofarm.proto.v1.WorkerServiceGrpc;
-import dev.apkofarm.worker.pipeline.TaskExecutor;
+import dev.apkofarm.worker.testing.FakeEngines;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -51,9 +51,7 @@ class FarmProcessesIT {
 
   @BeforeEach
   void start() {
-    farm = new FarmProcesses(tmp, Map.of(
-        CoordinatorEngine.PROPERTY, FakeEngines.Coordinator.class.getName(),
-        TaskExecutor.PROPERTY, FakeEngines.Worker.class.getName()));
+    farm = new FarmProcesses(tmp, FarmProcesses.Mains.FAKE);
   }
 
   @AfterEach

@@ -46,7 +46,7 @@ class FarmPushIT {
     TestCertificates certs = TestCertificates.generate(Files.createDirectories(tmp.resolve("certs")));
     String ca = certs.caCertificate().toString();
     try (LocalRegistry registry = LocalRegistry.builder().user(USER, PASSWORD).tls(certs).start(tmp.resolve("reg"));
-        FarmProcesses farm = new FarmProcesses(tmp, Map.of(), Map.of(
+        FarmProcesses farm = new FarmProcesses(tmp, FarmProcesses.Mains.REAL, Map.of(
             "DOCKER_CONFIG", dockerConfig(registry.host()).toString(),
             "HOME", Files.createDirectories(tmp.resolve("daemon-home")).toString()))) {
       FarmProcesses.Daemon coordinator = farm.coordinator("--ca-cert", ca);
@@ -102,10 +102,10 @@ class FarmPushIT {
     TestCertificates certs = TestCertificates.generate(Files.createDirectories(tmp.resolve("certs")));
     String ca = certs.caCertificate().toString();
     try (LocalRegistry registry = LocalRegistry.builder().user(USER, PASSWORD).tls(certs).start(tmp.resolve("reg"));
-        FarmProcesses withCredentials = new FarmProcesses(tmp, Map.of(), Map.of(
+        FarmProcesses withCredentials = new FarmProcesses(tmp, FarmProcesses.Mains.REAL, Map.of(
             "DOCKER_CONFIG", dockerConfig(registry.host()).toString(),
             "HOME", Files.createDirectories(tmp.resolve("daemon-home")).toString()));
-        FarmProcesses without = new FarmProcesses(tmp, Map.of(), Map.of(
+        FarmProcesses without = new FarmProcesses(tmp, FarmProcesses.Mains.REAL, Map.of(
             "DOCKER_CONFIG", Files.createDirectories(tmp.resolve("no-docker")).toString(),
             "HOME", Files.createDirectories(tmp.resolve("worker-home")).toString()))) {
       FarmProcesses.Daemon coordinator = withCredentials.coordinator("--ca-cert", ca);

@@ -68,7 +68,8 @@ public final class Members {
       join.getTcpIpConfig().setEnabled(false);
       join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", s.kubernetesServiceDns());
     } else {
-      join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(s.members()));
+      // A known member that is gone (a restarted coordinator's list names dead workers too) costs this long at most.
+      join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(s.members())).setConnectionTimeoutSeconds(2);
     }
 
     c.addMapConfig(new MapConfig(CACHE_CHUNKS)
@@ -83,7 +84,9 @@ public final class Members {
             .setEvictionPolicy(EvictionPolicy.LRU)
             .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
             .setSize(200_000)));
-    c.addMapConfig(new MapConfig(STATE_PREFIX + "*").setBackupCount(1));
+    // Two synchronous backups: the state survives the coordinator and a worker dying at once (a coordinator killed
+    // and a worker lost while it restarts), with a write confirmed only once three members hold it.
+    c.addMapConfig(new MapConfig(STATE_PREFIX + "*").setBackupCount(2));
     return c;
   }
 

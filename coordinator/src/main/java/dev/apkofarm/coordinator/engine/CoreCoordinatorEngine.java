@@ -1,14 +1,14 @@
 package dev.apkofarm.coordinator.engine;
 
-import dev.apkofarm.cluster.engine.EngineCodec;
+import dev.apkofarm.cluster.contract.ArchTask;
+import dev.apkofarm.cluster.contract.ArchTask.StoredPackage;
 import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.model.BlobRef;
 import dev.apkofarm.coordinator.model.BuildResult;
+import dev.apkofarm.coordinator.model.BuildResults;
 import dev.apkofarm.coordinator.model.BuildSettings;
 import dev.apkofarm.coordinator.model.ImageSource;
-import dev.apkofarm.coordinator.scheduler.IndexStep;
-import dev.apkofarm.coordinator.scheduler.LockStep;
-import dev.apkofarm.coordinator.scheduler.LockedImage;
+import dev.apkofarm.coordinator.scheduler.ImageLock;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.apk.Fetcher;
 import dev.apkofarm.core.apk.Locker;
@@ -19,8 +19,8 @@ import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.build.BuiltImage;
 import dev.apkofarm.core.build.ImageLocker;
 import dev.apkofarm.core.build.IndexAssembler;
+import dev.apkofarm.core.build.LockedImage;
 import dev.apkofarm.core.build.LockedPackage;
-import dev.apkofarm.core.cache.BlobKey;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ConfigLoader;
@@ -30,166 +30,178 @@ import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.registry.ImageRef;
 import dev.apkofarm.core.registry.PublishKey;
+import dev.apkofarm.proto.v1.LockedArch;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The coordinator's steps on core's engine: parse and validate a config (files a client shipped laid out as an
- * input tree), lock it for all its archs at once with {@link ImageLocker}, seed the package cache with the locked
- * packages of local repositories (workers elsewhere cannot read them), and assemble the index with
- * {@link IndexAssembler} from what the workers built; with {@code --push}, compute the publish key and ask the
- * registry whether the image is unchanged before building, and publish it after ({@link RegistryPublishing}).
+ * The coordinator's steps on core's engine. Lock: parse the config (once per submission: {@link #validate} keeps
+ * what it parsed for the lock), resolve all its archs at once with {@link ImageLocker}, put the .apk of every package
+ * from a local repository into the blob store (a worker elsewhere cannot read that repository; what a client shipped
+ * is there already), and make one typed {@link ArchTask} per arch with core's build key. Index: assemble the OCI
+ * index with {@link IndexAssembler} from the workers' built archs and the task they built; with {@code --push}, the
+ * publish key and the unchanged check before building and the publication after ({@link RegistryPublishing}).
  */
-public final class CoreCoordinatorEngine implements CoordinatorEngine.Factory {
-  @Override
-  public CoordinatorEngine create(CoordinatorEngine.Context context) {
-    Engine e = new Engine(context);
-    return new CoordinatorEngine() {
-      @Override
-      public LockStep lockStep() {
-        return e;
-      }
+public final class CoreCoordinatorEngine implements CoordinatorEngine {
+  private final Context ctx;
+  private final RegistryPublishing registry;
+  private final ParsedConfigs parsed = new ParsedConfigs(256);
 
-      @Override
-      public IndexStep indexStep() {
-        return e;
-      }
-    };
+  public CoreCoordinatorEngine(Context ctx) {
+    this.ctx = ctx;
+    this.registry = new RegistryPublishing(ctx.registry(), ctx.store());
   }
 
-  private static final class Engine implements LockStep, IndexStep {
-    private final CoordinatorEngine.Context ctx;
-    private final RegistryPublishing registry;
+  /**
+   * How the farm names and dates a build of image {@code reference}: the tasks' options, and (with the pushed
+   * reference) what the publish key covers, as {@code apko-client publish} computes it.
+   */
+  static BuildOptions options(String reference, BuildSettings settings) {
+    return BuildOptions.defaults(reference).withSourceDateEpoch(settings.epoch().isPresent()
+        ? Optional.of(Instant.ofEpochSecond(settings.epoch().getAsLong())) : Optional.empty());
+  }
 
-    Engine(CoordinatorEngine.Context ctx) {
-      this.ctx = ctx;
-      this.registry = new RegistryPublishing(ctx.registry(), ctx.store());
+  private Path dirOf(ImageSource source) throws BadInputException, IOException {
+    if (source.files().isEmpty()) {
+      return ctx.workDir();
     }
+    return InputTree.materialise(ctx.store(), ctx.dataDir().resolve("inputs"), source.fileName(), source.files());
+  }
 
-    private Path dirOf(ImageSource source) throws BadInputException, IOException {
-      if (source.files().isEmpty()) {
-        return ctx.workDir();
-      }
-      return InputTree.materialise(ctx.store(), ctx.dataDir().resolve("inputs"), source.fileName(), source.files());
-    }
+  private LoadedConfig load(ImageSource source, Path dir) throws BadInputException {
+    return new ConfigLoader(dir).parse(source.fileName(), source.configYaml());
+  }
 
-    private LoadedConfig load(ImageSource source, Path dir) throws BadInputException {
-      return new ConfigLoader(dir).parse(source.fileName(), source.configYaml());
-    }
-
-    @Override
-    public void validate(ImageSource source) throws BadInputException {
-      try {
-        load(source, dirOf(source));
-      } catch (IOException e) {
-        throw new BadInputException(source.fileName() + ": " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public LockedImage lock(ImageSource source, List<Arch> archOverride, BuildSettings settings)
-        throws BadInputException, IOException {
+  @Override
+  public void validate(ImageSource source) throws BadInputException {
+    try {
       Path dir = dirOf(source);
-      LoadedConfig loaded = load(source, dir);
-      List<Arch> archs = !archOverride.isEmpty() ? archOverride
-          : !loaded.config().archs().isEmpty() ? Arch.sorted(loaded.config().archs()) : Arch.parseAll(List.of("all"));
-      Path cacheDir = ctx.dataDir().resolve("engine-cache");
-      Repositories repos = new Repositories(new Fetcher(Fetcher.Options.defaults(dir, Optional.of(cacheDir))));
-      PackageStore store = new PackageStore(repos.fetcher(), new DiskBlobCache(cacheDir.resolve("packages")),
-          List.of(ctx.cache()));
-      Locker locker = new Locker(repos, store, Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
-      dev.apkofarm.core.build.LockedImage locked =
-          new ImageLocker(locker, repos).lock(loaded, ImageLocker.Request.of(archs, settings.annotations()));
-      seedLocalPackages(locked, repos.fetcher());
-      Map<Arch, byte[]> perArch = new LinkedHashMap<>();
-      for (Arch a : locked.archList()) {
-        perArch.put(a, EngineCodec.encodeLocked(source.fileName(), locked, a));
-      }
-      int packages = locked.packages(locked.archList().get(0)).size();
-      Optional<ImageRef> target = settings.pushReference(source.name());
-      if (target.isEmpty()) {
-        return new LockedImage(perArch, packages);
-      }
-      PublishKey key = RegistryPublishing.key(locked, target.get(), settings);
-      return new LockedImage(perArch, packages, Optional.of(key.toString()),
-          registry.findUnchanged(target.get(), key));
+      parsed.put(source, new ParsedConfigs.Parsed(dir, load(source, dir)));
+    } catch (IOException e) {
+      throw new BadInputException(source.fileName() + ": " + e.getMessage(), e);
     }
+  }
 
-    /** Packages of local repositories go into the shared cache: a worker on another machine finds them there. */
-    private void seedLocalPackages(dev.apkofarm.core.build.LockedImage locked, Fetcher fetcher) throws IOException {
-      for (Arch a : locked.archList()) {
-        for (LockedPackage p : locked.packages(a)) {
-          if (p.url().startsWith("http://") || p.url().startsWith("https://")) {
-            continue;
-          }
-          BlobKey key = new BlobKey("apk:" + HexFormat.of().formatHex(Base64.getDecoder().decode(p.checksum().substring(2))));
-          Optional<InputStream> present = ctx.cache().open(key);
-          if (present.isPresent()) {
-            present.get().close();
-            continue;
-          }
-          Path file = fetcher.localPath(p.url());
-          if (Files.isRegularFile(file)) {
-            try (InputStream in = Files.newInputStream(file)) {
-              ctx.cache().put(key, in);
-            }
-          }
+  @Override
+  public ImageLock lock(ImageSource source, List<Arch> archOverride, BuildSettings settings)
+      throws BadInputException, IOException {
+    ParsedConfigs.Parsed p = parsed.take(source).orElse(null);
+    if (p == null) { // validated by a coordinator before a restart: parse again
+      Path dir = dirOf(source);
+      p = new ParsedConfigs.Parsed(dir, load(source, dir));
+    }
+    LoadedConfig loaded = p.config();
+    List<Arch> archs = loaded.config().archsToBuild(archOverride);
+    Path cacheDir = ctx.dataDir().resolve("engine-cache");
+    Repositories repos = new Repositories(new Fetcher(Fetcher.Options.defaults(p.dir(), Optional.of(cacheDir))));
+    PackageStore store = new PackageStore(repos.fetcher(), new DiskBlobCache(cacheDir.resolve("packages")),
+        List.of(ctx.cache()));
+    Locker locker = new Locker(repos, store, Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    LockedImage locked = new ImageLocker(locker, repos).lock(loaded, ImageLocker.Request.of(archs,
+        settings.annotations()));
+    Map<String, StoredPackage> stored = storeLocalPackages(source, locked, repos.fetcher(), p.dir());
+    BuildOptions options = options(source.name() + ":latest", settings);
+    Optional<String> push = settings.pushRepository(source.name()).map(Object::toString);
+    Map<Arch, ImageLock.ArchTask> perArch = new LinkedHashMap<>();
+    for (Arch a : locked.archList()) {
+      ArchTask task = new ArchTask(source.name(), locked, a, options, push, stored);
+      perArch.put(a, new ImageLock.ArchTask(task.toMessage().toByteArray(), task.buildKey().toString()));
+    }
+    int packages = locked.packages(locked.archList().get(0)).size();
+    Optional<ImageRef> target = settings.pushReference(source.name());
+    if (target.isEmpty()) {
+      return new ImageLock(perArch, packages);
+    }
+    PublishKey key = RegistryPublishing.key(locked, target.get(), settings);
+    return new ImageLock(perArch, packages, Optional.of(key.toString()), registry.findUnchanged(target.get(), key));
+  }
+
+  /**
+   * Every locked package of a local repository, by checksum, as the blob store holds it: a file the client shipped
+   * is there under the digest it was shipped with; one from the coordinator's own filesystem is put there now.
+   */
+  private Map<String, StoredPackage> storeLocalPackages(ImageSource source, LockedImage locked, Fetcher fetcher,
+      Path dir) throws IOException, BadInputException {
+    Map<String, StoredPackage> out = new LinkedHashMap<>();
+    for (Arch a : locked.archList()) {
+      for (LockedPackage pkg : locked.packages(a)) {
+        if (pkg.remote() || out.containsKey(pkg.checksum())) {
+          continue;
+        }
+        Path file = fetcher.localPath(pkg.url()).toAbsolutePath().normalize();
+        String shipped = dir.equals(ctx.workDir()) || !file.startsWith(dir) ? null
+            : source.files().get(dir.relativize(file).toString().replace('\\', '/'));
+        if (shipped != null && ctx.store().size(shipped).isPresent()) {
+          out.put(pkg.checksum(), new StoredPackage(Digest.parse(shipped), ctx.store().size(shipped).getAsLong()));
+        } else {
+          out.put(pkg.checksum(), store(file, pkg));
         }
       }
     }
+    return out;
+  }
 
-    @Override
-    public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings)
-        throws IOException {
-      try {
-        BuiltImage index = assembleIndex(image, perArch, lockedConfig, settings);
-        return BlobRef.from(index.index());
-      } catch (BadInputException e) {
-        throw new IOException(e.getMessage(), e);
-      }
+  private StoredPackage store(Path file, LockedPackage pkg) throws IOException, BadInputException {
+    MessageDigest sha = Digest.newSha256();
+    long size;
+    try (InputStream in = Files.newInputStream(file)) {
+      size = in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha));
+    } catch (NoSuchFileException e) {
+      throw new BadInputException("package " + pkg + ": " + pkg.url() + " does not exist", e);
     }
+    Digest digest = Digest.sha256(sha.digest());
+    try (InputStream in = Files.newInputStream(file)) {
+      ctx.store().put(digest.toString(), size, in);
+    }
+    return new StoredPackage(digest, size);
+  }
 
-    @Override
-    public Published publish(PublishRequest request) throws IOException {
-      ImageRef target = request.settings().pushReference(request.image()).orElseThrow(
-          () -> new IllegalArgumentException("job of image " + request.image() + " is not pushing"));
-      BuiltImage built;
-      try {
-        // Assembled again from the same inputs (deterministic, cheap): the publish needs the index SBOM too.
-        built = assembleIndex(request.image(), request.perArch(), request.lockedConfig(), request.settings());
-      } catch (BadInputException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-      if (!built.index().digest().toString().equals(request.index().digest())) {
-        throw new IOException("index of " + request.image() + " assembled as " + built.index().digest()
-            + ", not " + request.index().digest());
-      }
-      PublishKey key = new PublishKey(Digest.parse(request.publishKey()));
-      return new Published(target.toString(), registry.publish(target, built, key));
-    }
+  @Override
+  public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedArch, BuildSettings settings)
+      throws IOException {
+    return BlobRef.from(assembleIndex(perArch, lockedArch).index());
+  }
 
-    private BuiltImage assembleIndex(String image, List<BuildResult> perArch, byte[] lockedConfig,
-        BuildSettings settings) throws BadInputException, IOException {
-      EngineCodec.LockedArch any = EngineCodec.decodeLocked(lockedConfig, ctx.workDir());
-      List<BuiltArch> built = new ArrayList<>();
-      for (BuildResult r : perArch) {
-        built.add(EngineCodec.decodeBuilt(r.engineResult()));
-      }
-      // Purls name the image by the last component of the reference, the same as PREFIX/<image>:<tag> when pushing.
-      BuildOptions options = RegistryPublishing.buildOptions(image + ":latest", settings);
-      return IndexAssembler.assemble(any.image(), built, options, new StoreSink(ctx.store()));
+  @Override
+  public Published publish(PublishRequest request) throws IOException {
+    ImageRef target = request.settings().pushReference(request.image()).orElseThrow(
+        () -> new IllegalArgumentException("job of image " + request.image() + " is not pushing"));
+    // Assembled again from the same inputs (deterministic, cheap): the publish needs the index SBOM too.
+    BuiltImage built = assembleIndex(request.perArch(), request.lockedArch());
+    if (!built.index().digest().toString().equals(request.index().digest())) {
+      throw new IOException("index of " + request.image() + " assembled as " + built.index().digest()
+          + ", not " + request.index().digest());
     }
+    PublishKey key = new PublishKey(Digest.parse(request.publishKey()));
+    return new Published(target.toString(), registry.publish(target, built, key));
+  }
+
+  /** The index over the built archs, with the options and config of the task they were built from. */
+  private BuiltImage assembleIndex(List<BuildResult> perArch, byte[] lockedArch) throws IOException {
+    ArchTask task;
+    try {
+      task = ArchTask.fromMessage(LockedArch.parseFrom(lockedArch));
+    } catch (InvalidProtocolBufferException | BadInputException e) {
+      throw new IOException("stored task is unreadable: " + e.getMessage(), e);
+    }
+    List<BuiltArch> built = new ArrayList<>();
+    for (BuildResult r : perArch) {
+      built.add(BuildResults.toCore(r));
+    }
+    return IndexAssembler.assemble(task.locked(), built, task.options(), new StoreSink(ctx.store()));
   }
 
   /** The coordinator's blob store as the engine's sink (small blobs: the index and its SBOM). */

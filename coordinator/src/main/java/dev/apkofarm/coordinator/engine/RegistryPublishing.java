@@ -50,15 +50,9 @@ final class RegistryPublishing {
     this.store = store;
   }
 
-  /** How every build of a pushed image is named and dated: what the image key covers. */
-  static BuildOptions buildOptions(String reference, BuildSettings settings) {
-    return BuildOptions.defaults(reference).withSourceDateEpoch(settings.epoch().isPresent()
-        ? Optional.of(java.time.Instant.ofEpochSecond(settings.epoch().getAsLong())) : Optional.empty());
-  }
-
   /** The publish key of {@code locked} pushed as {@code reference} ({@code registry/repository:tag}). */
   static PublishKey key(LockedImage locked, ImageRef reference, BuildSettings settings) {
-    return BuildKey.publishKey(locked, buildOptions(reference.toString(), settings));
+    return BuildKey.publishKey(locked, CoreCoordinatorEngine.options(reference.toString(), settings));
   }
 
   /**

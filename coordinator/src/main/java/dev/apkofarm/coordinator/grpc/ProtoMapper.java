@@ -1,7 +1,10 @@
 package dev.apkofarm.coordinator.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.apkofarm.cluster.contract.BuiltArchMessages;
 import dev.apkofarm.coordinator.model.BlobRef;
 import dev.apkofarm.coordinator.model.BuildResult;
+import dev.apkofarm.coordinator.model.BuildResults;
 import dev.apkofarm.coordinator.model.BuildSettings;
 import dev.apkofarm.coordinator.model.ImageRecord;
 import dev.apkofarm.coordinator.model.ImageSource;
@@ -20,6 +23,7 @@ import dev.apkofarm.proto.v1.FileRef;
 import dev.apkofarm.proto.v1.ImageState;
 import dev.apkofarm.proto.v1.Job;
 import dev.apkofarm.proto.v1.JobState;
+import dev.apkofarm.proto.v1.LockedArch;
 import dev.apkofarm.proto.v1.Platform;
 import dev.apkofarm.proto.v1.SubmitRequest;
 import dev.apkofarm.proto.v1.TaskState;
@@ -29,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import com.google.protobuf.ByteString;
 
 /** Translates between the wire contracts and the scheduler's domain, in both directions, in one place. */
 final class ProtoMapper {
@@ -59,12 +62,6 @@ final class ProtoMapper {
     return new BuildSettings(new TreeMap<>(o.getAnnotationsMap()),
         o.hasSourceDateEpoch() ? o.getSourceDateEpoch() : null, prefix.isEmpty() ? null : prefix,
         output.getTag().isEmpty() ? null : output.getTag());
-  }
-
-  static BuildOptions options(BuildSettings s) {
-    BuildOptions.Builder b = BuildOptions.newBuilder().putAllAnnotations(s.annotations());
-    s.epoch().ifPresent(b::setSourceDateEpoch);
-    return b.build();
   }
 
   // ------------------------------------------------------------ descriptors
@@ -208,11 +205,7 @@ final class ProtoMapper {
       TaskRecord t = a.task();
       var task = dev.apkofarm.proto.v1.BuildTask.newBuilder()
           .setRef(dev.apkofarm.proto.v1.TaskRef.newBuilder().setTaskId(t.id()).setAttempt(t.attempt()))
-          .setJobId(t.jobId()).setImage(t.image()).setArch(t.arch().ociName())
-          .setLockedConfig(ByteString.copyFrom(t.lockedConfig())).setBuildKey(t.buildKey())
-          .setOptions(options(a.settings()));
-      // When pushing, the worker pushes config, layers and manifest there itself; the coordinator the rest.
-      a.settings().pushRepository(t.image()).ifPresent(r -> task.setPushRepository(r.toString()));
+          .setJobId(t.jobId()).setLocked(lockedArch(t)).setBuildKey(t.buildKey());
       b.setAssign(dev.apkofarm.proto.v1.Assign.newBuilder().setTask(task)
           .setLeaseExpiresAtMillis(a.leaseExpiresAtMillis()));
     } else if (c instanceof WorkerCommand.Cancel x) {
@@ -228,11 +221,25 @@ final class ProtoMapper {
     return b.build();
   }
 
+  /** The task message the engine wrote at lock time (stored serialised with the task). */
+  private static LockedArch lockedArch(TaskRecord t) {
+    try {
+      return LockedArch.parseFrom(t.lockedArch());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("task " + t.id() + " holds an unreadable task message: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A worker's result.
+   *
+   * @throws IllegalArgumentException naming the problem when the result is malformed
+   */
   static TaskReport.Completed completed(dev.apkofarm.proto.v1.TaskResult r, String worker) {
-    List<BlobRef> layers = r.getLayersList().stream().map(ProtoMapper::blobRef).toList();
-    List<BlobRef> extra = r.getExtraBlobsList().stream().map(ProtoMapper::blobRef).toList();
-    BuildResult result = new BuildResult(blobRef(r.getManifest()), blobRef(r.getConfig()), layers, extra, worker,
-        r.getEngineResult().toByteArray());
+    if (!r.hasBuilt()) {
+      throw new IllegalArgumentException("result without a built arch");
+    }
+    BuildResult result = BuildResults.fromCore(BuiltArchMessages.fromMessage(r.getBuilt()), worker);
     Map<Stage, Long> nanos = new EnumMap<>(Stage.class);
     r.getStageNanosMap().forEach((k, v) -> {
       try {

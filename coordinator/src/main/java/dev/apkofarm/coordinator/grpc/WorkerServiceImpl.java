@@ -11,6 +11,7 @@ import dev.apkofarm.proto.v1.ClusterInfo;
 import dev.apkofarm.proto.v1.CoordinatorMessage;
 import dev.apkofarm.proto.v1.GetClusterInfoRequest;
 import dev.apkofarm.proto.v1.Hello;
+import dev.apkofarm.proto.v1.ReportTaken;
 import dev.apkofarm.proto.v1.Welcome;
 import dev.apkofarm.proto.v1.WorkerMessage;
 import dev.apkofarm.proto.v1.WorkerServiceGrpc;
@@ -69,23 +70,40 @@ public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImpl
               ProtoMapper.stage(p.getStage()), p.getDone(), p.getTotal(), p.getDetail()));
         }
         case RESULT -> {
+          TaskReport report;
           try {
-            handle.report(ProtoMapper.completed(m.getResult(), worker));
+            report = ProtoMapper.completed(m.getResult(), worker);
           } catch (RuntimeException e) {
-            handle.report(new TaskReport.Failed(m.getResult().getTask().getTaskId(),
-                m.getResult().getTask().getAttempt(), "malformed result: " + e.getMessage(), false));
+            report = new TaskReport.Failed(m.getResult().getTask().getTaskId(),
+                m.getResult().getTask().getAttempt(), "malformed result: " + e.getMessage(), false);
           }
+          taken(handle.report(report), m.getResult().getTask());
         }
         case FAILURE -> {
           var f = m.getFailure();
-          handle.report(new TaskReport.Failed(f.getTask().getTaskId(), f.getTask().getAttempt(), f.getReason(),
-              f.getPermanent()));
+          taken(handle.report(new TaskReport.Failed(f.getTask().getTaskId(), f.getTask().getAttempt(), f.getReason(),
+              f.getPermanent())), f.getTask());
         }
         case DRAINING -> handle.draining(m.getDraining().getHandedBackList().stream()
             .map(r -> new Scheduler.TaskRef(r.getTaskId(), r.getAttempt())).toList());
         case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("Hello twice on one stream"));
         default -> handle.heard();
       }
+    }
+
+    /** Once the scheduler has processed a result or failure, the worker may forget it. */
+    private void taken(java.util.concurrent.CompletableFuture<Void> processed, dev.apkofarm.proto.v1.TaskRef ref) {
+      processed.thenRun(() -> {
+        synchronized (this) {
+          if (!closed) {
+            try {
+              out.onNext(CoordinatorMessage.newBuilder().setTaken(ReportTaken.newBuilder().setTask(ref)).build());
+            } catch (RuntimeException e) {
+              closed = true; // cancelled under us: the worker sends the report again on its next stream
+            }
+          }
+        }
+      });
     }
 
     private void hello(Hello h) {

@@ -88,7 +88,7 @@ final class RecordSerializers {
     @Override
     public TaskRecord read(CompactReader r) {
       return new TaskRecord(r.readString("id"), r.readString("jobId"), r.readString("image"),
-          Arch.valueOf(r.readString("arch")), r.readString("buildKey"), r.readArrayOfInt8("lockedConfig"),
+          Arch.valueOf(r.readString("arch")), r.readString("buildKey"), r.readArrayOfInt8("lockedArch"),
           TaskStatus.valueOf(r.readString("status")), r.readString("worker"), r.readInt64("leaseExpiresAtMillis"),
           r.readInt32("attempt"), Fields.readList(r, "reasons"), r.readInt64("order"), r.readString("follows"),
           r.readCompact("result"), r.readInt64("version"));
@@ -101,7 +101,7 @@ final class RecordSerializers {
       w.writeString("image", t.image());
       w.writeString("arch", t.arch().name());
       w.writeString("buildKey", t.buildKey());
-      w.writeArrayOfInt8("lockedConfig", t.lockedConfig());
+      w.writeArrayOfInt8("lockedArch", t.lockedArch());
       w.writeString("status", t.status().name());
       w.writeString("worker", t.worker());
       w.writeInt64("leaseExpiresAtMillis", t.leaseExpiresAtMillis());

@@ -18,6 +18,7 @@ public final class StateSerializers implements CompactSerializers {
         new ValueSerializers.BuildSettingsSerializer(),
         new ValueSerializers.ImageSourceSerializer(),
         new ValueSerializers.BuildResultSerializer(),
+        new ValueSerializers.LayerRefSerializer(),
         new RecordSerializers.ImageRecordSerializer(),
         new RecordSerializers.JobHeaderSerializer(),
         new RecordSerializers.TaskRecordSerializer(),

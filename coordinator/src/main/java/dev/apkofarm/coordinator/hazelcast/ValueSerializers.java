@@ -5,6 +5,7 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 import dev.apkofarm.coordinator.model.BlobRef;
 import dev.apkofarm.coordinator.model.BuildResult;
+import dev.apkofarm.coordinator.model.BuildResult.LayerRef;
 import dev.apkofarm.coordinator.model.BuildSettings;
 import dev.apkofarm.coordinator.model.ImageSource;
 import java.util.List;
@@ -96,28 +97,57 @@ final class ValueSerializers {
   static final class BuildResultSerializer implements CompactSerializer<BuildResult> {
     @Override
     public BuildResult read(CompactReader r) {
-      return new BuildResult(r.readCompact("manifest"), r.readCompact("config"), blobs(r, "layers"),
-          blobs(r, "extra"), r.readString("worker"), r.readArrayOfInt8("engineResult"));
+      LayerRef[] layers = r.readArrayOfCompact("layers", LayerRef.class);
+      return new BuildResult(r.readString("arch"), r.readCompact("manifest"), r.readCompact("config"),
+          layers == null ? List.of() : List.of(layers), r.readCompact("sbom"), r.readInt64("createdSeconds"),
+          r.readInt32("createdNanos"), Fields.readList(r, "packages"), r.readString("worker"));
     }
 
     @Override
     public void write(CompactWriter w, BuildResult b) {
+      w.writeString("arch", b.arch());
       w.writeCompact("manifest", b.manifest());
       w.writeCompact("config", b.config());
-      w.writeArrayOfCompact("layers", b.layers().toArray(new BlobRef[0]));
-      w.writeArrayOfCompact("extra", b.extra().toArray(new BlobRef[0]));
+      w.writeArrayOfCompact("layers", b.layers().toArray(new LayerRef[0]));
+      w.writeCompact("sbom", b.sbom());
+      w.writeInt64("createdSeconds", b.createdSeconds());
+      w.writeInt32("createdNanos", b.createdNanos());
+      Fields.writeList(w, "packages", b.packages());
       w.writeString("worker", b.worker());
-      w.writeArrayOfInt8("engineResult", b.engineResult());
     }
 
     @Override
     public String getTypeName() {
-      return "apkofarm.BuildResult";
+      return "apkofarm.BuildResult.v2";
     }
 
     @Override
     public Class<BuildResult> getCompactClass() {
       return BuildResult.class;
+    }
+  }
+
+  static final class LayerRefSerializer implements CompactSerializer<LayerRef> {
+    @Override
+    public LayerRef read(CompactReader r) {
+      return new LayerRef(r.readCompact("blob"), r.readString("diffId"), r.readInt64("uncompressedSize"));
+    }
+
+    @Override
+    public void write(CompactWriter w, LayerRef l) {
+      w.writeCompact("blob", l.blob());
+      w.writeString("diffId", l.diffId());
+      w.writeInt64("uncompressedSize", l.uncompressedSize());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "apkofarm.LayerRef";
+    }
+
+    @Override
+    public Class<LayerRef> getCompactClass() {
+      return LayerRef.class;
     }
   }
 

@@ -4,59 +4,73 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What one (image, arch) build produced: a manifest and the blobs it references, all present in the coordinator's
- * blob store (or pushed). Stored by build key, so an identical build later costs a lookup.
+ * What one (image, arch) build produced, as the worker reported it once: the manifest, config and layers (with the
+ * diff_ids the index's SBOM and a later publish need), the arch's SBOM, the creation time and the installed packages.
+ * Its blobs are in the coordinator's blob store (when pushing, only the manifest and the SBOM are; the rest is in the
+ * registry). Stored by build key, so an identical build later costs a lookup.
  *
+ * @param arch the OCI name of the arch built
  * @param manifest the per-arch manifest (with its platform)
  * @param config the image config blob
- * @param layers the layers, in manifest order
- * @param extra other blobs the output needs (e.g. SBOMs)
+ * @param layers the layers, bottom first
+ * @param sbom the arch's SPDX SBOM, or null when none was written
+ * @param createdSeconds the image creation time, seconds since the epoch
+ * @param createdNanos and its nanoseconds
+ * @param packages installed packages as {@code name=version}, in install order
  * @param worker who built it
- * @param engineResult what the engine's index step needs about this arch, as the engine serialised it
  */
 public record BuildResult(
-    BlobRef manifest, BlobRef config, List<BlobRef> layers, List<BlobRef> extra, String worker, byte[] engineResult)
+    String arch,
+    BlobRef manifest,
+    BlobRef config,
+    List<LayerRef> layers,
+    BlobRef sbom,
+    long createdSeconds,
+    int createdNanos,
+    List<String> packages,
+    String worker)
     implements Serializable {
   public BuildResult {
+    Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(manifest, "manifest");
     Objects.requireNonNull(config, "config");
     layers = List.copyOf(layers);
-    extra = List.copyOf(extra);
+    packages = List.copyOf(packages);
     worker = worker == null ? "" : worker;
-    engineResult = engineResult == null ? new byte[0] : engineResult.clone();
   }
 
-  /** A result without engine data (tests, stand-in engines). */
-  public BuildResult(BlobRef manifest, BlobRef config, List<BlobRef> layers, List<BlobRef> extra, String worker) {
-    this(manifest, config, layers, extra, worker, new byte[0]);
+  /**
+   * One layer.
+   *
+   * @param blob the compressed blob
+   * @param diffId {@code sha256:} of the uncompressed tar
+   * @param uncompressedSize its size
+   */
+  public record LayerRef(BlobRef blob, String diffId, long uncompressedSize) implements Serializable {
+    public LayerRef {
+      Objects.requireNonNull(blob, "blob");
+      Objects.requireNonNull(diffId, "diffId");
+    }
   }
 
-  @Override
-  public byte[] engineResult() {
-    return engineResult.clone();
+  public Optional<BlobRef> sbomRef() {
+    return Optional.ofNullable(sbom);
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof BuildResult r && manifest.equals(r.manifest) && config.equals(r.config)
-        && layers.equals(r.layers) && extra.equals(r.extra) && worker.equals(r.worker)
-        && java.util.Arrays.equals(engineResult, r.engineResult);
+  /** The same result, credited to {@code who}. */
+  public BuildResult builtBy(String who) {
+    return new BuildResult(arch, manifest, config, layers, sbom, createdSeconds, createdNanos, packages, who);
   }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(manifest, config, layers, extra, worker, java.util.Arrays.hashCode(engineResult));
-  }
-
-  /** Every blob: manifest, config, layers, extras. */
-  public List<BlobRef> allBlobs() {
-    List<BlobRef> all = new ArrayList<>(layers.size() + extra.size() + 2);
+  /** The blobs of the image itself, as an OCI layout holds them: manifest, config, layers. */
+  public List<BlobRef> imageBlobs() {
+    List<BlobRef> all = new ArrayList<>(layers.size() + 2);
     all.add(manifest);
     all.add(config);
-    all.addAll(layers);
-    all.addAll(extra);
+    layers.forEach(l -> all.add(l.blob()));
     return all;
   }
 }

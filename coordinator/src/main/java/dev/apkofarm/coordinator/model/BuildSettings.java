@@ -85,17 +85,4 @@ public record BuildSettings(
   public Optional<ImageRef> pushReference(String name) {
     return pushRepository(name).map(r -> r.withTag(pushTag));
   }
-
-  /**
-   * A canonical text of everything that changes the bytes of a build, for build keys. The push prefix is in it
-   * (a pushed result lives in that registry, not in the coordinator's store); the tag is not: workers push by digest,
-   * so builds for different tags are one build.
-   */
-  public String canonical() {
-    StringBuilder sb = new StringBuilder();
-    annotations.forEach((k, v) -> sb.append("annotation ").append(k).append('=').append(v).append('\n'));
-    sb.append("epoch ").append(sourceDateEpoch == null ? "default" : sourceDateEpoch).append('\n');
-    sb.append("push ").append(pushPrefix == null ? "-" : pushPrefix).append('\n');
-    return sb.toString();
-  }
 }

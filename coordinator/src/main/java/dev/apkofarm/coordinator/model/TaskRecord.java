@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param image the image name
  * @param arch the target arch
  * @param buildKey sha256 of (locked per-arch config, engine version, build settings)
- * @param lockedConfig the locked per-arch config as the engine serialises it
+ * @param lockedArch the locked per-arch config as the engine serialises it
  * @param status where it is
  * @param worker who runs (or ran) it, or null
  * @param leaseExpiresAtMillis when the current lease ends (RUNNING only)
@@ -35,7 +35,7 @@ public record TaskRecord(
     String image,
     Arch arch,
     String buildKey,
-    byte[] lockedConfig,
+    byte[] lockedArch,
     TaskStatus status,
     String worker,
     long leaseExpiresAtMillis,
@@ -53,7 +53,7 @@ public record TaskRecord(
     Objects.requireNonNull(arch, "arch");
     Objects.requireNonNull(buildKey, "buildKey");
     Objects.requireNonNull(status, "status");
-    lockedConfig = lockedConfig.clone();
+    lockedArch = lockedArch.clone();
     reasons = List.copyOf(reasons);
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be >= 1, got " + attempt);
@@ -73,8 +73,8 @@ public record TaskRecord(
   }
 
   @Override
-  public byte[] lockedConfig() {
-    return lockedConfig.clone();
+  public byte[] lockedArch() {
+    return lockedArch.clone();
   }
 
   public Optional<String> workerId() {
@@ -128,13 +128,13 @@ public record TaskRecord(
   private TaskRecord next(
       TaskStatus s, String w, long lease, int att, List<String> why, String follow, BuildResult res) {
     return new TaskRecord(
-        id, jobId, image, arch, buildKey, lockedConfig, s, w, lease, att, why, order, follow, res, version + 1);
+        id, jobId, image, arch, buildKey, lockedArch, s, w, lease, att, why, order, follow, res, version + 1);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof TaskRecord t && id.equals(t.id) && version == t.version && status == t.status
-        && Arrays.equals(lockedConfig, t.lockedConfig);
+        && Arrays.equals(lockedArch, t.lockedArch);
   }
 
   @Override

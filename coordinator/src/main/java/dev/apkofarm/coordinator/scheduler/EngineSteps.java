@@ -43,10 +43,10 @@ final class EngineSteps {
   }
 
   /** Locks {@code source} for all its archs (and checks the registry for an unchanged push). */
-  void lock(ImageSource source, List<Arch> archOverride, BuildSettings settings, Outcome<LockedImage> outcome) {
+  void lock(ImageSource source, List<Arch> archOverride, BuildSettings settings, Outcome<ImageLock> outcome) {
     engine.execute(
         () -> {
-          LockedImage locked;
+          ImageLock locked;
           long start = System.nanoTime();
           try {
             locked = lockStep.lock(source, archOverride, settings);
@@ -69,13 +69,13 @@ final class EngineSteps {
   record Assembled(BlobRef index, Optional<IndexStep.Published> published) {}
 
   /** Assembles the index of {@code perArch} (in arch order) and, when pushing, publishes the image. */
-  void assemble(String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings,
+  void assemble(String image, List<BuildResult> perArch, byte[] lockedArch, BuildSettings settings,
       String publishKey, Outcome<Assembled> outcome) {
     engine.execute(
         () -> {
           BlobRef index;
           try {
-            index = indexStep.assemble(image, perArch, lockedConfig, settings);
+            index = indexStep.assemble(image, perArch, lockedArch, settings);
           } catch (Exception | LinkageError e) {
             String why = "index assembly failed: " + Scheduler.describe(e);
             loop.accept(() -> outcome.failed(why, false));
@@ -86,7 +86,7 @@ final class EngineSteps {
             long start = System.nanoTime();
             try {
               published = Optional.of(indexStep.publish(
-                  new IndexStep.PublishRequest(image, index, perArch, lockedConfig, settings, publishKey)));
+                  new IndexStep.PublishRequest(image, index, perArch, lockedArch, settings, publishKey)));
               metrics.published(System.nanoTime() - start);
             } catch (Exception | LinkageError e) {
               String why = "push failed: " + Scheduler.describe(e);

@@ -14,10 +14,10 @@ public interface IndexStep {
   /**
    * Writes the image index of {@code perArch} (in apko's arch order) into the coordinator's blob store.
    *
-   * @param lockedConfig the locked config of one of the archs (they share everything but the arch's packages)
+   * @param lockedArch the locked config of one of the archs (they share everything but the arch's packages)
    * @return the index's descriptor
    */
-  BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings)
+  BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedArch, BuildSettings settings)
       throws IOException;
 
   /**
@@ -37,12 +37,12 @@ public interface IndexStep {
    * @param image the image name
    * @param index the assembled index (in the coordinator's store)
    * @param perArch the archs' results, in arch order
-   * @param lockedConfig the locked config of one of the archs, as for {@link #assemble}
+   * @param lockedArch the locked config of one of the archs, as for {@link #assemble}
    * @param settings the job's settings (push prefix and tag)
    * @param publishKey what the pushed index is recorded with (see {@link LockedImage#publishKey()})
    */
   record PublishRequest(
-      String image, BlobRef index, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings,
+      String image, BlobRef index, List<BuildResult> perArch, byte[] lockedArch, BuildSettings settings,
       String publishKey) {}
 
   /**

@@ -17,11 +17,11 @@ public interface LockStep {
   void validate(ImageSource source) throws BadInputException;
 
   /**
-   * Resolves the image for all its archs at once (so every arch gets the same versions) and serialises the locked
-   * per-arch config a worker builds from.
+   * Resolves the image for all its archs at once (so every arch gets the same versions) and makes one task per arch:
+   * the typed message a worker builds from, and its build key.
    *
    * @param archOverride the job's {@code --arch}, empty for the config's own archs
    */
-  LockedImage lock(ImageSource source, List<Arch> archOverride, BuildSettings settings)
+  ImageLock lock(ImageSource source, List<Arch> archOverride, BuildSettings settings)
       throws BadInputException, IOException;
 }

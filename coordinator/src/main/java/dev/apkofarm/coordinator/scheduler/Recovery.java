@@ -4,6 +4,8 @@ import dev.apkofarm.coordinator.model.ImageRecord;
 import dev.apkofarm.coordinator.model.JobRecord;
 import dev.apkofarm.coordinator.model.TaskRecord;
 import dev.apkofarm.coordinator.state.ClusterState;
+import dev.apkofarm.coordinator.model.TaskStatus;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,9 @@ final class Recovery {
     void assemble(String jobId, String image);
 
     void check(String jobId, String image);
+
+    /** A follower whose leader may have ended: it takes the leader's result, or builds itself. */
+    void follower(TaskRecord follower);
   }
 
   private final ClusterState state;
@@ -41,7 +46,7 @@ final class Recovery {
 
   /** @return how many live jobs were resumed */
   int run(Resume resume) {
-    int n = 0;
+    List<JobRecord> live = new ArrayList<>();
     for (JobRecord stored : state.jobs()) {
       if (stored.status().terminal()) {
         for (TaskRecord t : state.tasksOf(stored.id())) {
@@ -55,14 +60,13 @@ final class Recovery {
       }
       JobRecord job = stored.withLastSeq(events.recoverLastSeq(stored));
       book.jobs.put(job.id(), job);
-      n++;
+      live.add(job);
       List<TaskRecord> tasks = state.tasksOf(job.id());
       for (TaskRecord t : tasks) {
         retention.uses(job.id(), t.buildKey());
         book.nextOrder = Math.max(book.nextOrder, t.order() + 1);
-        if (!t.status().terminal()) {
-          book.track(t);
-        }
+        // Finished tasks too: an image whose every arch succeeded before the restart is assembled from them.
+        book.track(t);
       }
       for (TaskRecord t : tasks) {
         switch (t.status()) {
@@ -77,6 +81,16 @@ final class Recovery {
           default -> {}
         }
       }
+    }
+    // Once every live job is in (a follower's leader may be another job's task): followers, then images.
+    for (JobRecord job : live) {
+      for (TaskRecord t : book.tasksOf(job.id(), null)) {
+        if (t.status() == TaskStatus.DEDUPLICATED) {
+          resume.follower(t);
+        }
+      }
+    }
+    for (JobRecord job : live) {
       for (ImageRecord i : job.images()) {
         switch (i.status()) {
           case LOCKING -> resume.lock(job.id(), i.name());
@@ -85,9 +99,10 @@ final class Recovery {
           default -> {}
         }
       }
-      log.info("job {} recovered: {} live task(s)", job.id(), book.tasksOf(job.id(), null).size());
+      log.info("job {} recovered: {} task(s), {} of them live", job.id(), book.tasksOf(job.id(), null).size(),
+          book.tasksOf(job.id(), null).stream().filter(t -> !t.status().terminal()).count());
     }
     dispatcher.dispatch();
-    return n;
+    return live.size();
   }
 }

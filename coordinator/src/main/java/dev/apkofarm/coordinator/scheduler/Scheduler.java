@@ -45,7 +45,6 @@ public final class Scheduler {
   private final Clock clock;
   private final Executor loop;
   private final SchedulerConfig config;
-  private final String engineVersion;
   private final Book book = new Book();
   private final Dispatcher dispatcher;
   private final Events events;
@@ -62,14 +61,12 @@ public final class Scheduler {
       Executor loop,
       Executor engine,
       SchedulerConfig config,
-      SchedulerMetrics metrics,
-      String engineVersion) {
+      SchedulerMetrics metrics) {
     this.state = state;
     this.lockStep = lockStep;
     this.clock = clock;
     this.loop = loop;
     this.config = config;
-    this.engineVersion = engineVersion;
     this.events = new Events(state, book, clock);
     this.dispatcher = new Dispatcher(state, book, events, clock, config, metrics);
     this.retention = new Retention(config.retention());
@@ -151,8 +148,13 @@ public final class Scheduler {
     return new WorkerHandle(this, info.id(), link);
   }
 
-  void report(String workerId, TaskReport report) {
-    loop.execute(() -> guarded(() -> tasks.onReport(workerId, report)));
+  CompletableFuture<Void> report(String workerId, TaskReport report) {
+    CompletableFuture<Void> processed = new CompletableFuture<>();
+    loop.execute(() -> {
+      guarded(() -> tasks.onReport(workerId, report));
+      processed.complete(null);
+    });
+    return processed;
   }
 
   void heard(String workerId) {
@@ -237,7 +239,7 @@ public final class Scheduler {
     List<Arch> override = Arch.parseAll(job.archOverride().isEmpty() ? List.of() : job.archOverride());
     steps.lock(source, override, job.settings(), new EngineSteps.Outcome<>() {
       @Override
-      public void done(LockedImage locked) {
+      public void done(ImageLock locked) {
         onLocked(jobId, image, locked);
       }
 
@@ -248,10 +250,26 @@ public final class Scheduler {
     });
   }
 
-  private void onLocked(String jobId, String image, LockedImage locked) {
+  private void onLocked(String jobId, String image, ImageLock locked) {
     JobRecord job = book.jobs.get(jobId);
     if (job == null || job.image(image).orElseThrow().status() != ImageStatus.LOCKING) {
       return; // cancelled meanwhile
+    }
+    // The tasks are stored before the image says BUILDING, so a coordinator killed in between finds the image still
+    // LOCKING and locks again; the tasks the first lock stored (recovery took them in) are kept, not made twice.
+    List<TaskRecord> fresh = new ArrayList<>();
+    if (locked.unchanged().isEmpty()) {
+      for (var e : locked.perArch().entrySet()) {
+        if (book.tasks.containsKey(TaskRecord.idOf(jobId, image, e.getKey()))) {
+          continue;
+        }
+        String key = e.getValue().buildKey();
+        TaskRecord task = TaskRecord.queued(jobId, image, e.getKey(), key, e.getValue().lockedArch(), book.nextOrder++);
+        retention.uses(jobId, key);
+        state.createTask(task);
+        book.track(task);
+        fresh.add(task);
+      }
     }
     List<String> archs = locked.archs().stream().map(Arch::ociName).toList();
     String publishKey = locked.publishKey().orElse(null);
@@ -267,15 +285,8 @@ public final class Scheduler {
       unchanged(jobId, image, locked.unchanged().get());
       return;
     }
-    String repository = job.settings().pushRepository(image).map(Object::toString).orElse(null);
-    for (var e : locked.perArch().entrySet()) {
-      String key = BuildKeys.of(e.getValue(), e.getKey(), engineVersion, job.settings(), repository);
-      TaskRecord task = TaskRecord.queued(jobId, image, e.getKey(), key, e.getValue(), book.nextOrder++);
-      retention.uses(jobId, key);
-      state.createTask(task);
-      book.track(task);
-      tasks.enqueue(task);
-    }
+    fresh.forEach(tasks::enqueue);
+    checkImage(jobId, image); // every task may have been stored, and finished, before a restart
     dispatcher.dispatch();
   }
 
@@ -312,7 +323,7 @@ public final class Scheduler {
     List<TaskRecord> tasks = book.tasksOf(jobId, image).stream()
         .sorted((a, b) -> a.arch().ociName().compareTo(b.arch().ociName())).toList();
     List<BuildResult> perArch = tasks.stream().map(t -> t.buildResult().orElseThrow()).toList();
-    steps.assemble(image, perArch, tasks.get(0).lockedConfig(), job.settings(),
+    steps.assemble(image, perArch, tasks.get(0).lockedArch(), job.settings(),
         job.image(image).orElseThrow().publishKey(), new EngineSteps.Outcome<>() {
           @Override
           public void done(EngineSteps.Assembled a) {
@@ -339,7 +350,7 @@ public final class Scheduler {
     Map<String, BlobRef> all = new LinkedHashMap<>();
     if (published.isEmpty()) {
       for (BuildResult r : perArch) {
-        for (BlobRef b : r.allBlobs()) {
+        for (BlobRef b : r.imageBlobs()) {
           all.putIfAbsent(b.digest(), b);
         }
       }
@@ -443,6 +454,11 @@ public final class Scheduler {
       @Override
       public void check(String jobId, String image) {
         checkImage(jobId, image);
+      }
+
+      @Override
+      public void follower(TaskRecord follower) {
+        tasks.resumeFollower(follower);
       }
     });
   }

@@ -125,17 +125,18 @@ final class Tasks {
   }
 
   /**
-   * The blobs of a result the coordinator's store must hold: all of them, or when pushing only the manifest and the
-   * extras (the SBOM): a worker pushes the config and layers straight to the registry, where the coordinator's
-   * publish finds them (a HEAD each) before it writes the index.
+   * The blobs of a result the coordinator's store must hold: the image's (manifest, config, layers: what a client
+   * downloads as a layout), or when pushing only the manifest and the SBOM: a worker pushes the config and layers
+   * straight to the registry, where the coordinator's publish finds them (a HEAD each) before it writes the index,
+   * and the coordinator attaches the SBOM as a referrer.
    */
   private List<BlobRef> storedBlobs(TaskRecord task, BuildResult r) {
     if (!settingsOf(task).pushing()) {
-      return r.allBlobs();
+      return r.imageBlobs();
     }
-    List<BlobRef> out = new ArrayList<>(r.extra().size() + 1);
+    List<BlobRef> out = new ArrayList<>(2);
     out.add(r.manifest());
-    out.addAll(r.extra());
+    r.sbomRef().ifPresent(out::add);
     return out;
   }
 
@@ -175,6 +176,21 @@ final class Tasks {
     book.queue(again);
     events.emit(task.jobId(), new JobEvent.TaskRequeued(task.image(), task.arch().ociName(), reason, again.attempt()));
     log.info("task {} requeued for attempt {}: {}", task.id(), again.attempt(), reason);
+  }
+
+  /**
+   * After a restart: a follower whose leader is no longer building takes the leader's result (or another identical
+   * build's), follows a live identical build, or builds itself.
+   */
+  void resumeFollower(TaskRecord follower) {
+    String leader = follower.follows();
+    TaskRecord l = leader == null ? null : book.tasks.get(leader);
+    if (l != null && !l.status().terminal() && leader.equals(book.inFlight.get(follower.buildKey()))) {
+      return;
+    }
+    TaskRecord promoted = follower.promoted();
+    book.put(state, promoted);
+    enqueue(promoted);
   }
 
   /** A leader ended without a result: its first follower builds instead, the others follow that one. */

@@ -1,6 +1,7 @@
 package dev.apkofarm.coordinator.scheduler;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** What the gRPC adapter of one worker's stream calls into the scheduler with. */
 public final class WorkerHandle {
@@ -23,8 +24,14 @@ public final class WorkerHandle {
     scheduler.heard(workerId);
   }
 
-  public void report(TaskReport report) {
-    scheduler.report(workerId, report);
+  /**
+   * Hands a report to the scheduler.
+   *
+   * @return completes once the scheduler has processed it (and written what follows to the cluster state): the
+   *     moment the worker may forget a result or failure
+   */
+  public CompletableFuture<Void> report(TaskReport report) {
+    return scheduler.report(workerId, report);
   }
 
   /** The worker takes nothing new and hands back these tasks (to be requeued). */

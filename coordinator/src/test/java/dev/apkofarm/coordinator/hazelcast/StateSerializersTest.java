@@ -55,8 +55,11 @@ class StateSerializersTest {
       "sha256:" + "a".repeat(64), 512, "linux/arm64/v8", null, new TreeMap<>(Map.of("k", "v", "a", "b")));
   private static final BlobRef LAYER = BlobRef.of("application/vnd.oci.image.layer.v1.tar+gzip",
       "sha256:" + "b".repeat(64), 1 << 20);
-  private static final BuildResult RESULT = new BuildResult(MANIFEST, LAYER, List.of(LAYER, LAYER), List.of(),
-      "w1", new byte[] {1, 2, 3});
+  private static final BuildResult RESULT = new BuildResult("arm64", MANIFEST, LAYER,
+      List.of(new BuildResult.LayerRef(LAYER, "sha256:" + "e".repeat(64), 3 << 20),
+          new BuildResult.LayerRef(LAYER, "sha256:" + "f".repeat(64), 7)),
+      BlobRef.of("application/spdx+json", "sha256:" + "1".repeat(64), 99), 1_700_000_000L, 5,
+      List.of("busybox=1.36.1-r0", "musl=1.2.4-r1"), "w1");
   private static final ImageSource SOURCE = new ImageSource("nginx", "configs/nginx.yaml", "archs: [amd64]\n".getBytes(),
       Map.of("repo/APKINDEX.tar.gz", "sha256:" + "c".repeat(64), "keys/k.pub", "sha256:" + "d".repeat(64)));
 
@@ -92,7 +95,7 @@ class StateSerializersTest {
     assertThat(back.toString()).isEqualTo(task.toString());
     assertThat(back.reasons()).containsExactly("lease expired");
     assertThat(back.buildResult()).contains(RESULT);
-    assertThat(back.lockedConfig()).containsExactly(9, 8);
+    assertThat(back.lockedArch()).containsExactly(9, 8);
     assertThat(roundTrip(new CompareVersionAndSet(task)).updated()).isEqualTo(task);
     assertThat(roundTrip(RESULT)).isEqualTo(RESULT);
   }

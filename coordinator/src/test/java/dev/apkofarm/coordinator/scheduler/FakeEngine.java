@@ -53,22 +53,27 @@ final class FakeEngine implements LockStep, IndexStep {
   }
 
   @Override
-  public LockedImage lock(ImageSource source, List<Arch> archOverride, BuildSettings settings) {
+  public ImageLock lock(ImageSource source, List<Arch> archOverride, BuildSettings settings) {
     locks.incrementAndGet();
     String text = new String(source.configYaml(), StandardCharsets.UTF_8);
     String archLine = text.lines().filter(l -> l.startsWith("archs: ")).findFirst().orElse("archs: amd64");
     List<Arch> archs = archOverride.isEmpty()
         ? Arch.parseAll(List.of(archLine.substring(7).split(",")))
         : archOverride;
-    Map<Arch, byte[]> perArch = new LinkedHashMap<>();
+    Map<Arch, ImageLock.ArchTask> perArch = new LinkedHashMap<>();
     for (Arch a : archs) {
-      perArch.put(a, (text + "\nlocked for " + a).getBytes(StandardCharsets.UTF_8));
+      byte[] locked = (text + "\nlocked for " + a).getBytes(StandardCharsets.UTF_8);
+      // Like the engine's key: everything that changes the bytes, and where a pushed result lives.
+      String key = Digest.of((new String(locked, StandardCharsets.UTF_8) + "\n" + settings.annotations() + "\n"
+          + settings.sourceDateEpoch() + "\n" + settings.pushRepository(source.name()).map(Object::toString).orElse("-"))
+          .getBytes(StandardCharsets.UTF_8)).toString();
+      perArch.put(a, new ImageLock.ArchTask(locked, key));
     }
     if (!settings.pushing()) {
-      return new LockedImage(perArch, 3);
+      return new ImageLock(perArch, 3);
     }
     String key = Digest.of((text + archs).getBytes(StandardCharsets.UTF_8)).toString();
-    return new LockedImage(perArch, 3, java.util.Optional.of(key),
+    return new ImageLock(perArch, 3, java.util.Optional.of(key),
         java.util.Optional.ofNullable(registry.get(source.name())));
   }
 
@@ -83,16 +88,18 @@ final class FakeEngine implements LockStep, IndexStep {
 
   /** What a worker would produce for {@code task}: blobs put into the store, the result returned. */
   BuildResult build(TaskRecord task, String worker) {
-    BlobRef layer = put(MediaType.OCI_LAYER_GZIP, "layer of " + new String(task.lockedConfig(), StandardCharsets.UTF_8));
+    BlobRef layer = put(MediaType.OCI_LAYER_GZIP, "layer of " + new String(task.lockedArch(), StandardCharsets.UTF_8));
     BlobRef config = put(MediaType.OCI_CONFIG, "config of " + task.arch());
     BlobRef manifest = put(MediaType.OCI_MANIFEST, "manifest " + config.digest() + " " + layer.digest());
     BlobRef withPlatform = new BlobRef(manifest.mediaType(), manifest.digest(), manifest.size(),
         "linux/" + task.arch().ociName(), null, new TreeMap<>());
-    return new BuildResult(withPlatform, config, List.of(layer), List.of(), worker);
+    return new BuildResult(task.arch().ociName(), withPlatform, config,
+        List.of(new BuildResult.LayerRef(layer, layer.digest(), layer.size())),
+        null, 0, 0, List.of(), worker);
   }
 
   @Override
-  public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedConfig, BuildSettings settings) {
+  public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedArch, BuildSettings settings) {
     List<String> lines = new ArrayList<>();
     for (BuildResult r : perArch) {
       lines.add(r.manifest().platform() + " " + r.manifest().digest());

@@ -45,7 +45,7 @@ class JobRetentionTest {
 
   private void start() {
     scheduler = new Scheduler(state, engine, engine, blobs, clock, Runnable::run, Runnable::run, config,
-        SchedulerMetrics.NONE, "test-engine");
+        SchedulerMetrics.NONE);
     link = new RecordingLink();
     worker = scheduler.connect(new WorkerInfo("w1", Arch.AMD64, 4, "test-engine"), List.of(), link);
   }

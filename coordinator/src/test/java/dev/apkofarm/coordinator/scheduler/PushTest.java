@@ -41,7 +41,7 @@ class PushTest {
     blobs = new DiskBlobStore(tmp.resolve("blobs"));
     engine = new FakeEngine(blobs);
     scheduler = new Scheduler(state, engine, engine, blobs, clock, Runnable::run, Runnable::run,
-        new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(5), 3, 100), SchedulerMetrics.NONE, "e");
+        new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(5), 3, 100), SchedulerMetrics.NONE);
     link = new RecordingLink();
     worker = scheduler.connect(new WorkerInfo("w1", Arch.AMD64, 4, "e"), List.of(), link);
   }
@@ -61,7 +61,8 @@ class PushTest {
     BlobRef sbom = engine.put(MediaType.SPDX_JSON, "sbom of " + a.task().id());
     BlobRef config = BlobRef.of(MediaType.OCI_CONFIG, "sha256:" + "c".repeat(64), 100);
     BlobRef layer = BlobRef.of(MediaType.OCI_LAYER_GZIP, "sha256:" + "d".repeat(64), 1 << 20);
-    return new BuildResult(manifest, config, List.of(layer), List.of(sbom), "w1");
+    return new BuildResult(a.task().arch().ociName(), manifest, config,
+        List.of(new BuildResult.LayerRef(layer, layer.digest(), layer.size())), sbom, 0, 0, List.of(), "w1");
   }
 
   private List<JobEvent.Kind> events(String jobId) throws Exception {
@@ -129,7 +130,7 @@ class PushTest {
     BlobRef ghost = BlobRef.of(MediaType.OCI_MANIFEST, "sha256:" + "f".repeat(64), 10);
 
     worker.report(new TaskReport.Completed(a.task().id(), 1,
-        new BuildResult(ghost, r.config(), r.layers(), r.extra(), "w1"), Map.of(), 0, 0));
+        new BuildResult(r.arch(), ghost, r.config(), r.layers(), r.sbom(), 0, 0, List.of(), "w1"), Map.of(), 0, 0));
 
     assertThat(link.assigns()).hasSize(2);
     assertThat(link.assigns().get(1).task().attempt()).isEqualTo(2);

@@ -64,7 +64,7 @@ class SchedulerOnHazelcastTest {
     DiskBlobStore blobs = new DiskBlobStore(tmp.resolve("blobs"));
     FakeEngine engine = new FakeEngine(blobs);
     Scheduler first = new Scheduler(new HazelcastClusterState(coordinatorMember), engine, engine, blobs, clock,
-        Runnable::run, Runnable::run, config, SchedulerMetrics.NONE, "e");
+        Runnable::run, Runnable::run, config, SchedulerMetrics.NONE);
     RecordingLink link = new RecordingLink();
     first.connect(new WorkerInfo("w1", Arch.AMD64, 1, "e"), List.of(), link);
     JobRecord job = first.submit(new JobRequest(
@@ -75,7 +75,7 @@ class SchedulerOnHazelcastTest {
     members.remove(coordinatorMember);
     HazelcastInstance restarted = member();
     Scheduler second = new Scheduler(new HazelcastClusterState(restarted), engine, engine, blobs, clock,
-        Runnable::run, Runnable::run, config, SchedulerMetrics.NONE, "e");
+        Runnable::run, Runnable::run, config, SchedulerMetrics.NONE);
     assertThat(second.recover().get()).isEqualTo(1);
     RecordingLink relink = new RecordingLink();
     WorkerHandle w = second.connect(new WorkerInfo("w1", Arch.AMD64, 1, "e"),
@@ -96,7 +96,7 @@ class SchedulerOnHazelcastTest {
     DiskBlobStore blobs = new DiskBlobStore(tmp.resolve("blobs"));
     FakeEngine engine = new FakeEngine(blobs);
     Scheduler s = new Scheduler(new HazelcastClusterState(m), engine, engine, blobs, clock, Runnable::run,
-        Runnable::run, config.withRetention(Duration.ofMinutes(1)), SchedulerMetrics.NONE, "e");
+        Runnable::run, config.withRetention(Duration.ofMinutes(1)), SchedulerMetrics.NONE);
     RecordingLink link = new RecordingLink();
     WorkerHandle w = s.connect(new WorkerInfo("w1", Arch.AMD64, 2, "e"), List.of(), link);
     JobRecord job = s.submit(new JobRequest(

@@ -46,7 +46,7 @@ class SchedulerTest {
 
   private Scheduler newScheduler() {
     return new Scheduler(state, engine, engine, blobs, clock, Runnable::run, Runnable::run, config,
-        SchedulerMetrics.NONE, "test-engine");
+        SchedulerMetrics.NONE);
   }
 
   private JobRecord submit(ImageSource... images) throws Exception {
@@ -324,7 +324,7 @@ class SchedulerTest {
     BuildResult r = engine.build(a.task(), "w1");
     BlobRef ghost = BlobRef.of(r.config().mediaType(), "sha256:" + "0".repeat(64), 10);
 
-    w.report(new TaskReport.Completed(a.task().id(), 1, new BuildResult(r.manifest(), ghost, r.layers(), List.of(), "w1"),
+    w.report(new TaskReport.Completed(a.task().id(), 1, new BuildResult(r.arch(), r.manifest(), ghost, r.layers(), null, 0, 0, List.of(), "w1"),
         Map.of(), 0, 0));
 
     assertThat(link.assigns()).hasSize(2);

@@ -105,7 +105,10 @@ public final class Fetcher {
     return options;
   }
 
-  /** Whether a location is fetched over HTTP(S). */
+  /**
+   * Whether a location is fetched over HTTP(S): the one rule for remote vs local (a local path or {@code file://}
+   * is read from the filesystem of whoever locks, and a farm ships or stores its bytes instead).
+   */
   public static boolean isRemote(String location) {
     return location.startsWith("https://") || location.startsWith("http://");
   }

@@ -5,13 +5,15 @@ import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.core.cache.BlobKey;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.io.AtomicFile;
+import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +60,7 @@ public final class PackageStore {
         info.controlSha1()
             .orElseThrow(
                 () -> new PackageVerificationException(info.nameVersion(), "its index entry has no checksum (C:)"));
-    return new BlobKey("apk:" + HexFormat.of().formatHex(sha1));
+    return BlobKey.ofPackage(sha1);
   }
 
   /**
@@ -77,6 +79,11 @@ public final class PackageStore {
    * tier has it; for packages named by a lock file (see {@link LockFile.Pkg#toPackageInfo()}).
    */
   public ApkPackage get(PackageInfo info, String url) throws IOException, PackageVerificationException {
+    return get(info, new PackageOrigin.Location(url));
+  }
+
+  /** The verified package {@code info}, taken from {@code origin} when no cache tier has it. */
+  public ApkPackage get(PackageInfo info, PackageOrigin origin) throws IOException, PackageVerificationException {
     BlobKey key = key(info);
     Path local = disk.file(key);
     if (Files.exists(local)) {
@@ -103,7 +110,11 @@ public final class PackageStore {
       }
     }
     try (AtomicFile tmp = disk.newEntry()) {
-      fetcher.fetchToFile(url, tmp.path(), maxPackage);
+      if (origin instanceof PackageOrigin.Content c) {
+        copyVerified(info, c, tmp.path());
+      } else {
+        fetcher.fetchToFile(((PackageOrigin.Location) origin).url(), tmp.path(), maxPackage);
+      }
       ApkPackage verified = ApkPackage.open(tmp.path(), info);
       tmp.commit(local);
       for (BlobCache tier : tiers) {
@@ -116,6 +127,32 @@ public final class PackageStore {
       return verified.movedTo(local);
     } catch (FetchException e) {
       throw new FetchException("package " + info.nameVersion() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Copies a content-addressed package into {@code target}, refusing it unless size and sha256 match. */
+  private void copyVerified(PackageInfo info, PackageOrigin.Content c, Path target) throws IOException {
+    if (c.size() > maxPackage) {
+      throw new FetchException("package " + info.nameVersion() + ": " + c.digest() + " is " + c.size()
+          + " bytes, over the limit of " + maxPackage, false);
+    }
+    MessageDigest sha = Digest.newSha256();
+    long n = 0;
+    try (InputStream in = c.store().open(c.digest());
+        OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
+      byte[] buf = new byte[64 * 1024];
+      int r;
+      // One byte past the promised size is enough to know the copy is wrong: never store more than that.
+      while (n <= c.size() && (r = in.read(buf, 0, (int) Math.min(buf.length, c.size() + 1 - n))) > 0) {
+        out.write(buf, 0, r);
+        n += r;
+      }
+    }
+    Digest actual = Digest.sha256(sha.digest());
+    if (n != c.size() || !actual.equals(c.digest())) {
+      // Not the package's fault (its store verified it when it arrived): a transfer or disk problem, worth a retry.
+      throw new IOException("package " + info.nameVersion() + ": its stored copy " + c.digest() + " (" + c.size()
+          + " bytes) read back as " + actual + " (" + n + " bytes)");
     }
   }
 

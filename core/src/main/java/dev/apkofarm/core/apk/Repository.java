@@ -52,7 +52,7 @@ public record Repository(Optional<String> tag, String url) {
 
   /** Whether the location is fetched over HTTP(S) rather than read from the file system. */
   public boolean isRemote() {
-    return url.startsWith("https://") || url.startsWith("http://");
+    return Fetcher.isRemote(url);
   }
 
   /** {@code <url>/<arch>}: the arch directory, which apk calls the repository URI. */

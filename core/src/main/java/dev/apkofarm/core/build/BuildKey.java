@@ -8,6 +8,7 @@ import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.registry.PublishKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 
 /**
  * The content key of one per-arch build: a digest of everything that determines its bytes (engine version, options,
@@ -18,8 +19,17 @@ public final class BuildKey {
   private BuildKey() {}
 
   public static Digest of(LockedImage image, Arch arch, BuildOptions options) {
+    return of(image, arch, options, Optional.empty());
+  }
+
+  /**
+   * The key of a build whose blobs go to {@code pushRepository} ({@code registry/repository}) instead of the
+   * builder's own store: where the result lives is part of what a farm can reuse, so it is part of the key.
+   */
+  public static Digest of(LockedImage image, Arch arch, BuildOptions options, Optional<String> pushRepository) {
     MessageDigest md = Digest.newSha256();
     field(md, "apko-farm build key v1");
+    pushRepository.ifPresent(r -> field(md, "push-repository " + r));
     field(md, EngineVersion.get());
     field(md, options.identity());
     field(md, arch.ociName());

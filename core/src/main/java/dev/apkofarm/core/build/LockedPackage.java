@@ -1,5 +1,8 @@
 package dev.apkofarm.core.build;
 
+import dev.apkofarm.core.apk.Fetcher;
+import dev.apkofarm.core.cache.BlobKey;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -25,6 +28,20 @@ public record LockedPackage(
     if (!checksum.startsWith("Q1")) {
       throw new IllegalArgumentException(name + "-" + version + ": checksum must be Q1 + base64 SHA-1: " + checksum);
     }
+  }
+
+  /** The package's cache key ({@link BlobKey#ofPackage}), from its checksum. */
+  public BlobKey cacheKey() {
+    try {
+      return BlobKey.ofPackage(Base64.getDecoder().decode(checksum.substring(2)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(this + ": checksum is not Q1 + base64 SHA-1: " + checksum, e);
+    }
+  }
+
+  /** Whether it comes from a remote (HTTP) repository rather than a local one (see {@link Fetcher#isRemote}). */
+  public boolean remote() {
+    return Fetcher.isRemote(url);
   }
 
   /** {@code name=version}, as the locked config lists it. */

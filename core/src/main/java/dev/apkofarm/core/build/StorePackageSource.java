@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StorePackageSource implements PackageSource, AutoCloseable {
   private final PackageStore store;
+  private final PackageOrigins origins;
   private final TemporaryDirectory scratch;
   private final ConcurrentHashMap<String, CompletableFuture<PackageArchive>> expanded = new ConcurrentHashMap<>();
 
@@ -29,7 +30,17 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
    * @param scratch a directory for expanded file contents (created; deleted on {@link #close()})
    */
   public StorePackageSource(PackageStore store, Path scratch) throws IOException {
+    this(store, PackageOrigins.LOCATIONS, scratch);
+  }
+
+  /**
+   * @param origins where a package comes from when no cache has it (a farm worker takes local-repository packages
+   *     from its coordinator's store by digest, never from a path of its own)
+   */
+  public StorePackageSource(PackageStore store, PackageOrigins origins, Path scratch)
+      throws IOException {
     this.store = store;
+    this.origins = origins;
     this.scratch = TemporaryDirectory.of(scratch);
   }
 
@@ -68,7 +79,7 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("locked package " + pkg + ": " + e.getMessage(), e);
     }
-    ApkPackage apk = store.get(info, pkg.url());
+    ApkPackage apk = store.get(info, origins.of(pkg));
     Path contents = Files.createTempFile(scratch.path(), pkg.name() + "-", ".data");
     return ExpandedPackage.expand(apk, contents);
   }

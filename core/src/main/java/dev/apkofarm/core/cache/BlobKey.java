@@ -1,5 +1,6 @@
 package dev.apkofarm.core.cache;
 
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,19 @@ public record BlobKey(String value) {
     if (!SAFE.matcher(value).matches()) {
       throw new IllegalArgumentException("not a safe blob key: " + value);
     }
+  }
+
+  /**
+   * The cache key of an APK package: {@code apk:<hex SHA-1 of its control section>}. That digest (the index's
+   * {@code C:} field) is known before fetching and is a sufficient content key: the control section holds
+   * {@code .PKGINFO}, whose {@code datahash} binds the data section, and every read is verified against both.
+   */
+  public static BlobKey ofPackage(byte[] controlSha1) {
+    if (controlSha1.length != 20) {
+      throw new IllegalArgumentException("a package's control digest is a 20-byte SHA-1, not " + controlSha1.length
+          + " bytes");
+    }
+    return new BlobKey("apk:" + HexFormat.of().formatHex(controlSha1));
   }
 
   @Override

@@ -110,6 +110,18 @@ public final class ImageConfig {
     return archs;
   }
 
+  /**
+   * The archs a build of this config makes, in apko's order: {@code override} (the command line's {@code --arch} or
+   * a farm job's archs) when given, else the config's, else every arch apko builds. The one place this rule lives:
+   * the CLI, the client shipping files to a farm and the coordinator's lock step all ask here.
+   */
+  public List<Arch> archsToBuild(List<Arch> override) {
+    if (!override.isEmpty()) {
+      return Arch.sorted(override);
+    }
+    return !archs.isEmpty() ? Arch.sorted(archs) : Arch.parseAll(List.of("all"));
+  }
+
   /** {@code environment} as declared (no defaults), in the order written. */
   public Map<String, String> environment() {
     return environment;

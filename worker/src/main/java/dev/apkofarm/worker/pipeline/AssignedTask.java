@@ -1,55 +1,33 @@
 package dev.apkofarm.worker.pipeline;
 
-import dev.apkofarm.core.config.Arch;
-import java.util.Collections;
+import dev.apkofarm.proto.v1.LockedArch;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.Optional;
 
 /**
- * One (image, arch) task as a worker receives it.
+ * One (image, arch) task as a worker receives it: which attempt of which task, and the typed build it is.
  *
- * @param taskId the coordinator's id
- * @param attempt which attempt this is
+ * @param ref the coordinator's task id and this attempt
  * @param jobId the job
- * @param image the image name
- * @param arch the target arch
- * @param lockedConfig the locked per-arch config as the engine serialised it on the coordinator
- * @param buildKey identical keys build identical bytes
- * @param annotations job annotations
- * @param sourceDateEpoch SOURCE_DATE_EPOCH, or null
- * @param pushRepository push to this repository instead of uploading, or null
+ * @param locked everything the build needs (the farm contract's task message)
+ * @param buildKey the key the coordinator computed for {@code locked}; the engine checks it
  */
-public record AssignedTask(
-    String taskId,
-    int attempt,
-    String jobId,
-    String image,
-    Arch arch,
-    byte[] lockedConfig,
-    String buildKey,
-    SortedMap<String, String> annotations,
-    Long sourceDateEpoch,
-    String pushRepository) {
+public record AssignedTask(TaskId ref, String jobId, LockedArch locked, String buildKey) {
   public AssignedTask {
-    Objects.requireNonNull(taskId, "taskId");
-    Objects.requireNonNull(arch, "arch");
-    lockedConfig = lockedConfig.clone();
-    annotations = Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
+    Objects.requireNonNull(ref, "ref");
+    Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(locked, "locked");
+    Objects.requireNonNull(buildKey, "buildKey");
   }
 
-  @Override
-  public byte[] lockedConfig() {
-    return lockedConfig.clone();
-  }
-
-  public OptionalLong epoch() {
-    return sourceDateEpoch == null ? OptionalLong.empty() : OptionalLong.of(sourceDateEpoch);
+  /** The repository the result is pushed to, or empty to upload it to the coordinator. */
+  public Optional<String> pushRepository() {
+    String r = locked.getBuild().getPushRepository();
+    return r.isEmpty() ? Optional.empty() : Optional.of(r);
   }
 
   @Override
   public String toString() {
-    return "Task[" + taskId + " attempt " + attempt + "]";
+    return "task " + ref;
   }
 }

@@ -1,29 +1,29 @@
 package dev.apkofarm.worker.pipeline;
 
+import dev.apkofarm.core.apk.PackageOrigin;
 import dev.apkofarm.core.cache.BlobCache;
 import java.nio.file.Path;
 
 /**
- * Builds one task with the engine: fetch (cache, then repository) and verify packages, install, finish, write the
- * layer, config and manifest. Cancellation interrupts the calling thread.
+ * Builds one task with the engine: fetch (caches, then the repository or the coordinator's store) and verify
+ * packages, install, finish, write the layers, config and manifest. Cancellation interrupts the calling thread.
+ * The worker is given one through its constructor ({@link CoreTaskExecutor} in the daemon, stand-ins in tests).
  */
 public interface TaskExecutor {
-  String PROPERTY = "apkofarm.worker.engine";
-
   BuiltTask execute(AssignedTask task, ProgressSink progress) throws Exception;
 
-  /** Makes a {@link TaskExecutor} for one worker. */
-  interface Factory {
-    TaskExecutor create(BlobCache cache, Path workDir);
-  }
+  /**
+   * Where an executor works.
+   *
+   * @param cache the farm's shared package cache
+   * @param workDir the worker's scratch space and disk cache
+   * @param coordinatorStore the coordinator's blob store, where packages of local repositories are
+   */
+  record Context(BlobCache cache, Path workDir, PackageOrigin.ContentStore coordinatorStore) {}
 
-  /** The factory named by {@value #PROPERTY}, else core's. */
-  static Factory factory() {
-    String name = System.getProperty(PROPERTY, CoreTaskExecutor.class.getName());
-    try {
-      return (Factory) Class.forName(name).getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException("cannot load worker engine " + name + ": " + e, e);
-    }
+  /** Makes the executor once the worker has joined the cluster and reached its coordinator. */
+  @FunctionalInterface
+  interface Factory {
+    TaskExecutor create(Context context);
   }
 }

@@ -1,0 +1,18 @@
+package dev.apkofarm.worker.pipeline;
+
+import java.util.Objects;
+
+/**
+ * One attempt of a task: the coordinator's task id and the attempt number, which tells a stale report (of an attempt
+ * the coordinator already gave to another worker) from a current one.
+ */
+public record TaskId(String taskId, int attempt) {
+  public TaskId {
+    Objects.requireNonNull(taskId, "taskId");
+  }
+
+  @Override
+  public String toString() {
+    return taskId + " (attempt " + attempt + ")";
+  }
+}

@@ -1,0 +1,209 @@
+package dev.apkofarm.worker.pipeline;
+
+import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.core.BadInputException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a worker's tasks: each on one of {@code slots} threads, through the engine ({@link TaskExecutor}) and the
+ * {@link Delivery} of its blobs, reporting progress (at most 4 per second per task), the result or the failure.
+ * Cancels an attempt by interrupting it; drains by taking nothing new, letting running attempts finish within a
+ * grace period and handing back the rest. Knows nothing of the connection: the {@link Reporter} does.
+ */
+public final class TaskRunner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+  private static final long PROGRESS_INTERVAL_MILLIS = 250;
+
+  private final String workerId;
+  private final TaskExecutor executor;
+  private final Delivery delivery;
+  private final Reporter reporter;
+  private final ExecutorService slots;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final AtomicInteger completed = new AtomicInteger();
+  private volatile boolean draining;
+
+  public TaskRunner(String workerId, int slots, TaskExecutor executor, BlobTransfer blobs, RegistryPush registry,
+      Reporter reporter) {
+    this.workerId = workerId;
+    this.executor = executor;
+    this.delivery = new Delivery(blobs, registry);
+    this.reporter = reporter;
+    AtomicInteger n = new AtomicInteger();
+    this.slots = Executors.newFixedThreadPool(slots, r -> {
+      Thread t = new Thread(r, "task-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Attempts running now (a reconnecting worker lists them in its Hello). */
+  public List<TaskId> runningRefs() {
+    return running.values().stream().map(r -> r.task.ref()).toList();
+  }
+
+  /** Tasks running now. */
+  public int running() {
+    return running.size();
+  }
+
+  /** Tasks finished (successfully or not) since start. */
+  public int completed() {
+    return completed.get();
+  }
+
+  /** Starts {@code task}, or hands it straight back when draining. */
+  public void assign(AssignedTask task) {
+    if (draining) {
+      reporter.draining(List.of(task.ref()));
+      return;
+    }
+    Running r = new Running(task);
+    // The future exists before the attempt is visible, so a cancel that finds the attempt can always interrupt it.
+    FutureTask<Void> f = new FutureTask<>(() -> run(r), null);
+    r.future = f;
+    running.put(task.ref().taskId(), r);
+    log.info("worker {}: {} started", workerId, task);
+    slots.execute(f);
+  }
+
+  /** Stops the attempt {@code ref} if it runs here (an older or newer attempt of the task is left alone). */
+  public void cancel(TaskId ref, String reason) {
+    Running r = running.get(ref.taskId());
+    if (r != null && r.task.ref().equals(ref)) {
+      r.cancelReason = reason;
+      Future<?> f = r.future;
+      if (f != null) {
+        f.cancel(true);
+      }
+    }
+  }
+
+  private void run(Running r) {
+    TaskId ref = r.task.ref();
+    long start = System.nanoTime();
+    try {
+      BuiltTask built = executor.execute(r.task, (stage, done, total, detail) -> progress(r, stage, done, total, detail));
+      if (r.cancelReason != null) {
+        throw new InterruptedException("finished after it was cancelled");
+      }
+      long pushNanos = delivery.deliver(r.task, built, (stage, done, total, detail) -> progress(r, stage, done,
+          total, detail));
+      finish(r);
+      reporter.succeeded(ref, built, pushNanos);
+      log.info("worker {}: {} done in {} ms: {}", workerId, r.task, (System.nanoTime() - start) / 1_000_000,
+          built.manifest().digest());
+    } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {
+      finish(r);
+      failed(r, "cancelled: " + (r.cancelReason == null ? "interrupted" : r.cancelReason), false);
+    } catch (BadInputException e) {
+      finish(r);
+      failed(r, e.getMessage(), true);
+    } catch (Exception | LinkageError e) {
+      finish(r);
+      if (r.cancelReason != null) {
+        failed(r, "cancelled: " + r.cancelReason, false);
+      } else {
+        log.warn("worker {}: {} failed", workerId, r.task, e);
+        failed(r, e.getMessage() == null ? e.toString() : e.getMessage(), false);
+      }
+    }
+  }
+
+  private void failed(Running r, String reason, boolean permanent) {
+    TaskId ref = r.task.ref();
+    if (r.handedBack) {
+      return; // the coordinator has it back already: nothing to say about this attempt
+    }
+    reporter.failed(ref, reason, permanent);
+    log.info("worker {}: {} {}", workerId, ref, permanent ? "failed: " + reason : reason);
+  }
+
+  private void finish(Running r) {
+    running.remove(r.task.ref().taskId(), r);
+    completed.incrementAndGet();
+  }
+
+  private void progress(Running r, BuildStage stage, long done, long total, String detail) {
+    long now = System.currentTimeMillis();
+    synchronized (r) {
+      if (stage == r.lastStage && now - r.lastProgressMillis < PROGRESS_INTERVAL_MILLIS && done < total) {
+        return;
+      }
+      r.lastStage = stage;
+      r.lastProgressMillis = now;
+    }
+    reporter.progress(r.task.ref(), stage, done, total, detail == null ? "" : detail);
+  }
+
+  /**
+   * Takes no new task, lets running ones finish for up to {@code grace}, then cancels and hands back the rest.
+   *
+   * @return the attempts handed back
+   */
+  public List<TaskId> drain(Duration grace) {
+    draining = true;
+    reporter.draining(List.of());
+    log.info("worker {} draining: {} task(s) running", workerId, running.size());
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Running r : List.copyOf(running.values())) {
+      long left = deadline - System.nanoTime();
+      Future<?> f = r.future;
+      if (f == null || left <= 0) {
+        continue;
+      }
+      try {
+        f.get(left, TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        // finished badly or still running: decided below
+      }
+    }
+    List<TaskId> handedBack = new ArrayList<>();
+    for (Running r : List.copyOf(running.values())) {
+      r.cancelReason = "worker draining";
+      r.handedBack = true;
+      running.remove(r.task.ref().taskId());
+      if (r.future != null) {
+        r.future.cancel(true);
+      }
+      handedBack.add(r.task.ref());
+    }
+    if (!handedBack.isEmpty()) {
+      reporter.draining(handedBack);
+    }
+    return handedBack;
+  }
+
+  @Override
+  public void close() {
+    slots.shutdownNow();
+  }
+
+  /** A task on this worker. */
+  private static final class Running {
+    final AssignedTask task;
+    volatile Future<?> future;
+    volatile String cancelReason;
+    volatile boolean handedBack;
+    BuildStage lastStage;
+    long lastProgressMillis;
+
+    Running(AssignedTask task) {
+      this.task = task;
+    }
+  }
+}
