@@ -7,16 +7,18 @@ import dev.apkofarm.core.testing.debian.DebianArchive;
 import dev.apkofarm.core.testing.debian.DebianStaging;
 import dev.apkofarm.core.testing.debian.TestDistribution;
 import dev.apkofarm.e2e.support.DockerArchive;
+import dev.apkofarm.e2e.support.Bundles;
 import dev.apkofarm.e2e.support.LoadedImages;
 import dev.apkofarm.e2e.support.OneShot;
 import dev.apkofarm.e2e.support.RequiresDocker;
-import dev.apkofarm.e2e.support.ServiceBundleContainer;
 import dev.apkofarm.e2e.support.StagedRootfs;
 import dev.apkofarm.e2e.support.WorkDir;
+import dev.apkofarm.testcontainers.ServiceBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +47,8 @@ class DistributionIT {
       Path rootfs = work.resolve("rootfs-" + arch.apkName());
       StagedRootfs.merge(staging.stageAll(TestDistribution.recipes(applets), arch), rootfs);
       // What apko's service-bundle step writes: /sv/<name>/run as an execline script.
-      service(rootfs, "one", "/bin/busybox sh -c \"echo service-one-up; echo one > /tmp/one; exec /bin/busybox sleep 3600\"");
-      service(rootfs, "two", "/bin/busybox sh -c \"echo service-two-up; echo two > /tmp/two; exec /bin/busybox sleep 3600\"");
+      service(rootfs, "one", "/bin/busybox sh -c \"echo one > /tmp/one; echo service-one-up; exec /bin/busybox sleep 3600\"");
+      service(rootfs, "two", "/bin/busybox sh -c \"echo two > /tmp/two; echo service-two-up; exec /bin/busybox sleep 3600\"");
       Files.createDirectories(rootfs.resolve("tmp"));
       Files.setPosixFilePermissions(rootfs.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
       Path tarball = work.resolve("distribution-" + arch.apkName() + ".tar");
@@ -80,9 +82,10 @@ class DistributionIT {
   @ParameterizedTest
   @EnumSource(value = Arch.class, names = {"AMD64", "ARM64"})
   void serviceBundleSupervisesBothServices(Arch arch) {
-    try (ServiceBundleContainer c = ServiceBundleContainer.start(IMAGE + ":" + arch.ociName(), arch)) {
+    try (ServiceBundle c = Bundles.of(IMAGE + ":" + arch.ociName())) {
+      c.start();
       assertThat(c.exec("/bin/busybox", "cat", "/tmp/one", "/tmp/two")).isEqualTo("one\ntwo\n");
-      assertThat(c.exec("/usr/bin/s6-svstat", "-o", "up", "/sv/one")).isEqualTo("true\n");
+      assertThat(c.isUp("one")).isTrue();
       assertThat(c.exec("/usr/bin/s6-svstat", "-o", "up", "/sv/two")).isEqualTo("true\n");
     }
   }
@@ -93,8 +96,10 @@ class DistributionIT {
    */
   @Test
   void serviceBundleStopsCleanlyOnDockerStop() {
-    try (ServiceBundleContainer c = ServiceBundleContainer.start(IMAGE + ":" + Arch.AMD64.ociName(), Arch.AMD64)) {
-      assertThat(c.stop()).as("exit code after docker stop (137 = killed)").isEqualTo(0L);
+    try (ServiceBundle c = Bundles.of(IMAGE + ":" + Arch.AMD64.ociName())) {
+      c.start();
+      assertThat(c.stopGracefully(Duration.ofSeconds(60))).as("exit code after docker stop (137 = killed)")
+          .isEqualTo(0L);
     }
   }
 }

@@ -13,11 +13,13 @@ import dev.apkofarm.e2e.support.LoadedImages;
 import dev.apkofarm.e2e.support.OneShot;
 import dev.apkofarm.e2e.support.RequiresDocker;
 import dev.apkofarm.e2e.support.WorkDir;
+import dev.apkofarm.testcontainers.ApkoImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A farm without containers: {@code bin/apko-coordinator} and two {@code bin/apko-worker} processes (amd64, arm64)
  * on loopback. {@code submit --push} of two configs lands both images in the local registry, where Docker pulls
- * and runs each platform; and the farm's index is the embedded farm's, digest for digest.
+ * and runs each platform; the farm's index is the embedded farm's, digest for digest; and the Testcontainers module's
+ * {@code ApkoImage.withCoordinator} builds on this farm the image it would build in-process.
  */
 @RequiresDocker
 class FarmIT {
@@ -115,6 +118,31 @@ class FarmIT {
     assertThat(Files.readString(farm.resolve("runtime/index.json")))
         .isEqualTo(Files.readString(embedded.resolve("runtime/index.json")));
     assertThat(blobs(farm.resolve("runtime"))).isEqualTo(blobs(embedded.resolve("runtime")));
+  }
+
+  @Test
+  void apkoImageWithCoordinatorBuildsOnTheFarmTheImageALocalBuildMakes() throws Exception {
+    Map<String, String> run = Map.of("dev.apkofarm.e2e.run", LoadedImages.repository("farm-apko-image"));
+    ApkoImage onFarm = new ApkoImage(Path.of("runtime.yaml")).withWorkingDirectory(E2eRepository.dir())
+        .withArch("amd64").withAnnotations(run).withCoordinator(target);
+
+    String name = IMAGES.track(onFarm.get());
+    assertThat(farmJobsFor(name)).as("the farm's jobs for it").singleElement().asString().contains("succeeded");
+    String farmId = Docker.client().inspectImageCmd(name).exec().getId();
+    assertThat(OneShot.of(name).run().lines()).containsExactly("hello from apko-farm");
+
+    Docker.removeImage(name);
+    ApkoImage local = new ApkoImage(Path.of("runtime.yaml")).withWorkingDirectory(E2eRepository.dir())
+        .withArch("amd64").withAnnotations(run);
+    assertThat(local.get()).as("same build key, same name").isEqualTo(name);
+    assertThat(Docker.client().inspectImageCmd(name).exec().getId()).as("same bytes").isEqualTo(farmId);
+    assertThat(farmJobsFor(name)).as("built here, not on the farm").hasSize(1);
+  }
+
+  /** {@code apko-client status --all}: the farm's job lines labelled with {@code image}. */
+  private static List<String> farmJobsFor(String image) throws Exception {
+    String out = ApkoCli.in(E2eRepository.dir()).client("status", "--all", "--coordinator", target).ok().stdout();
+    return out.lines().filter(l -> l.endsWith("ApkoImage " + image)).toList();
   }
 
   private static List<String> blobs(Path layout) throws IOException {

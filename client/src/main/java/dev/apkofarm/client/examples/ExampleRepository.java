@@ -57,10 +57,12 @@ public final class ExampleRepository {
         try (Reader r = Files.newBufferedReader(dir.resolve("package.properties"), StandardCharsets.UTF_8)) {
           p.load(r);
         }
-        PackageContent content = content(dir.resolve("files"), p);
         for (String arch : List.of("x86_64", "aarch64")) {
+          PackageContent content = content(dir.resolve("files"), p, arch);
+          // A package with a program is machine code for one arch; the others are plain files for any.
+          String packageArch = p.getProperty("program") != null ? arch : p.getProperty("arch", "noarch");
           PackageSpec spec = PackageSpec.builder(p.getProperty("name", dir.getFileName().toString()),
-                  p.getProperty("version"), p.getProperty("arch", "noarch"))
+                  p.getProperty("version"), packageArch)
               .description(p.getProperty("description", ""))
               .license(p.getProperty("license", "CC0-1.0"))
               .origin(p.getProperty("origin", p.getProperty("name", dir.getFileName().toString())))
@@ -95,9 +97,13 @@ public final class ExampleRepository {
     return s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
   }
 
-  /** The package's files with normalised modes, plus {@code symlinks} ({@code path:target ...}). */
-  private static PackageContent content(Path files, Properties p) throws IOException {
+  /**
+   * The package's files with normalised modes, plus {@code symlinks} ({@code path:target ...}) and, for
+   * {@code program=PATH}, a {@link StaticProgram} for {@code arch} at PATH printing {@code program-prints}.
+   */
+  private static PackageContent content(Path files, Properties p, String arch) throws IOException {
     PackageContent.Builder b = PackageContent.builder();
+    java.util.Set<String> directories = new java.util.HashSet<>();
     if (Files.isDirectory(files)) {
       List<Path> all;
       try (Stream<Path> s = Files.walk(files)) {
@@ -107,10 +113,20 @@ public final class ExampleRepository {
         String rel = files.relativize(f).toString().replace('\\', '/');
         if (Files.isDirectory(f)) {
           b.directory(rel, 0755);
+          directories.add(rel);
         } else {
           b.file(rel, f, Files.isExecutable(f) ? 0755 : 0644);
         }
       }
+    }
+    String program = p.getProperty("program");
+    if (program != null) {
+      for (int slash = program.indexOf('/'); slash > 0; slash = program.indexOf('/', slash + 1)) {
+        if (directories.add(program.substring(0, slash))) {
+          b.directory(program.substring(0, slash), 0755);
+        }
+      }
+      b.file(program, StaticProgram.printing(arch, p.getProperty("program-prints", "")), 0755);
     }
     for (String link : words(p.getProperty("symlinks", ""))) {
       int colon = link.indexOf(':');

@@ -64,7 +64,7 @@ class ExampleRepositoryTest {
     List<String> second = listing(ExampleRepository.write(b));
 
     assertThat(first).isEqualTo(second).anyMatch(l -> l.startsWith("x86_64/APKINDEX.tar.gz"))
-        .anyMatch(l -> l.startsWith("aarch64/example-hello-1.2.0-r1.apk"));
+        .anyMatch(l -> l.startsWith("aarch64/example-hello-1.3.0-r0.apk"));
     try (Stream<Path> s = Files.list(a)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("keys", "packages", "repository");
     }

@@ -34,8 +34,12 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
     dataEntries = List.copyOf(dataEntries);
   }
 
-  /** Expands {@code apk}, writing file contents to {@code contents} (created). */
-  static ExpandedPackage expand(ApkPackage apk, Path contents) throws IOException, dev.apkofarm.core.BadInputException {
+  /**
+   * Expands {@code apk}, writing file contents to {@code contents} (created); {@code size} is the package size the
+   * installed database records.
+   */
+  static ExpandedPackage expand(ApkPackage apk, Path contents, long size)
+      throws IOException, dev.apkofarm.core.BadInputException {
     List<DataEntry> data = new ArrayList<>();
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(contents), 1 << 16);
         ApkPackage.DataReader reader = apk.data()) {
@@ -80,15 +84,15 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
       }
       control.add(new ControlEntry(t.name(), t.mode(), t.uid(), t.gid(), t.uname(), t.gname(), pax, c.content()));
     }
-    return new ExpandedPackage(meta(apk), control, data);
+    return new ExpandedPackage(meta(apk, size), control, data);
   }
 
-  static PackageMeta meta(ApkPackage apk) {
+  static PackageMeta meta(ApkPackage apk, long size) {
     PkgInfo p = apk.pkgInfo();
     return new PackageMeta(
         p.name(), p.version(), p.arch(), p.license(), p.description(), p.origin(), p.maintainer(), p.url(),
         p.depends(), p.provides(), p.replaces(), p.commit(), p.installIfValues(), p.buildDate(),
-        apk.layout().fileSize(), p.installedSize(), p.providerPriority(), apk.layout().control().digest(),
+        size, p.installedSize(), p.providerPriority(), apk.layout().control().digest(),
         p.triggers());
   }
 

@@ -81,7 +81,10 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
     }
     ApkPackage apk = store.get(info, origins.of(pkg));
     Path contents = Files.createTempFile(scratch.path(), pkg.name() + "-", ".data");
-    return ExpandedPackage.expand(apk, contents);
+    // The installed database's S: is the size the index lists (apk and apko record it so), not the size of the copy
+    // at hand: a package signed again with another key keeps its control and data sections, and so its cache entry,
+    // but not its length; the copy a cache holds must not change the image.
+    return ExpandedPackage.expand(apk, contents, pkg.size() > 0 ? pkg.size() : apk.layout().fileSize());
   }
 
   @Override

@@ -66,6 +66,17 @@ public final class LoadedConfig {
     }
   }
 
+  /**
+   * This config with {@code packages} appended to {@code contents.packages}, as apko's {@code --package-append}
+   * does: the files read, the name and the checksum stay those of the files (a lock file still matches them).
+   */
+  public LoadedConfig withPackagesAppended(List<String> packages) {
+    List<String> all = new java.util.ArrayList<>(config.contents().packages());
+    all.addAll(packages);
+    ImageConfig appended = config.toBuilder().contents(config.contents().withPackages(all)).build();
+    return new LoadedConfig(appended, name, workDir, sources, warnings);
+  }
+
   /** The effective config: includes merged, archs normalised, service bundle applied. */
   public ImageConfig config() {
     return config;

@@ -57,9 +57,13 @@ public final class LoadedImages implements AutoCloseable {
     return tags;
   }
 
-  /** Records an image obtained otherwise (e.g. {@code docker pull} from the test registry) for removal. */
-  public void track(String ref) {
+  /**
+   * Records an image obtained otherwise ({@code docker pull} from the test registry, an {@code ApkoImage}) for
+   * removal; returns {@code ref}.
+   */
+  public String track(String ref) {
     refs.add(ref);
+    return ref;
   }
 
   /** The {@code RepoTags} of a docker-save tarball's {@code manifest.json}. */
