@@ -118,6 +118,46 @@ public final class DebianArchive {
     return DebPackage.open(cached);
   }
 
+  /**
+   * Downloads those of {@code names} not cached yet for {@code arch} with one {@code apt-get download}: for small
+   * packages apt's start-up per call, not the network, is what takes the time.
+   *
+   * @throws IOException with apt's output when it cannot download them
+   */
+  public void prefetch(List<String> names, Arch arch) throws IOException {
+    String deb = debianArch(arch);
+    Path dir = Files.createDirectories(cacheDir.resolve(deb));
+    List<String> missing = new ArrayList<>();
+    for (String name : names) {
+      if (find(dir, name, deb) == null) {
+        missing.add(name);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    try (TemporaryDirectory tmp = TemporaryDirectory.create(dir, ".download-")) {
+      tmp.path().toFile().setWritable(true, false);
+      List<String> command = new ArrayList<>(List.of("apt-get", "download", "-q"));
+      missing.forEach(name -> command.add(name + ":" + deb));
+      ExternalTools.Result r = ExternalTools.run(command, tmp.path(), Map.of(), COMMAND_TIMEOUT);
+      if (r.exitCode() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + r.output().strip());
+      }
+      for (String name : missing) {
+        Path got = find(tmp.path(), name, deb);
+        if (got == null) {
+          throw new IOException("apt-get download " + name + ":" + deb + " left no file");
+        }
+        try {
+          Files.move(got, dir.resolve(got.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(got, dir.resolve(got.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
   private static Path find(Path dir, String name, String deb) throws IOException {
     List<Path> found = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, name + "_*_{" + deb + ",all}.deb")) {
