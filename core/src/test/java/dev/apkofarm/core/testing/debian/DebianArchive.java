@@ -91,21 +91,24 @@ public final class DebianArchive {
 
   /**
    * The {@code .deb} of {@code name} for {@code arch} (apt's candidate version), downloaded once into the cache.
+   * An architecture-independent package that is not installed for a foreign {@code arch} is named with Debian's
+   * {@code :all} qualifier ({@code ca-certificates:all}): apt has no candidate for {@code ca-certificates:arm64}
+   * on an amd64 machine.
    *
    * @throws IOException naming the package when apt cannot download it
    */
   public DebPackage fetch(String name, Arch arch) throws IOException {
     String deb = debianArch(arch);
     Path dir = Files.createDirectories(cacheDir.resolve(deb));
-    Path cached = find(dir, name, deb);
+    Path cached = find(dir, bareName(name), deb);
     if (cached == null) {
       try (TemporaryDirectory tmp = TemporaryDirectory.create(dir, ".download-")) {
         // _apt cannot write into root-owned private temp dirs; let it, so apt does not warn about sandboxing.
         tmp.path().toFile().setWritable(true, false);
-        ExternalTools.Result r = run(tmp.path(), "apt-get", "download", "-q", name + ":" + deb);
-        Path got = find(tmp.path(), name, deb);
+        ExternalTools.Result r = run(tmp.path(), "apt-get", "download", "-q", aptName(name, deb));
+        Path got = find(tmp.path(), bareName(name), deb);
         if (r.exitCode() != 0 || got == null) {
-          throw new IOException("apt-get download " + name + ":" + deb + " failed: " + r.output().strip());
+          throw new IOException("apt-get download " + aptName(name, deb) + " failed: " + r.output().strip());
         }
         cached = dir.resolve(got.getFileName());
         try {
@@ -129,7 +132,7 @@ public final class DebianArchive {
     Path dir = Files.createDirectories(cacheDir.resolve(deb));
     List<String> missing = new ArrayList<>();
     for (String name : names) {
-      if (find(dir, name, deb) == null) {
+      if (find(dir, bareName(name), deb) == null) {
         missing.add(name);
       }
     }
@@ -139,15 +142,15 @@ public final class DebianArchive {
     try (TemporaryDirectory tmp = TemporaryDirectory.create(dir, ".download-")) {
       tmp.path().toFile().setWritable(true, false);
       List<String> command = new ArrayList<>(List.of("apt-get", "download", "-q"));
-      missing.forEach(name -> command.add(name + ":" + deb));
+      missing.forEach(name -> command.add(aptName(name, deb)));
       ExternalTools.Result r = ExternalTools.run(command, tmp.path(), Map.of(), COMMAND_TIMEOUT);
       if (r.exitCode() != 0) {
         throw new IOException(String.join(" ", command) + " failed: " + r.output().strip());
       }
       for (String name : missing) {
-        Path got = find(tmp.path(), name, deb);
+        Path got = find(tmp.path(), bareName(name), deb);
         if (got == null) {
-          throw new IOException("apt-get download " + name + ":" + deb + " left no file");
+          throw new IOException("apt-get download " + aptName(name, deb) + " left no file");
         }
         try {
           Files.move(got, dir.resolve(got.getFileName()), StandardCopyOption.ATOMIC_MOVE);
@@ -156,6 +159,16 @@ public final class DebianArchive {
         }
       }
     }
+  }
+
+  /** {@code name:arch} for apt, unless the name carries its own qualifier ({@code :all}). */
+  private static String aptName(String name, String deb) {
+    return name.contains(":") ? name : name + ":" + deb;
+  }
+
+  private static String bareName(String name) {
+    int colon = name.indexOf(':');
+    return colon < 0 ? name : name.substring(0, colon);
   }
 
   private static Path find(Path dir, String name, String deb) throws IOException {

@@ -47,6 +47,9 @@ public final class FarmImageDistribution {
           "libfreetype6", "libbrotli1", "libpng16-16", "libharfbuzz0b", "libgraphite2-3", "libglib2.0-0",
           "libffi8", "libmount1", "libblkid1", "libselinux1", "libpcre2-8-0", "libtinfo6");
 
+  /** Arch-independent: qualified so that apt downloads it for a foreign arch too. */
+  private static final String CA_CERTIFICATES = "ca-certificates:all";
+
   /** Dropped besides {@link ApkRecipe#DEBIAN_NOISE}: translations, info pages, debug links, menu entries. */
   private static final String[] MORE_NOISE = {
     "/usr/share/locale", "/usr/share/info", "/usr/share/menu", "/usr/share/gdb", "/usr/share/debianutils",
@@ -64,7 +67,7 @@ public final class FarmImageDistribution {
 
   /** Every recipe for {@code arch}, dependencies first. Downloads what it needs to read (cached). */
   public List<ApkRecipe> recipes(Arch arch) throws IOException {
-    List<String> debs = new ArrayList<>(List.of("libc6", "busybox-static", "bash", "ca-certificates"));
+    List<String> debs = new ArrayList<>(List.of("libc6", "busybox-static", "bash", CA_CERTIFICATES));
     debs.addAll(LIBRARIES);
     debs.add("openjdk-17-jre-headless");
     archive.prefetch(debs, arch);
@@ -155,7 +158,7 @@ public final class FarmImageDistribution {
 
   /** Debian's CA certificates (Mozilla's roots) as one PEM bundle, in file-name order as update-ca-certificates. */
   private CaCertificates caCertificates(Arch arch) throws IOException {
-    DebPackage deb = archive.fetch("ca-certificates", arch);
+    DebPackage deb = archive.fetch(CA_CERTIFICATES, arch);
     Path root = Files.createDirectories(scratch).resolve("ca-certificates");
     TemporaryDirectory.deleteTree(root);
     try {
