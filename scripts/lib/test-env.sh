@@ -35,6 +35,7 @@ TEST_TOOLS+=(
   "dockerd:docker.io"
   "qemu-aarch64-static:qemu-user-static"
   "update-binfmts:binfmt-support"
+  "docker-compose:docker-compose"
 )
 
 # Foreign Debian architectures whose packages the E2E tests download (apt-get download PKG:ARCH).

@@ -31,18 +31,20 @@ public final class Daemons {
 
   /**
    * Announces a started daemon's ports ({@code --ready-file} and a log line), then serves until SIGTERM or SIGINT and
-   * stops it: the ready file goes first, so nobody is sent to ports about to close. A failed announcement stops the
-   * daemon at once.
+   * stops it: the ready file is withdrawn first, so nobody is sent to ports about to close. The signal handlers are in
+   * place before the announcement, so a SIGTERM sent as soon as the daemon says it is ready stops it cleanly. A failed
+   * announcement stops the daemon at once.
    */
   public static void serve(String daemon, ReadyFileOptions ready, BoundPorts ports, Runnable stop)
       throws IOException, InterruptedException {
+    CountDownLatch signalled = onSignal();
     try {
       ready.announce(daemon, ports);
     } catch (IOException | RuntimeException e) {
       stop.run();
       throw e;
     }
-    runUntilSignalled(() -> {
+    runUntil(signalled, () -> {
       ready.withdraw();
       stop.run();
     });
@@ -53,13 +55,26 @@ public final class Daemons {
    * Any other way the JVM ends still runs {@code stop} from a shutdown hook.
    */
   public static void runUntilSignalled(Runnable stop) throws InterruptedException {
-    CountDownLatch signalled = new CountDownLatch(1);
+    runUntil(onSignal(), stop);
+  }
+
+  private static void runUntil(CountDownLatch signalled, Runnable stop) throws InterruptedException {
     AtomicBoolean done = new AtomicBoolean();
     Runnable once = () -> {
       if (done.compareAndSet(false, true)) {
         stop.run();
       }
     };
+    Thread hook = new Thread(once, "stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    signalled.await();
+    once.run();
+    Runtime.getRuntime().removeShutdownHook(hook);
+  }
+
+  /** Installs handlers of SIGTERM and SIGINT that count the returned latch down. */
+  private static CountDownLatch onSignal() {
+    CountDownLatch signalled = new CountDownLatch(1);
     for (String name : new String[] {"TERM", "INT"}) {
       try {
         sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> signalled.countDown());
@@ -67,10 +82,6 @@ public final class Daemons {
         // this platform has no such signal: the shutdown hook still stops us
       }
     }
-    Thread hook = new Thread(once, "stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    signalled.await();
-    once.run();
-    Runtime.getRuntime().removeShutdownHook(hook);
+    return signalled;
   }
 }

@@ -11,8 +11,10 @@ import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -39,6 +41,14 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
 
   /** Generates the CA and server certificate into {@code dir}. */
   public static TestCertificates generate(Path dir) throws IOException {
+    return generate(dir, new String[0]);
+  }
+
+  /**
+   * Generates the CA and a server certificate that also names {@code dnsNames} (e.g. the name containers dial a
+   * coordinator by) into {@code dir}.
+   */
+  public static TestCertificates generate(Path dir, String... dnsNames) throws IOException {
     try {
       KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
       ec.initialize(256);
@@ -60,10 +70,7 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
       server.addExtension(
           Extension.subjectAlternativeName,
           false,
-          new GeneralNames(
-              new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")
-              }));
+          new GeneralNames(names(dnsNames)));
       server.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
       server.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       X509Certificate serverCert = sign(server, caKeys);
@@ -116,6 +123,16 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
   }
 
   /** PEM armour around DER bytes. */
+  private static GeneralName[] names(String... dnsNames) {
+    List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    for (String n : dnsNames) {
+      names.add(new GeneralName(GeneralName.dNSName, n));
+    }
+    return names.toArray(GeneralName[]::new);
+  }
+
   public static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
