@@ -75,6 +75,8 @@ final class InProcessCoordinator implements AutoCloseable {
   private final WorkerServiceImpl workerService;
   private final BlobServiceImpl blobService;
   private final Map<String, Server> servers = new HashMap<>();
+  /** In-process names are global to the JVM: this coordinator's are its own. */
+  private final String prefix = "coordinator-" + java.util.UUID.randomUUID() + "-";
 
   InProcessCoordinator(Path dir) throws IOException {
     blobs = new DiskBlobStore(dir.resolve("blobs"));
@@ -86,9 +88,14 @@ final class InProcessCoordinator implements AutoCloseable {
     blobService = new BlobServiceImpl(blobs, Optional.empty());
   }
 
+  /** The in-process name of transport {@code name}, for a channel to it. */
+  String address(String name) {
+    return prefix + name;
+  }
+
   /** Serves the coordinator on the in-process transport {@code name} (again, after {@link #down}). */
   void up(String name) throws IOException {
-    servers.put(name, InProcessServerBuilder.forName(name).directExecutor()
+    servers.put(name, InProcessServerBuilder.forName(address(name)).directExecutor()
         .addService(workerService).addService(blobService).build().start());
   }
 

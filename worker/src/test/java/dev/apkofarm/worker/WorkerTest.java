@@ -55,7 +55,7 @@ class WorkerTest {
   /** A worker {@code id} reaching the coordinator over its own transport (also named {@code id}). */
   private Worker worker(String id) throws Exception {
     coordinator.up(id);
-    ManagedChannel channel = InProcessChannelBuilder.forName(id).directExecutor().build();
+    ManagedChannel channel = InProcessChannelBuilder.forName(coordinator.address(id)).directExecutor().build();
     channels.add(channel);
     WorkerSettings settings = new WorkerSettings(id, Transport.Security.plaintextLoopback(), id, Arch.AMD64, 1,
         MemberSettings.loopback("unused", List.of()), tmp.resolve(id), Duration.ZERO, -1, -1);
