@@ -63,16 +63,16 @@ final class ConfigDecoder {
     }
     b.cmd(o.commandLine("cmd"));
     b.stopSignal(o.string("stop-signal"));
-    b.workDir(o.string("work-dir"));
+    b.workDir(o.string("work-dir", ConfigNames::workDirProblem));
     Optional<Obj> accounts = o.obj("accounts", "run-as", "users", "groups");
     if (accounts.isPresent()) {
       b.accounts(accounts(accounts.get()));
     }
     b.archs(archs(o));
-    b.environment(o.stringMap("environment"));
+    b.environment(o.stringMap("environment", ConfigNames::envKeyProblem));
     b.paths(o.list("paths", this::pathMutation));
     b.vcsUrl(o.string("vcs-url"));
-    b.annotations(o.stringMap("annotations"));
+    b.annotations(o.stringMap("annotations", ConfigNames::labelKeyProblem));
     b.include(o.string("include").filter(s -> !s.isEmpty()));
     b.volumes(o.strings("volumes"));
     Optional<Obj> layering = o.obj("layering", "strategy", "budget");
@@ -191,7 +191,8 @@ final class ConfigDecoder {
   }
 
   private Accounts accounts(Obj o) throws ConfigException {
-    Optional<String> runAs = o.string("run-as").filter(s -> !s.isEmpty());
+    Optional<String> runAs =
+        o.string("run-as", r -> r.isEmpty() ? null : ConfigNames.runAsProblem(r)).filter(s -> !s.isEmpty());
     List<User> users = o.list("users", this::user);
     List<Group> groups = o.list("groups", this::group);
     return new Accounts(runAs, users, groups);
@@ -199,23 +200,26 @@ final class ConfigDecoder {
 
   private User user(Located item) throws ConfigException {
     Obj o = item.obj("username", "uid", "gid", "shell", "homedir");
-    String name = o.required("username").string();
+    String name = o.required("username").string(ConfigNames::accountNameProblem);
     Located uidField = o.required("uid");
     long uid = uidField.uint32();
     if (uid == 0) {
       throw uidField.error("must not be 0 (to run as root, use run-as: 0)");
     }
     OptionalLong gid = o.uint32("gid");
-    Optional<String> shell = o.string("shell").filter(s -> !s.isEmpty());
-    String homedir = o.string("homedir").orElse("");
+    Optional<String> shell = o.string("shell", ConfigNames::accountFieldProblem).filter(s -> !s.isEmpty());
+    String homedir = o.string("homedir", ConfigNames::accountFieldProblem).orElse("");
     return item.build(() -> new User(name, uid, gid, shell, homedir));
   }
 
   private Group group(Located item) throws ConfigException {
     Obj o = item.obj("groupname", "gid", "members");
-    String name = o.required("groupname").string();
+    String name = o.required("groupname").string(ConfigNames::accountNameProblem);
     long gid = o.uint32("gid").orElse(0);
-    List<String> members = o.strings("members");
+    List<String> members = new ArrayList<>();
+    for (Located member : o.items("members")) {
+      members.add(member.string(ConfigNames::accountNameProblem));
+    }
     return item.build(() -> new Group(name, gid, members));
   }
 
