@@ -1,6 +1,7 @@
 package dev.apkofarm.core.apk;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 
 /**
  * A package that is not what its repository promised (a checksum or signature mismatch) or is malformed (not an
@@ -12,12 +13,12 @@ public final class PackageVerificationException extends BadInputException {
   private final String packageName;
 
   public PackageVerificationException(String packageName, String problem) {
-    super("package " + packageName + ": " + problem);
+    super("package " + InputText.escape(packageName) + ": " + problem);
     this.packageName = packageName;
   }
 
   public PackageVerificationException(String packageName, String problem, Throwable cause) {
-    super("package " + packageName + ": " + problem, cause);
+    super("package " + InputText.escape(packageName) + ": " + problem, cause);
     this.packageName = packageName;
   }
 
