@@ -103,53 +103,81 @@ final class InstalledRecord {
   }
 
   /**
-   * Sorted with apko's path order (Go's stable sort), orphans removed. Each path is cleaned and split once, not on
-   * every comparison.
+   * Sorted with apko's path order (Go's stable sort), orphans removed. Each path is cleaned once (not on every
+   * comparison) and compared in place, token by token, without splitting: nothing is allocated per comparison.
    */
   static List<DataEntry> sortedFiles(List<DataEntry> files) {
     List<Keyed> keyed = new ArrayList<>(files.size());
     for (DataEntry f : files) {
-      keyed.add(new Keyed(f, clean(f.name()).split("/", -1), f.kind() == DataEntry.Kind.DIRECTORY));
+      keyed.add(new Keyed(f, clean(f.name()), f.kind() == DataEntry.Kind.DIRECTORY));
     }
-    GoStableSort.sort(keyed, InstalledRecord::compare);
+    GoStableSort.sort(keyed, (a, b) -> compareClean(a.clean, a.isDir, b.clean, b.isDir));
     List<DataEntry> sorted = new ArrayList<>(keyed.size());
     keyed.forEach(k -> sorted.add(k.entry));
     return withoutOrphans(sorted);
   }
 
-  /** An entry with its cleaned path's tokens. */
-  private record Keyed(DataEntry entry, String[] tokens, boolean isDir) {}
-
-  private static int compare(Keyed a, Keyed b) {
-    return compareTokens(a.tokens, a.isDir, b.tokens, b.isDir);
-  }
+  /** An entry with its cleaned path. */
+  private record Keyed(DataEntry entry, String clean, boolean isDir) {}
 
   /** apko's {@code pathCompare}: token-wise, and at the first differing level non-directories come first. */
   static int pathCompare(String a, boolean aIsDir, String b, boolean bIsDir) {
-    return compareTokens(clean(a).split("/", -1), aIsDir, clean(b).split("/", -1), bIsDir);
+    return compareClean(clean(a), aIsDir, clean(b), bIsDir);
   }
 
-  private static int compareTokens(String[] at, boolean aIsDir, String[] bt, boolean bIsDir) {
-    if (at.length == bt.length && java.util.Arrays.equals(at, bt)) {
+  private static int compareClean(String a, boolean aIsDir, String b, boolean bIsDir) {
+    if (a.equals(b)) {
       return 0;
     }
-    int n = 0;
-    for (; n < at.length - 1 && n < bt.length - 1; n++) {
-      int r = CodePointOrder.INSTANCE.compare(at[n], bt[n]);
-      if (r != 0) {
-        return Integer.signum(r);
+    int i = 0;
+    int j = 0;
+    while (true) {
+      int ia = a.indexOf('/', i);
+      int jb = b.indexOf('/', j);
+      boolean aLast = ia < 0;
+      boolean bLast = jb < 0;
+      int aEnd = aLast ? a.length() : ia;
+      int bEnd = bLast ? b.length() : jb;
+      if (!aLast && !bLast) {
+        int r = compareRegion(a, i, aEnd, b, j, bEnd);
+        if (r != 0) {
+          return r;
+        }
+        i = aEnd + 1;
+        j = bEnd + 1;
+        continue;
       }
+      boolean aTokIsDir = !aLast || aIsDir;
+      boolean bTokIsDir = !bLast || bIsDir;
+      if (aTokIsDir == bTokIsDir) {
+        return compareRegion(a, i, aEnd, b, j, bEnd);
+      }
+      return aTokIsDir ? 1 : -1;
     }
-    boolean aTokIsDir = n + 1 < at.length || aIsDir;
-    boolean bTokIsDir = n + 1 < bt.length || bIsDir;
-    if (aTokIsDir == bTokIsDir) {
-      return Integer.signum(CodePointOrder.INSTANCE.compare(at[n], bt[n]));
+  }
+
+  /** {@link CodePointOrder} of {@code a[i, aEnd)} and {@code b[j, bEnd)}, as -1, 0 or 1. */
+  private static int compareRegion(String a, int i, int aEnd, String b, int j, int bEnd) {
+    while (i < aEnd && j < bEnd) {
+      char x = a.charAt(i);
+      char y = b.charAt(j);
+      if (x != y) {
+        if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+          return Integer.signum(Integer.compare(a.codePointAt(i), b.codePointAt(j)));
+        }
+        return x < y ? -1 : 1;
+      }
+      i++;
+      j++;
     }
-    return aTokIsDir ? 1 : -1;
+    return Integer.signum(Integer.compare(aEnd - i, bEnd - j));
   }
 
   /** Go's {@code filepath.Clean} for the relative names packages contain. */
   static String clean(String p) {
+    if (isClean(p)) {
+      return p; // the usual case: nothing to allocate
+    }
     List<String> out = new ArrayList<>();
     boolean abs = p.startsWith("/");
     for (String part : p.split("/")) {
@@ -228,6 +256,25 @@ final class InstalledRecord {
       memo.put(p, result);
     }
     return result;
+  }
+
+  private static boolean isClean(String p) {
+    if (p.isEmpty() || p.charAt(0) == '/' || p.charAt(p.length() - 1) == '/') {
+      return false;
+    }
+    int start = 0;
+    while (start <= p.length()) {
+      int end = p.indexOf('/', start);
+      if (end < 0) {
+        end = p.length();
+      }
+      int len = end - start;
+      if (len == 0 || (len == 1 && p.charAt(start) == '.') || (len == 2 && p.startsWith("..", start))) {
+        return false;
+      }
+      start = end + 1;
+    }
+    return true;
   }
 
   /** Go's {@code filepath.Dir}. */
