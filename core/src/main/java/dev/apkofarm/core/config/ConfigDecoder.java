@@ -74,7 +74,7 @@ final class ConfigDecoder {
     b.vcsUrl(o.string("vcs-url"));
     b.annotations(o.stringMap("annotations", ConfigNames::labelKeyProblem));
     b.include(o.string("include").filter(s -> !s.isEmpty()));
-    b.volumes(o.strings("volumes"));
+    b.volumes(o.strings("volumes", ConfigNames::lineProblem));
     Optional<Obj> layering = o.obj("layering", "strategy", "budget");
     if (layering.isPresent()) {
       b.layering(Optional.of(layering(layering.get())));
@@ -106,9 +106,9 @@ final class ConfigDecoder {
         repositories(o, "build_repositories"),
         repositories(o, "runtime_repositories"),
         repositories(o, "repositories"),
-        o.strings("keyring"),
+        o.strings("keyring", ConfigNames::lineProblem),
         runtimeKeyring(o),
-        o.strings("packages"),
+        o.strings("packages", ConfigNames::packageEntryProblem),
         baseImage);
   }
 
@@ -117,7 +117,7 @@ final class ConfigDecoder {
     List<String> out = new ArrayList<>();
     List<Located> items = o.items(key);
     for (Located item : items) {
-      String repo = item.string();
+      String repo = item.string(ConfigNames::lineProblem);
       String[] parts = repo.split(" ", -1);
       if (parts.length > 2 || (parts.length == 2 && (!parts[0].startsWith("@") || parts[0].length() < 2))) {
         throw item.error("expected a repository URL or path, or \"@tag URL\", found \"" + repo + "\"");
@@ -225,7 +225,7 @@ final class ConfigDecoder {
 
   private PathMutation pathMutation(Located item) throws ConfigException {
     Obj o = item.obj("path", "type", "uid", "gid", "permissions", "source", "recursive");
-    String path = o.required("path").string();
+    String path = o.required("path").string(ConfigNames::lineProblem);
     Located typeField = o.required("type");
     String typeName = typeField.string();
     PathMutation.Type type =
@@ -237,7 +237,7 @@ final class ConfigDecoder {
     OptionalLong uid = o.uint32("uid");
     OptionalLong gid = o.uint32("gid");
     int permissions = o.get("permissions").isPresent() ? o.get("permissions").get().permissions() : 0;
-    Optional<String> source = o.string("source").filter(s -> !s.isEmpty());
+    Optional<String> source = o.string("source", ConfigNames::lineProblem).filter(s -> !s.isEmpty());
     if ((type == PathMutation.Type.SYMLINK || type == PathMutation.Type.HARDLINK) && source.isEmpty()) {
       throw item.error("a " + type + " needs a source");
     }

@@ -109,6 +109,22 @@ final class ConfigNames {
     return InputText.hasUnsafe(dir) ? "must not contain control characters" : null;
   }
 
+  /**
+   * The problem with a value that becomes a line of a file in the image or of a log ({@code /etc/apk/world}, {@code
+   * /etc/apk/repositories}, a repository URL, a path), or null: no control characters.
+   */
+  static String lineProblem(String value) {
+    return InputText.hasUnsafe(value) ? "must not contain control characters" : null;
+  }
+
+  /** The problem with a {@code contents.packages} entry (a word of {@code /etc/apk/world}), or null. */
+  static String packageEntryProblem(String value) {
+    if (value.isEmpty() || InputText.hasUnsafe(value) || value.chars().anyMatch(Character::isWhitespace)) {
+      return "must be one word without spaces or control characters, like name, name=1.2-r0 or name>1";
+    }
+    return null;
+  }
+
   /** Throws {@link IllegalArgumentException} with {@code what: problem} when {@code problem} is not null. */
   static void require(String problem, String what) {
     if (problem != null) {

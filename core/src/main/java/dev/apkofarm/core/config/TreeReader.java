@@ -145,9 +145,14 @@ final class TreeReader {
     }
 
     List<String> strings(String key) throws ConfigException {
+      return strings(key, v -> null);
+    }
+
+    /** A list of strings, each checked by {@code rule} at its position. */
+    List<String> strings(String key, java.util.function.Function<String, String> rule) throws ConfigException {
       List<String> out = new ArrayList<>();
       for (Located item : items(key)) {
-        out.add(item.string());
+        out.add(item.string(rule));
       }
       return out;
     }

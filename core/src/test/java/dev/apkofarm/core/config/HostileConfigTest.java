@@ -164,6 +164,19 @@ class HostileConfigTest {
   }
 
   @Test
+  void valuesThatBecomeLinesOfImageFilesOrLogsCarryNoControlCharacters() throws Exception {
+    ConfigException world = refused("contents:\n  packages: [\"busybox\\nevil\"]\n");
+    ConfigException spaced = refused("contents:\n  packages: [\"a b\"]\n");
+    ConfigException repo = refused("contents:\n  repositories: [\"https://x\\nforged\"]\n");
+    ConfigException path = refused("paths:\n  - {path: \"/a\\nb\", type: directory}\n");
+
+    assertThat(world.field()).isEqualTo("contents.packages[0]");
+    assertThat(spaced.problem()).startsWith("must be one word");
+    assertThat(repo.problem()).isEqualTo("must not contain control characters");
+    assertThat(path.field()).isEqualTo("paths[0].path");
+  }
+
+  @Test
   void theRecordsRefuseWhatTheDecoderRefuses() {
     assertThat(catchThrowableOfType(
             IllegalArgumentException.class,
