@@ -35,7 +35,7 @@ class InstallerFuzzTest {
     ImageTree tree = new ImageTree();
     try {
       ApkPackage pkg = ApkPackage.open(apk, "fuzz-1.0-r0", Optional.empty(), LIMITS);
-      ExpandedPackage expanded = ExpandedPackage.expand(pkg, contents);
+      ExpandedPackage expanded = ExpandedPackage.expand(pkg, contents, Files.size(apk));
       ApkDatabase.init(tree, "x86_64");
       Installer installer = new Installer(tree, 0);
       installer.install(expanded);
