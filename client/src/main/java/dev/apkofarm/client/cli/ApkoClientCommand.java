@@ -3,6 +3,7 @@ package dev.apkofarm.client.cli;
 import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.EngineVersion;
+import dev.apkofarm.core.InputText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -142,7 +143,8 @@ public final class ApkoClientCommand implements Runnable {
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           boolean badInput = ex instanceof BadInputException;
-          commandLine.getErr().println("error: " + describe(ex));
+          // Messages quote what the user gave us; whatever slipped through unescaped cannot forge lines here.
+          commandLine.getErr().println("error: " + InputText.printable(describe(ex)));
           if (root.debug) {
             ex.printStackTrace(commandLine.getErr());
           } else if (!badInput) {

@@ -1,6 +1,8 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
+import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.LockFile;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.PackageStore;
@@ -38,6 +40,8 @@ public final class BuildSettings {
   CommandSpec mixee;
 
   @Mixin RepositoryOptions repositories;
+
+  @Mixin LimitOptions limits;
 
   @Option(
       names = "--annotations",
@@ -96,8 +100,9 @@ public final class BuildSettings {
             repositories.extraBuildRepositories,
             repositories.extraRepositories,
             !repositories.ignoreSignatures);
-    Repositories repos = repositories.repositories(workDir);
-    PackageStore store = repositories.packageStore(repos, workDir);
+    Limits limit = limits.limits();
+    Repositories repos = repositories.repositories(workDir, limit);
+    PackageStore store = repositories.packageStore(repos, workDir, limit);
     int parallelism = RepositoryOptions.fetchThreads();
     ImageLocker locker = new ImageLocker(new Locker(repos, store, parallelism), repos);
     LockedImage image;
@@ -107,7 +112,8 @@ public final class BuildSettings {
     } else {
       image = locker.lock(loaded, request);
     }
-    BuildOptions options = BuildOptions.defaults(reference).withSourceDateEpoch(date()).withSbom(sbom);
+    BuildOptions options =
+        BuildOptions.defaults(reference).withSourceDateEpoch(date()).withSbom(sbom).withLimits(limit);
     Path scratch = Files.createTempDirectory("apko-farm-packages-");
     return new Prepared(image, options, new StorePackageSource(store, scratch), Executors.newFixedThreadPool(parallelism));
   }
@@ -141,7 +147,7 @@ public final class BuildSettings {
     for (String a : raw) {
       int colon = a.indexOf(':');
       if (colon <= 0) {
-        throw new BadInputException("--annotations \"" + a + "\": expected KEY:VALUE");
+        throw new BadInputException("--annotations " + InputText.quote(a) + ": expected KEY:VALUE");
       }
       out.put(a.substring(0, colon), a.substring(colon + 1));
     }

@@ -2,6 +2,7 @@ package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.apk.Fetcher;
+import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.PackageStore;
 import dev.apkofarm.core.apk.Repositories;
@@ -80,14 +81,24 @@ public final class RepositoryOptions {
 
   /** Fetcher, index loader and package store over the cache. */
   public Repositories repositories(Path workDir) {
+    return repositories(workDir, Limits.DEFAULTS);
+  }
+
+  /** As {@link #repositories(Path)}, reading indexes within {@code limits}. */
+  public Repositories repositories(Path workDir, Limits limits) {
     Fetcher.Options o =
         Fetcher.Options.defaults(workDir, Optional.of(cacheDir(workDir))).withOffline(offline);
-    return new Repositories(new Fetcher(o));
+    return new Repositories(new Fetcher(o), limits);
   }
 
   public PackageStore packageStore(Repositories repositories, Path workDir) throws IOException {
+    return packageStore(repositories, workDir, Limits.DEFAULTS);
+  }
+
+  /** As {@link #packageStore(Repositories, Path)}, opening packages within {@code limits}. */
+  public PackageStore packageStore(Repositories repositories, Path workDir, Limits limits) throws IOException {
     return new PackageStore(
-        repositories.fetcher(), new DiskBlobCache(cacheDir(workDir).resolve("packages")), List.of());
+        repositories.fetcher(), new DiskBlobCache(cacheDir(workDir).resolve("packages")), List.of(), limits);
   }
 
   /** The lock engine wired from these options. */

@@ -23,8 +23,10 @@ import java.util.Optional;
  * @param data the data section (the files), which runs to the end of the file
  */
 public record ApkLayout(Optional<Section> signature, Section control, Section data) {
-  /** Ceiling on a signature or control section's decompressed size (go-apk's). */
-  public static final long MAX_CONTROL = 10L << 20;
+  /** Default ceiling on a signature or control section's decompressed size (go-apk's; see {@link Limits}). */
+  public static final long MAX_CONTROL = Limits.DEFAULTS.maxApkControlSize();
+
+  static final String CONTROL_LIMIT = "--max-apk-control-size";
 
   public ApkLayout {
     Objects.requireNonNull(signature, "signature");
@@ -78,11 +80,17 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
    * @throws IOException naming the package when the file is not an apk
    */
   public static ApkLayout scan(Path file, String what) throws IOException {
+    return scan(file, what, MAX_CONTROL);
+  }
+
+  /** As {@link #scan(Path, String)} with a ceiling on the signature and control sections ({@code --max-apk-control-size}). */
+  public static ApkLayout scan(Path file, String what, long maxControl) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       long first;
       boolean signed;
-      try (GzipReader gz = new GzipReader(toEnd(ch, 0, what), false, MAX_CONTROL, what + " first section")) {
+      try (GzipReader gz =
+          new GzipReader(toEnd(ch, 0, what), false, maxControl, CONTROL_LIMIT, what + " first section")) {
         TarEntry e = new TarReader(gz, what + " first section").next();
         signed = e != null && e.name().startsWith(".SIGN.");
         first = gz.drain();
@@ -94,7 +102,7 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
         controlOffset = first;
       }
       long controlLength =
-          signed ? memberLength(ch, controlOffset, what + " control section") : first;
+          signed ? memberLength(ch, controlOffset, maxControl, what + " control section") : first;
       Section control = section(ch, controlOffset, controlLength, "sha1", what);
       long dataOffset = controlOffset + controlLength;
       if (dataOffset >= size) {
@@ -110,8 +118,8 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
     return new BufferedInputStream(new ChannelRange(ch, offset, length, what), 64 * 1024);
   }
 
-  private static long memberLength(FileChannel ch, long offset, String what) throws IOException {
-    try (GzipReader gz = new GzipReader(toEnd(ch, offset, what), false, MAX_CONTROL, what)) {
+  private static long memberLength(FileChannel ch, long offset, long maxControl, String what) throws IOException {
+    try (GzipReader gz = new GzipReader(toEnd(ch, offset, what), false, maxControl, CONTROL_LIMIT, what)) {
       return gz.drain();
     }
   }

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.InputText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ import java.util.Optional;
  */
 public final class ApkPackage {
   /** Default ceiling on the data section's decompressed size (go-apk's), against gzip bombs. */
-  public static final long DEFAULT_MAX_DATA = 16L << 30;
+  public static final long DEFAULT_MAX_DATA = Limits.DEFAULTS.maxApkDataSize();
 
   private final Path file;
   private final String displayName;
@@ -32,7 +33,7 @@ public final class ApkPackage {
   private final PkgInfo pkgInfo;
   private final Map<String, ControlFile> controlFiles;
   private final List<SignatureEntry> signatures;
-  private final long maxData;
+  private final Limits limits;
 
   private ApkPackage(
       Path file,
@@ -41,14 +42,14 @@ public final class ApkPackage {
       PkgInfo pkgInfo,
       Map<String, ControlFile> controlFiles,
       List<SignatureEntry> signatures,
-      long maxData) {
+      Limits limits) {
     this.file = file;
     this.displayName = displayName;
     this.layout = layout;
     this.pkgInfo = pkgInfo;
     this.controlFiles = controlFiles;
     this.signatures = signatures;
-    this.maxData = maxData;
+    this.limits = limits;
   }
 
   /**
@@ -79,6 +80,11 @@ public final class ApkPackage {
    * @throws PackageVerificationException naming the package on any mismatch or malformation
    */
   public static ApkPackage open(Path file, PackageInfo expected) throws PackageVerificationException {
+    return open(file, expected, Limits.DEFAULTS);
+  }
+
+  /** As {@link #open(Path, PackageInfo)}, reading within {@code limits}. */
+  public static ApkPackage open(Path file, PackageInfo expected, Limits limits) throws PackageVerificationException {
     byte[] sha1 =
         expected
             .controlSha1()
@@ -86,7 +92,7 @@ public final class ApkPackage {
                 () ->
                     new PackageVerificationException(
                         expected.nameVersion(), "its index entry has no checksum (C:), so it cannot be verified"));
-    return open(file, expected.nameVersion(), Optional.of(sha1), DEFAULT_MAX_DATA);
+    return open(file, expected.nameVersion(), Optional.of(sha1), limits);
   }
 
   /**
@@ -99,9 +105,21 @@ public final class ApkPackage {
    */
   public static ApkPackage open(Path file, String displayName, Optional<byte[]> expectedControlSha1, long maxData)
       throws PackageVerificationException {
+    Limits d = Limits.DEFAULTS;
+    return open(file, displayName, expectedControlSha1,
+        new Limits(d.maxApkIndexDecompressedSize(), d.maxApkControlSize(), maxData, d.maxApkFiles(), d.maxPathDepth(),
+            d.maxPathLength(), d.maxApkExpansionRatio(), d.maxImageSize()));
+  }
+
+  /**
+   * Opens a package as {@link #open(Path, String, Optional, long)} does, within {@code limits}; its {@code .PKGINFO}
+   * must name a valid package and version and hold numbers in range and no control characters.
+   */
+  public static ApkPackage open(Path file, String displayName, Optional<byte[]> expectedControlSha1, Limits limits)
+      throws PackageVerificationException {
     ApkLayout layout;
     try {
-      layout = ApkLayout.scan(file, "package " + displayName);
+      layout = ApkLayout.scan(file, "package " + displayName, limits.maxApkControlSize());
     } catch (IOException e) {
       throw new PackageVerificationException(displayName, "not a valid apk: " + e.getMessage(), e);
     }
@@ -121,8 +139,8 @@ public final class ApkPackage {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ApkLayout.Section c = layout.control();
       String what = "package " + displayName + " control section";
-      try (GzipReader gz =
-          new GzipReader(ApkLayout.open(ch, c.offset(), c.length(), what), false, ApkLayout.MAX_CONTROL, what)) {
+      try (GzipReader gz = new GzipReader(ApkLayout.open(ch, c.offset(), c.length(), what), false,
+          limits.maxApkControlSize(), ApkLayout.CONTROL_LIMIT, what)) {
         TarReader tar = new TarReader(gz, what);
         TarEntry e;
         while ((e = tar.next()) != null) {
@@ -137,8 +155,8 @@ public final class ApkPackage {
       if (layout.signature().isPresent()) {
         ApkLayout.Section s = layout.signature().get();
         String swhat = "package " + displayName + " signature section";
-        try (GzipReader gz =
-            new GzipReader(ApkLayout.open(ch, s.offset(), s.length(), swhat), false, ApkLayout.MAX_CONTROL, swhat)) {
+        try (GzipReader gz = new GzipReader(ApkLayout.open(ch, s.offset(), s.length(), swhat), false,
+            limits.maxApkControlSize(), ApkLayout.CONTROL_LIMIT, swhat)) {
           TarReader tar = new TarReader(gz, swhat);
           TarEntry e;
           while ((e = tar.next()) != null) {
@@ -159,6 +177,10 @@ public final class ApkPackage {
     if (info == null) {
       throw new PackageVerificationException(displayName, "its control section has no .PKGINFO");
     }
+    Optional<String> problem = info.problem();
+    if (problem.isPresent()) {
+      throw new PackageVerificationException(displayName, ".PKGINFO " + problem.get());
+    }
     Optional<String> dataHash = info.dataHash();
     if (dataHash.isEmpty()) {
       throw new PackageVerificationException(
@@ -168,7 +190,7 @@ public final class ApkPackage {
     try {
       expectedData = HexFormat.of().parseHex(dataHash.get());
     } catch (IllegalArgumentException e) {
-      throw new PackageVerificationException(displayName, "malformed datahash \"" + dataHash.get() + "\"");
+      throw new PackageVerificationException(displayName, "malformed datahash " + InputText.quote(dataHash.get()));
     }
     byte[] actualData = layout.data().digest();
     if (!Arrays.equals(expectedData, actualData)) {
@@ -177,7 +199,7 @@ public final class ApkPackage {
           "data section SHA-256 is " + HexFormat.of().formatHex(actualData) + " but .PKGINFO datahash is "
               + dataHash.get() + " (the file is corrupt or was tampered with)");
     }
-    return new ApkPackage(file, displayName, layout, info, controls, List.copyOf(signatures), maxData);
+    return new ApkPackage(file, displayName, layout, info, controls, List.copyOf(signatures), limits);
   }
 
   /** The .apk file. */
@@ -187,7 +209,7 @@ public final class ApkPackage {
 
   /** This verified package after its file was renamed to {@code moved}: the same bytes, so not verified again. */
   ApkPackage movedTo(Path moved) {
-    return new ApkPackage(moved, displayName, layout, pkgInfo, controlFiles, signatures, maxData);
+    return new ApkPackage(moved, displayName, layout, pkgInfo, controlFiles, signatures, limits);
   }
 
   /** How this package is named in messages. */
@@ -267,12 +289,18 @@ public final class ApkPackage {
     return displayName;
   }
 
-  /** Iterates the data section; close it when done. */
+  /**
+   * Iterates the data section; close it when done. Every entry is checked as it is read: its path and link target
+   * (no absolute path, no {@code ..}, no control character, within the path depth and length limits), the number of
+   * entries, and the bytes inflated (in total and against the compressed size); a breach is a {@link
+   * PackageVerificationException} naming the package and the limit.
+   */
   public static final class DataReader implements AutoCloseable {
     private final ApkPackage pkg;
     private final FileChannel channel;
     private final GzipReader gzip;
     private final TarReader tar;
+    private long entries;
 
     private DataReader(ApkPackage pkg) throws IOException {
       this.pkg = pkg;
@@ -280,51 +308,96 @@ public final class ApkPackage {
       ApkLayout.Section d = pkg.layout.data();
       String what = "package " + pkg.displayName + " data section";
       try {
-        this.gzip = new GzipReader(ApkLayout.open(channel, d.offset(), d.length(), what), true, pkg.maxData, what);
+        this.gzip = new GzipReader(ApkLayout.open(channel, d.offset(), d.length(), what), true,
+            pkg.limits.maxApkDataSize(), "--max-apk-data-size", what);
       } catch (IOException e) {
         channel.close();
         throw e;
       }
-      this.tar = new TarReader(gzip, what);
+      this.tar = new TarReader(new RatioGuard(), what);
     }
 
     /**
      * The next entry, or null at the end.
      *
-     * @throws PackageVerificationException naming the package for an entry that would escape the image root
-     * @throws IOException when the data section is malformed
+     * @throws PackageVerificationException naming the package for an entry that would escape the image root, a
+     *     malformed data section or a limit it goes past
+     * @throws IOException when the package file cannot be read
      */
     public TarEntry next() throws IOException, PackageVerificationException {
-      TarEntry e = tar.next();
+      TarEntry e;
+      try {
+        e = tar.next();
+      } catch (MalformedArchiveException ex) {
+        throw new PackageVerificationException(pkg.displayName, ex.getMessage(), ex);
+      }
       if (e == null) {
         return null;
       }
-      checkPath(e.name(), e.name());
+      if (++entries > pkg.limits.maxApkFiles()) {
+        throw new PackageVerificationException(
+            pkg.displayName, "data section has more than " + pkg.limits.maxApkFiles() + " entries (--max-apk-files)");
+      }
+      checkPath(e.name(), e.name(), true);
       if (e.type() == TarEntry.Type.HARDLINK) {
-        checkPath(e.linkName(), e.name() + " (hardlink target)");
+        checkPath(e.linkName(), e.name() + " (hardlink target)", true);
+      } else if (e.type() == TarEntry.Type.SYMLINK) {
+        checkPath(e.linkName(), e.name() + " (symlink target)", false);
       }
       return e;
     }
 
-    /** The content of the entry last returned by {@link #next()} (empty for non-files). */
+    /**
+     * The content of the entry last returned by {@link #next()} (empty for non-files). Reading it may throw {@link
+     * MalformedArchiveException} (truncated, or past a limit), which the caller reports as the package's fault.
+     */
     public InputStream content() {
       return tar.content();
     }
 
-    private void checkPath(String path, String what) throws PackageVerificationException {
+    private void checkPath(String path, String what, boolean inTree) throws PackageVerificationException {
+      String shown = InputText.quote(what);
       if (path.isEmpty()) {
         throw new PackageVerificationException(pkg.displayName, "data section has an entry with an empty name");
       }
+      if (InputText.hasUnsafe(path)) {
+        throw new PackageVerificationException(
+            pkg.displayName, "data section entry " + shown + " has a control character in its name or target");
+      }
+      long length = path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (length > pkg.limits.maxPathLength()) {
+        throw new PackageVerificationException(
+            pkg.displayName, "data section entry " + InputText.quote(abbreviated(what)) + " is " + length
+                + " bytes long, more than " + pkg.limits.maxPathLength() + " (--max-path-length)");
+      }
+      long depth = 1;
+      for (int i = 0; i < path.length(); i++) {
+        if (path.charAt(i) == '/') {
+          depth++;
+        }
+      }
+      if (depth > pkg.limits.maxPathDepth()) {
+        throw new PackageVerificationException(
+            pkg.displayName, "data section entry " + InputText.quote(abbreviated(what)) + " is " + depth
+                + " levels deep, more than " + pkg.limits.maxPathDepth() + " (--max-path-depth)");
+      }
+      if (!inTree) {
+        return; // a symlink target is resolved in the tree, where the installer confines it
+      }
       if (path.startsWith("/")) {
         throw new PackageVerificationException(
-            pkg.displayName, "data section entry " + what + " is an absolute path, which would escape the image root");
+            pkg.displayName, "data section entry " + shown + " is an absolute path, which would escape the image root");
       }
       for (String part : path.split("/")) {
         if (part.equals("..")) {
           throw new PackageVerificationException(
-              pkg.displayName, "data section entry " + what + " contains \"..\", which would escape the image root");
+              pkg.displayName, "data section entry " + shown + " contains \"..\", which would escape the image root");
         }
       }
+    }
+
+    private static String abbreviated(String s) {
+      return s.length() <= 120 ? s : s.substring(0, 60) + "…" + s.substring(s.length() - 40);
     }
 
     @Override
@@ -333,6 +406,32 @@ public final class ApkPackage {
         gzip.close();
       } finally {
         channel.close();
+      }
+    }
+
+    /** The inflated stream, refused once it outgrows the expansion ratio (a decompression bomb stops early). */
+    private final class RatioGuard extends InputStream {
+      private final byte[] one = new byte[1];
+
+      @Override
+      public int read() throws IOException {
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = gzip.read(b, off, len);
+        long out = gzip.outputPosition();
+        if (n > 0 && out > Limits.RATIO_EXEMPT_BYTES) {
+          long in = Math.max(1, gzip.compressedPosition());
+          long ratio = pkg.limits.maxApkExpansionRatio();
+          if (ratio <= Long.MAX_VALUE / in && out > ratio * in) {
+            throw new MalformedArchiveException(
+                "package " + pkg.displayName + " data section inflates to more than " + ratio
+                    + " times its compressed size (--max-apk-expansion-ratio)");
+          }
+        }
+        return n;
       }
     }
   }

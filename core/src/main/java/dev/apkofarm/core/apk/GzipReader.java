@@ -1,6 +1,5 @@
 package dev.apkofarm.core.apk;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.CRC32;
@@ -19,6 +18,7 @@ final class GzipReader extends InputStream {
   private final InputStream in;
   private final boolean multiMember;
   private final long maxOutput;
+  private final String limitName;
   private final String what;
   private final Inflater inflater = new Inflater(true);
   private final CRC32 crc = new CRC32();
@@ -41,9 +41,17 @@ final class GzipReader extends InputStream {
    * @param what the content's name for error messages, e.g. "package foo-1.0-r0 control section"
    */
   GzipReader(InputStream in, boolean multiMember, long maxOutput, String what) throws IOException {
+    this(in, multiMember, maxOutput, "", what);
+  }
+
+  /**
+   * @param limitName the command-line name of the limit {@code maxOutput} comes from, for the message (may be empty)
+   */
+  GzipReader(InputStream in, boolean multiMember, long maxOutput, String limitName, String what) throws IOException {
     this.in = in;
     this.multiMember = multiMember;
     this.maxOutput = maxOutput;
+    this.limitName = limitName;
     this.what = what;
     startMember(true);
   }
@@ -51,6 +59,11 @@ final class GzipReader extends InputStream {
   /** The compressed offset just after the last fully consumed member (exact once the reader has reached EOF). */
   long compressedPosition() {
     return compressedPosition;
+  }
+
+  /** Decompressed bytes produced so far. */
+  long outputPosition() {
+    return output;
   }
 
   /** Reads to the end of the current member(s) and returns the compressed position just after them. */
@@ -87,13 +100,15 @@ final class GzipReader extends InputStream {
       try {
         n = inflate(b, off, len);
       } catch (DataFormatException e) {
-        throw new IOException(what + ": corrupt gzip data: " + e.getMessage(), e);
+        throw new MalformedArchiveException(what + ": corrupt gzip data: " + e.getMessage(), e);
       }
       if (n > 0) {
         output += n;
         memberOutput += n;
         if (output > maxOutput) {
-          throw new IOException(what + ": decompresses to more than the limit of " + maxOutput + " bytes");
+          throw new MalformedArchiveException(
+              what + ": decompresses to more than the limit of " + maxOutput + " bytes"
+                  + (limitName.isEmpty() ? "" : " (" + limitName + ")"));
         }
         crc.update(b, off, n);
         return n;
@@ -101,7 +116,7 @@ final class GzipReader extends InputStream {
       if (inflater.finished()) {
         endMember();
       } else if (inflater.needsDictionary()) {
-        throw new IOException(what + ": corrupt gzip data (preset dictionary)");
+        throw new MalformedArchiveException(what + ": corrupt gzip data (preset dictionary)");
       }
     }
   }
@@ -109,7 +124,7 @@ final class GzipReader extends InputStream {
   private int inflate(byte[] b, int off, int len) throws DataFormatException, IOException {
     if (inflater.needsInput()) {
       if (!fill()) {
-        throw new EOFException(what + ": truncated gzip data");
+        throw new MalformedArchiveException(what + ": truncated gzip data");
       }
       inflater.setInput(buf, bufPos, bufLen - bufPos);
       int given = bufLen - bufPos;
@@ -127,10 +142,10 @@ final class GzipReader extends InputStream {
     long expectedCrc = readIntLe();
     long expectedSize = readIntLe();
     if (expectedCrc != crc.getValue()) {
-      throw new IOException(what + ": gzip CRC-32 mismatch (corrupt data)");
+      throw new MalformedArchiveException(what + ": gzip CRC-32 mismatch (corrupt data)");
     }
     if (expectedSize != (memberOutput & 0xffffffffL)) {
-      throw new IOException(what + ": gzip length mismatch (corrupt data)");
+      throw new MalformedArchiveException(what + ": gzip length mismatch (corrupt data)");
     }
     inMember = false;
   }
@@ -140,17 +155,17 @@ final class GzipReader extends InputStream {
     int id1 = readByteOrEof();
     if (id1 < 0) {
       if (first) {
-        throw new EOFException(what + ": empty input where gzip data was expected");
+        throw new MalformedArchiveException(what + ": empty input where gzip data was expected");
       }
       return false;
     }
     int id2 = readByte();
     if (id1 != 0x1f || id2 != 0x8b) {
-      throw new IOException(what + ": not gzip data (bad magic) at offset " + (compressedPosition - 2));
+      throw new MalformedArchiveException(what + ": not gzip data (bad magic) at offset " + (compressedPosition - 2));
     }
     int method = readByte();
     if (method != 8) {
-      throw new IOException(what + ": unsupported gzip compression method " + method);
+      throw new MalformedArchiveException(what + ": unsupported gzip compression method " + method);
     }
     int flags = readByte();
     for (int k = 0; k < 6; k++) {
@@ -190,7 +205,7 @@ final class GzipReader extends InputStream {
   private int readByte() throws IOException {
     int b = readByteOrEof();
     if (b < 0) {
-      throw new EOFException(what + ": truncated gzip data");
+      throw new MalformedArchiveException(what + ": truncated gzip data");
     }
     return b;
   }

@@ -1,6 +1,7 @@
 package dev.apkofarm.core.apk;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class IndexReader {
   /** Default ceiling on an index's decompressed size (go-apk's), against gzip bombs. */
-  public static final long DEFAULT_MAX_DECOMPRESSED = 300L << 20;
+  public static final long DEFAULT_MAX_DECOMPRESSED = Limits.DEFAULTS.maxApkIndexDecompressedSize();
 
   private static final Pattern SIGNATURE_FILE = Pattern.compile("^\\.SIGN\\.(DSA|RSA|RSA256|RSA512)\\.(.*\\.rsa\\.pub)$");
   private static final long MAX_SIGNATURE_SECTION = 1 << 20;
@@ -75,7 +76,7 @@ public final class IndexReader {
         Matcher m = SIGNATURE_FILE.matcher(e.name());
         if (!m.matches()) {
           throw new IndexVerificationException(
-              "repository index " + source + " is not signed: its first section holds " + e.name()
+              "repository index " + source + " is not signed: its first section holds " + InputText.quote(e.name())
                   + " where a .SIGN.RSA256.<key> or .SIGN.RSA.<key> signature file was expected");
         }
         Optional<SignatureAlgorithm> algorithm = SignatureAlgorithm.ofScheme(m.group(1));
@@ -89,7 +90,7 @@ public final class IndexReader {
     List<String> signedBy = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     for (SignatureFile s : signatures) {
-      signedBy.add(s.keyName);
+      signedBy.add(InputText.quote(s.keyName));
       Optional<Keyring.Key> key = keyring.find(s.keyName);
       if (key.isEmpty()) {
         continue;
@@ -98,7 +99,7 @@ public final class IndexReader {
       if (key.get().verifies(s.algorithm, archive, (int) signatureEnd, len, s.signature)) {
         return;
       }
-      failed.add(s.keyName + " (" + s.algorithm.scheme() + ")");
+      failed.add(InputText.quote(s.keyName) + " (" + s.algorithm.scheme() + ")");
     }
     if (!failed.isEmpty()) {
       throw new IndexVerificationException(
@@ -115,7 +116,8 @@ public final class IndexReader {
     String what = "index " + source;
     List<PackageInfo> packages = null;
     String description = "";
-    try (InputStream gz = new GzipReader(new ByteArrayInputStream(archive), true, maxDecompressed, what)) {
+    try (InputStream gz = new GzipReader(
+        new ByteArrayInputStream(archive), true, maxDecompressed, "--max-apkindex-decompressed-size", what)) {
       TarReader tar = new TarReader(gz, what);
       TarEntry e;
       while ((e = tar.next()) != null) {
@@ -128,7 +130,7 @@ public final class IndexReader {
             break;
           default:
             if (!e.name().startsWith(".SIGN.")) {
-              throw new IOException("unexpected file " + e.name() + " in the index");
+              throw new IOException("unexpected file " + InputText.quote(e.name()) + " in the index");
             }
         }
       }

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.InputText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,12 @@ final class IndexText {
         if (n < 2 || buf[lineStart + 1] != ':') {
           throw new IOException(what + ": cannot parse APKINDEX line " + lineNumber + ": expected \"X:value\"");
         }
+        for (int i = lineStart; i < lineEnd; i++) {
+          byte c = buf[i];
+          if ((c >= 0 && c < 0x20) || c == 0x7f) {
+            throw new IOException(what + ": APKINDEX line " + lineNumber + " has a control character");
+          }
+        }
         if (current == null) {
           current = PackageInfo.builder("?", "");
         }
@@ -163,7 +170,11 @@ final class IndexText {
             current.maintainer(intern(vs, vl));
             break;
           case 't':
-            current.buildTime(signedNumber(vs, vl, "build time"));
+            long t = number(vs, vl, "build time");
+            if (t > TarReader.MAX_SECONDS) {
+              throw new IOException(what + ": line " + lineNumber + ": build time out of range");
+            }
+            current.buildTime(t);
             break;
           case 'c':
             current.commit(intern(vs, vl));
@@ -202,12 +213,13 @@ final class IndexText {
         throw new IOException(what + ": APKINDEX record ending at line " + lineNumber + " has no P: (name)");
       }
       if (version == null) {
-        throw new IOException(what + ": APKINDEX record for " + name + " has no V: (version)");
+        throw new IOException(what + ": APKINDEX record for " + InputText.quote(name) + " has no V: (version)");
       }
       try {
         return b.build();
       } catch (IllegalArgumentException e) {
-        throw new IOException(what + ": APKINDEX record for " + name + ": " + e.getMessage());
+        // The record's own message quotes the name or version it refused, escaped.
+        throw new IOException(what + ": APKINDEX record ending at line " + lineNumber + ": " + e.getMessage());
       }
     }
 
@@ -252,7 +264,7 @@ final class IndexText {
         return Long.parseLong(string(off, n));
       } catch (NumberFormatException e) {
         throw new IOException(
-            what + ": line " + lineNumber + ": cannot parse " + field + " \"" + string(off, n) + "\"");
+            what + ": line " + lineNumber + ": cannot parse " + field + " " + InputText.quote(string(off, n)));
       }
     }
 

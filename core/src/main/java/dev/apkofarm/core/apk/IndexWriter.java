@@ -43,7 +43,7 @@ public final class IndexWriter {
     List<PackageInfo> packages = new ArrayList<>();
     for (Path f : files) {
       ApkPackage pkg =
-          ApkPackage.open(f, f.getFileName().toString(), Optional.empty(), ApkPackage.DEFAULT_MAX_DATA);
+          ApkPackage.open(f, f.getFileName().toString(), Optional.empty(), Limits.DEFAULTS);
       PackageInfo info = pkg.toPackageInfo();
       if (!f.getFileName().toString().equals(info.filename())) {
         throw new PackageVerificationException(

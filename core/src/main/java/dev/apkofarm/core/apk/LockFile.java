@@ -3,6 +3,7 @@ package dev.apkofarm.core.apk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.io.AtomicFile;
 import dev.apkofarm.core.oci.json.GoJsonWriter;
 import java.io.IOException;
@@ -95,7 +96,8 @@ public record LockFile(String version, Optional<Config> config, Contents content
       try {
         return PackageInfo.builder(name, version).arch(architecture).checksum(checksum).build();
       } catch (IllegalArgumentException e) {
-        throw new BadInputException("locked package " + name + "-" + version + ": " + e.getMessage(), e);
+        throw new BadInputException(
+            "locked package " + InputText.quote(name + "-" + version) + ": " + e.getMessage(), e);
       }
     }
 
@@ -222,6 +224,16 @@ public record LockFile(String version, Optional<Config> config, Contents content
       String name = p.path("name").asText("");
       if (name.isEmpty() || p.path("version").asText("").isEmpty() || p.path("architecture").asText("").isEmpty()) {
         throw new BadInputException("lock file " + what + " has a package without name, version or architecture");
+      }
+      String problem = PackageNames.nameProblem(name);
+      if (problem == null) {
+        problem = PackageNames.versionProblem(p.path("version").asText(""));
+      }
+      if (problem == null && InputText.hasUnsafe(p.path("architecture").asText(""))) {
+        problem = "architecture " + InputText.quote(p.path("architecture").asText("")) + " is invalid";
+      }
+      if (problem != null) {
+        throw new BadInputException("lock file " + what + ": " + problem);
       }
       pkgs.add(
           new Pkg(

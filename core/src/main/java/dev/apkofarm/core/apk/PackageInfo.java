@@ -13,8 +13,8 @@ import java.util.Optional;
  * {@code r} replaces, {@code q} replaces priority.
  *
  * @param checksum {@code Q1} + base64 of the SHA-1 of the package's control section, when the index has one
- * @param name package name
- * @param version version as written (may be invalid apk syntax; such packages never satisfy a versioned constraint)
+ * @param name package name ({@code [A-Za-z0-9_+][A-Za-z0-9_+.-]*}, see {@link PackageNames})
+ * @param version version, valid apk syntax (see {@link Version})
  * @param arch apk architecture, e.g. {@code x86_64}
  * @param size size of the .apk file in bytes
  * @param installedSize installed size in bytes
@@ -67,6 +67,7 @@ public record PackageInfo(
     if (name.isEmpty()) {
       throw new IllegalArgumentException("package without a name");
     }
+    PackageNames.require(name, version);
     checksum.ifPresent(PackageInfo::controlSha1Of);
     depends = List.copyOf(depends);
     provides = List.copyOf(provides);

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.InputText;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,11 +62,11 @@ public record PackageSpec(
 
   public PackageSpec {
     Objects.requireNonNull(name, "name");
-    if (name.isEmpty() || !name.matches("[A-Za-z0-9_+.][A-Za-z0-9_+.-]*")) {
-      throw new IllegalArgumentException("invalid package name \"" + name + "\"");
+    if (PackageNames.nameProblem(name) != null) {
+      throw new IllegalArgumentException(PackageNames.nameProblem(name));
     }
-    if (!Version.isValid(version)) {
-      throw new IllegalArgumentException("invalid version \"" + version + "\" for package " + name);
+    if (PackageNames.versionProblem(version) != null || !Version.isValid(version)) {
+      throw new IllegalArgumentException("invalid version " + InputText.quote(version) + " for package " + name);
     }
     if (arch.isEmpty() || arch.contains("/")) {
       throw new IllegalArgumentException("invalid arch \"" + arch + "\" for package " + name);

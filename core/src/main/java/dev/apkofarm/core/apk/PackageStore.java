@@ -37,6 +37,7 @@ public final class PackageStore {
   private final DiskBlobCache disk;
   private final List<BlobCache> tiers;
   private final long maxPackage;
+  private final Limits limits;
 
   /**
    * @param fetcher reads packages from their repositories
@@ -48,10 +49,29 @@ public final class PackageStore {
   }
 
   public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, long maxPackage) {
+    this(fetcher, disk, tiers, maxPackage, Limits.DEFAULTS);
+  }
+
+  /**
+   * @param maxPackage the largest .apk file fetched
+   * @param limits what an opened package may hold (control and data sizes, entries, paths, expansion)
+   */
+  public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, long maxPackage, Limits limits) {
     this.fetcher = fetcher;
     this.disk = disk;
     this.tiers = List.copyOf(tiers);
     this.maxPackage = maxPackage;
+    this.limits = limits;
+  }
+
+  /** A store with the default fetch ceiling and {@code limits}. */
+  public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, Limits limits) {
+    this(fetcher, disk, tiers, 4L << 30, limits);
+  }
+
+  /** What packages from this store may hold. */
+  public Limits limits() {
+    return limits;
   }
 
   /** The content address of a package: {@code apk:<hex SHA-1 of its control section>}. */
@@ -115,7 +135,7 @@ public final class PackageStore {
       } else {
         fetcher.fetchToFile(((PackageOrigin.Location) origin).url(), tmp.path(), maxPackage);
       }
-      ApkPackage verified = ApkPackage.open(tmp.path(), info);
+      ApkPackage verified = ApkPackage.open(tmp.path(), info, limits);
       tmp.commit(local);
       for (BlobCache tier : tiers) {
         try (InputStream s = Files.newInputStream(local)) {
@@ -201,7 +221,7 @@ public final class PackageStore {
   private Optional<ApkPackage> verifyOrDrop(Path file, PackageInfo info, BlobCache tier, BlobKey key)
       throws IOException {
     try {
-      return Optional.of(ApkPackage.open(file, info));
+      return Optional.of(ApkPackage.open(file, info, limits));
     } catch (PackageVerificationException e) {
       LOG.warn("cached {} in {} failed verification ({}); removing it and fetching again", info.nameVersion(), tier,
           e.getMessage());

@@ -1,6 +1,7 @@
 package dev.apkofarm.core.apk;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 
 /**
  * A package that is not what its repository promised (a checksum or signature mismatch) or is malformed (not an
@@ -12,13 +13,20 @@ public final class PackageVerificationException extends BadInputException {
   private final String packageName;
 
   public PackageVerificationException(String packageName, String problem) {
-    super("package " + packageName + ": " + problem);
+    super(message(packageName, problem));
     this.packageName = packageName;
   }
 
   public PackageVerificationException(String packageName, String problem, Throwable cause) {
-    super("package " + packageName + ": " + problem, cause);
+    super(message(packageName, problem), cause);
     this.packageName = packageName;
+  }
+
+  // Readers name what they read ("package foo-1.0 data section: ..."); said once is enough.
+  private static String message(String packageName, String problem) {
+    String prefix = "package " + packageName + " ";
+    String p = problem.startsWith(prefix) ? problem.substring(prefix.length()) : problem;
+    return "package " + InputText.escape(packageName) + ": " + p;
   }
 
   /** The package, as {@code name-version} or its file name. */

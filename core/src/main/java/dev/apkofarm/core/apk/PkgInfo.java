@@ -1,5 +1,6 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.InputText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The {@code .PKGINFO} of a package's control section: {@code key = value} lines, {@code #} comments, list keys
@@ -18,6 +20,19 @@ import java.util.Optional;
  * @param fields every key with all its values, in file order
  */
 public record PkgInfo(Map<String, List<String>> fields) {
+  /** Non-negative decimal, short enough to parse as a long. */
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
+  /**
+   * The numeric fields and their largest accepted value: sizes up to 2^53 (exact in every JSON reader), build dates
+   * up to 9999-12-31T23:59:59Z, priorities up to 2^31-1.
+   */
+  private static final Map<String, Long> NUMBER_RANGES =
+      Map.of(
+          "size", 1L << 53,
+          "builddate", 253_402_300_799L,
+          "provider_priority", (long) Integer.MAX_VALUE,
+          "replaces_priority", (long) Integer.MAX_VALUE);
+
   public PkgInfo {
     Map<String, List<String>> copy = new LinkedHashMap<>();
     fields.forEach((k, v) -> copy.put(k, List.copyOf(v)));
@@ -116,8 +131,41 @@ public record PkgInfo(Map<String, List<String>> fields) {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(".PKGINFO " + key + " is not a number: \"" + v + "\"");
+      throw new IllegalArgumentException(".PKGINFO " + key + " is not a number: " + InputText.quote(v));
     }
+  }
+
+  /**
+   * Why this {@code .PKGINFO} cannot describe a package we install, if it cannot: {@code pkgname} and {@code pkgver}
+   * must follow apk's grammar ({@link PackageNames}), the numbers ({@code size}, {@code builddate}, the priorities)
+   * must be decimal and in range, and no key or value may hold a control character (values become lines of the
+   * installed database and parts of messages).
+   */
+  public Optional<String> problem() {
+    for (Map.Entry<String, List<String>> f : fields.entrySet()) {
+      if (InputText.hasUnsafe(f.getKey())) {
+        return Optional.of("has a key with a control character: " + InputText.quote(f.getKey()));
+      }
+      for (String v : f.getValue()) {
+        if (InputText.hasUnsafe(v)) {
+          return Optional.of(f.getKey() + " has a control character: " + InputText.quote(v));
+        }
+      }
+    }
+    String problem = PackageNames.nameProblem(name());
+    if (problem == null) {
+      problem = PackageNames.versionProblem(version());
+    }
+    if (problem != null) {
+      return Optional.of(problem);
+    }
+    for (Map.Entry<String, Long> n : NUMBER_RANGES.entrySet()) {
+      String v = string(n.getKey());
+      if (!v.isEmpty() && (!DECIMAL.matcher(v).matches() || Long.parseLong(v) > n.getValue())) {
+        return Optional.of(n.getKey() + " " + InputText.quote(v) + " is not a number from 0 to " + n.getValue());
+      }
+    }
+    return Optional.empty();
   }
 
   public String name() {

@@ -24,9 +24,16 @@ public final class Repositories {
   private static final long MAX_INDEX = 256L << 20;
 
   private final Fetcher fetcher;
+  private final Limits limits;
 
   public Repositories(Fetcher fetcher) {
+    this(fetcher, Limits.DEFAULTS);
+  }
+
+  /** Repositories read within {@code limits} ({@code --max-apkindex-decompressed-size}). */
+  public Repositories(Fetcher fetcher, Limits limits) {
     this.fetcher = fetcher;
+    this.limits = limits;
   }
 
   public Fetcher fetcher() {
@@ -130,7 +137,8 @@ public final class Repositories {
         }
         throw new FetchException("cannot read repository index " + Fetcher.redact(url) + ": " + e.getMessage(), e);
       }
-      ApkIndex index = IndexReader.read(archive, Fetcher.redact(url), keyring, verify);
+      ApkIndex index =
+          IndexReader.read(archive, Fetcher.redact(url), keyring, verify, limits.maxApkIndexDecompressedSize());
       return new RepositoryIndex(repo, arch, index);
     } catch (BadInputException | IOException e) {
       throw new Wrapped(e);

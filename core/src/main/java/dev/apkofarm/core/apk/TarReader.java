@@ -1,6 +1,6 @@
 package dev.apkofarm.core.apk;
 
-import java.io.EOFException;
+import dev.apkofarm.core.InputText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,8 @@ final class TarReader {
   private static final int BLOCK = 512;
   /** Upper bound for PAX headers and GNU long names, which are held in memory. */
   private static final int MAX_META = 1 << 20;
+  /** Latest time accepted: 9999-12-31T23:59:59Z (later ones are not times but garbage, and break formatting). */
+  static final long MAX_SECONDS = 253_402_300_799L;
 
   private final InputStream in;
   private final String what;
@@ -92,7 +94,7 @@ final class TarReader {
         }
         int n = in.read(b, off, (int) Math.min(len, remaining));
         if (n < 0) {
-          throw new EOFException(what + ": truncated tar entry content");
+          throw new MalformedArchiveException(what + ": truncated tar entry content");
         }
         remaining -= n;
         position += n;
@@ -124,6 +126,9 @@ final class TarReader {
     long uid = number(108, 8, "uid");
     long gid = number(116, 8, "gid");
     long mtimeSeconds = number(136, 12, "mtime");
+    if (mtimeSeconds > MAX_SECONDS) {
+      throw new MalformedArchiveException(what + ": mtime out of range for " + InputText.quote(name));
+    }
     String uname = ustar ? cString(header, 265, 32) : "";
     String gname = ustar ? cString(header, 297, 32) : "";
     int devMajor = ustar ? (int) number(329, 8, "devmajor") : 0;
@@ -158,6 +163,9 @@ final class TarReader {
     }
     pax.remove("atime");
     pax.remove("ctime");
+    if (uid < 0 || gid < 0 || uid > 0xFFFF_FFFFL || gid > 0xFFFF_FFFFL) {
+      throw new MalformedArchiveException(what + ": uid or gid out of range for " + InputText.quote(name));
+    }
 
     TarEntry.Type type;
     switch (flag) {
@@ -185,10 +193,12 @@ final class TarReader {
         type = TarEntry.Type.FIFO;
         break;
       default:
-        throw new IOException(what + ": unsupported tar entry type '" + flag + "' for " + name);
+        throw new MalformedArchiveException(
+            what + ": unsupported tar entry type " + InputText.quote(String.valueOf(flag)) + " for "
+                + InputText.quote(name));
     }
     if (size < 0) {
-      throw new IOException(what + ": negative size for " + name);
+      throw new MalformedArchiveException(what + ": negative size for " + InputText.quote(name));
     }
     // Only regular files carry content; a size on anything else is skipped like padding.
     long contentSize = size;
@@ -223,7 +233,7 @@ final class TarReader {
       return false;
     }
     if (n < BLOCK) {
-      throw new EOFException(what + ": truncated tar header");
+      throw new MalformedArchiveException(what + ": truncated tar header");
     }
     boolean zero = true;
     for (byte b : header) {
@@ -244,19 +254,19 @@ final class TarReader {
       signed += (byte) b;
     }
     if (stored != unsigned && stored != signed) {
-      throw new IOException(what + ": corrupt tar header (checksum mismatch) at offset " + (position - BLOCK));
+      throw new MalformedArchiveException(what + ": corrupt tar header (checksum mismatch) at offset " + (position - BLOCK));
     }
     return true;
   }
 
   private byte[] readMeta(long size, char flag) throws IOException {
     if (size > MAX_META) {
-      throw new IOException(what + ": tar " + (flag == 'x' || flag == 'g' ? "PAX header" : "long name")
+      throw new MalformedArchiveException(what + ": tar " + (flag == 'x' || flag == 'g' ? "PAX header" : "long name")
           + " of " + size + " bytes exceeds the limit of " + MAX_META);
     }
     byte[] meta = new byte[(int) size];
     if (readFully(meta, 0, meta.length, false) < meta.length) {
-      throw new EOFException(what + ": truncated tar extension header");
+      throw new MalformedArchiveException(what + ": truncated tar extension header");
     }
     skipBytes((BLOCK - (size % BLOCK)) % BLOCK);
     return meta;
@@ -273,18 +283,18 @@ final class TarReader {
       try {
         length = Integer.parseInt(new String(data, i, space - i, StandardCharsets.US_ASCII));
       } catch (NumberFormatException e) {
-        throw new IOException(what + ": malformed PAX record length");
+        throw new MalformedArchiveException(what + ": malformed PAX record length");
       }
       int end = i + length;
       if (length <= 0 || end > data.length || data[end - 1] != '\n' || space >= end) {
-        throw new IOException(what + ": malformed PAX record");
+        throw new MalformedArchiveException(what + ": malformed PAX record");
       }
       int eq = space + 1;
       while (eq < end && data[eq] != '=') {
         eq++;
       }
       if (eq >= end) {
-        throw new IOException(what + ": malformed PAX record (no '=')");
+        throw new MalformedArchiveException(what + ": malformed PAX record (no '=')");
       }
       String key = new String(data, space + 1, eq - space - 1, StandardCharsets.UTF_8);
       int valueStart = eq + 1;
@@ -304,22 +314,28 @@ final class TarReader {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new IOException(what + ": malformed PAX " + field + " \"" + v + "\"");
+      throw new MalformedArchiveException(what + ": malformed PAX " + field + " " + InputText.quote(v));
     }
   }
 
   private Instant paxTime(String v) throws IOException {
     try {
       int dot = v.indexOf('.');
-      if (dot < 0) {
-        return Instant.ofEpochSecond(Long.parseLong(v));
+      long seconds = Long.parseLong(dot < 0 ? v : v.substring(0, dot));
+      long nanos = 0;
+      if (dot >= 0) {
+        String frac = (v.substring(dot + 1) + "000000000").substring(0, 9);
+        if (!frac.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          throw new NumberFormatException(frac);
+        }
+        nanos = Long.parseLong(frac);
       }
-      long seconds = Long.parseLong(v.substring(0, dot));
-      String frac = (v.substring(dot + 1) + "000000000").substring(0, 9);
-      long nanos = Long.parseLong(frac);
+      if (Math.abs(seconds) > MAX_SECONDS) {
+        throw new NumberFormatException(v);
+      }
       return v.startsWith("-") ? Instant.ofEpochSecond(seconds, -nanos) : Instant.ofEpochSecond(seconds, nanos);
     } catch (NumberFormatException e) {
-      throw new IOException(what + ": malformed PAX mtime \"" + v + "\"");
+      throw new MalformedArchiveException(what + ": malformed PAX mtime " + InputText.quote(v));
     }
   }
 
@@ -327,12 +343,12 @@ final class TarReader {
   private long number(int off, int len, String field) throws IOException {
     if ((header[off] & 0x80) != 0) {
       if ((header[off] & 0x40) != 0) {
-        throw new IOException(what + ": negative base-256 " + field + " in tar header");
+        throw new MalformedArchiveException(what + ": negative base-256 " + field + " in tar header");
       }
       long value = header[off] & 0x3f;
       for (int i = 1; i < len; i++) {
         if (value > (Long.MAX_VALUE >> 8)) {
-          throw new IOException(what + ": base-256 " + field + " out of range in tar header");
+          throw new MalformedArchiveException(what + ": base-256 " + field + " out of range in tar header");
         }
         value = (value << 8) | (header[off + i] & 0xff);
       }
@@ -351,7 +367,7 @@ final class TarReader {
         break;
       }
       if (b < '0' || b > '7') {
-        throw new IOException(what + ": malformed " + field + " field in tar header");
+        throw new MalformedArchiveException(what + ": malformed " + field + " field in tar header");
       }
       value = (value << 3) | (b - '0');
       any = true;
@@ -378,7 +394,7 @@ final class TarReader {
     while (n > 0) {
       int r = in.read(skip, 0, (int) Math.min(n, skip.length));
       if (r < 0) {
-        throw new EOFException(what + ": truncated tar stream");
+        throw new MalformedArchiveException(what + ": truncated tar stream");
       }
       n -= r;
       position += r;

@@ -1,11 +1,14 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.Limits;
+import dev.apkofarm.core.apk.PackageVerificationException;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.image.Finisher;
 import dev.apkofarm.core.install.ApkDatabase;
+import dev.apkofarm.core.install.DataEntry;
 import dev.apkofarm.core.install.InstalledPackage;
 import dev.apkofarm.core.install.Installer;
 import dev.apkofarm.core.install.PackageArchive;
@@ -61,7 +64,7 @@ public final class ArchBuilder {
     ApkDatabase.writeRepositories(tree, image.buildRepositories());
     ApkDatabase.writeWorld(tree, config.contents().packages());
 
-    List<InstalledPackage> installed = install(tree, locked, packages, optionDate);
+    List<InstalledPackage> installed = install(tree, locked, packages, optionDate, options.limits());
     long newest = 0;
     for (InstalledPackage p : installed) {
       newest = Math.max(newest, p.meta().buildDate());
@@ -110,16 +113,26 @@ public final class ArchBuilder {
   }
 
   private List<InstalledPackage> install(
-      ImageTree tree, List<LockedPackage> locked, PackageSource packages, long scriptsMtime)
+      ImageTree tree, List<LockedPackage> locked, PackageSource packages, long scriptsMtime, Limits limits)
       throws BadInputException, IOException {
     List<Future<PackageArchive>> fetches = new ArrayList<>();
     for (LockedPackage p : locked) {
       fetches.add(fetchPool.submit(() -> packages.open(p)));
     }
     Installer installer = new Installer(tree, scriptsMtime);
+    long imageBytes = 0;
     try {
       for (Future<PackageArchive> f : fetches) {
-        installer.install(f.get());
+        PackageArchive archive = f.get();
+        for (DataEntry e : archive.dataEntries()) {
+          imageBytes += e.size();
+        }
+        if (imageBytes > limits.maxImageSize()) {
+          throw new PackageVerificationException(
+              archive.meta().nameVersion(),
+              "with it the image's files add up to more than " + limits.maxImageSize() + " bytes (--max-image-size)");
+        }
+        installer.install(archive);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.build;
 
+import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.oci.GzipSettings;
 import java.time.Instant;
 import java.util.Objects;
@@ -17,6 +18,9 @@ import java.util.concurrent.ExecutorService;
  * @param gzip layer compression
  * @param compressionPool threads for block compression (not part of the identity: output does not depend on it)
  * @param compressionThreads how many blocks to keep in flight per layer
+ * @param limits what the build may take in ({@code --max-image-size}; the per-package limits apply where packages are
+ *     opened, see {@link dev.apkofarm.core.apk.PackageStore}); not part of the identity: a limit refuses, it never
+ *     changes bytes
  */
 public record BuildOptions(
     Optional<Instant> sourceDateEpoch,
@@ -24,7 +28,8 @@ public record BuildOptions(
     boolean sbom,
     GzipSettings gzip,
     ExecutorService compressionPool,
-    int compressionThreads) {
+    int compressionThreads,
+    Limits limits) {
   public BuildOptions {
     Objects.requireNonNull(sourceDateEpoch, "sourceDateEpoch");
     sourceDateEpoch = sourceDateEpoch.map(t -> Instant.ofEpochSecond(t.getEpochSecond()));
@@ -34,6 +39,7 @@ public record BuildOptions(
     if (compressionThreads < 1) {
       throw new IllegalArgumentException("compressionThreads must be at least 1");
     }
+    Objects.requireNonNull(limits, "limits");
   }
 
   /** Defaults: no fixed date, SBOMs on, gzip level 6 in 1 MiB blocks on the shared pool. */
@@ -44,19 +50,24 @@ public record BuildOptions(
         true,
         GzipSettings.DEFAULT,
         GzipSettings.sharedPool(),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        Limits.DEFAULTS);
   }
 
   public BuildOptions withSourceDateEpoch(Optional<Instant> t) {
-    return new BuildOptions(t, reference, sbom, gzip, compressionPool, compressionThreads);
+    return new BuildOptions(t, reference, sbom, gzip, compressionPool, compressionThreads, limits);
   }
 
   public BuildOptions withSbom(boolean on) {
-    return new BuildOptions(sourceDateEpoch, reference, on, gzip, compressionPool, compressionThreads);
+    return new BuildOptions(sourceDateEpoch, reference, on, gzip, compressionPool, compressionThreads, limits);
   }
 
   public BuildOptions withGzip(GzipSettings g) {
-    return new BuildOptions(sourceDateEpoch, reference, sbom, g, compressionPool, compressionThreads);
+    return new BuildOptions(sourceDateEpoch, reference, sbom, g, compressionPool, compressionThreads, limits);
+  }
+
+  public BuildOptions withLimits(Limits l) {
+    return new BuildOptions(sourceDateEpoch, reference, sbom, gzip, compressionPool, compressionThreads, l);
   }
 
   /** Everything that affects output bytes, as one string (part of a farm build key). */

@@ -1,6 +1,9 @@
 package dev.apkofarm.core.build;
 
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.apk.ApkPackage;
+import dev.apkofarm.core.apk.MalformedArchiveException;
+import dev.apkofarm.core.apk.PackageVerificationException;
 import dev.apkofarm.core.apk.PkgInfo;
 import dev.apkofarm.core.apk.TarEntry;
 import dev.apkofarm.core.fs.ContentRef;
@@ -40,6 +43,16 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
    */
   static ExpandedPackage expand(ApkPackage apk, Path contents, long size)
       throws IOException, dev.apkofarm.core.BadInputException {
+    try {
+      return expandWithin(apk, contents, size);
+    } catch (MalformedArchiveException e) {
+      // Truncated content or a limit passed while inflating a file: the (verified) package's own doing.
+      throw new PackageVerificationException(apk.displayName(), e.getMessage(), e);
+    }
+  }
+
+  private static ExpandedPackage expandWithin(ApkPackage apk, Path contents, long size)
+      throws IOException, dev.apkofarm.core.BadInputException {
     List<DataEntry> data = new ArrayList<>();
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(contents), 1 << 16);
         ApkPackage.DataReader reader = apk.data()) {
@@ -58,7 +71,8 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
             }
           }
           if (n != e.size()) {
-            throw new IOException(apk.displayName() + ": " + e.name() + " has " + n + " bytes, header says " + e.size());
+            throw new MalformedArchiveException(
+                "data section entry " + InputText.quote(e.name()) + " has " + n + " bytes, its header says " + e.size());
           }
           content = Optional.of(ContentRef.slice(contents, offset, n));
           offset += n;
@@ -72,7 +86,7 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
         data.add(
             new DataEntry(
                 e.name(), kind(e.type()), e.mode() & 07777, e.uid(), e.gid(), seconds(e.mtime()), e.linkName(),
-                new TreeMap<>(e.xattrs()), checksum, content));
+                xattrs(e), checksum, content));
       }
     }
     List<ControlEntry> control = new ArrayList<>();
@@ -85,6 +99,10 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
       control.add(new ControlEntry(t.name(), t.mode(), t.uid(), t.gid(), t.uname(), t.gname(), pax, c.content()));
     }
     return new ExpandedPackage(meta(apk, size), control, data);
+  }
+
+  private static java.util.SortedMap<String, byte[]> xattrs(TarEntry e) {
+    return e.xattrs().isEmpty() ? java.util.Collections.emptySortedMap() : new TreeMap<>(e.xattrs());
   }
 
   static PackageMeta meta(ApkPackage apk, long size) {

@@ -1,6 +1,7 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.apk.LockFile;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.Repositories;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -119,9 +121,15 @@ public final class ImageLocker {
   }
 
   /** The config with command-line annotations, archs and extra keys and repositories merged in. */
-  static ImageConfig effective(ImageConfig config, Request request) {
+  static ImageConfig effective(ImageConfig config, Request request) throws BadInputException {
     Map<String, String> annotations = new LinkedHashMap<>(config.annotations());
-    annotations.putAll(request.annotations());
+    for (Map.Entry<String, String> a : request.annotations().entrySet()) {
+      Optional<String> problem = ImageConfig.labelKeyProblem(a.getKey());
+      if (problem.isPresent()) {
+        throw new BadInputException("annotation " + InputText.quote(a.getKey()) + ": " + problem.get());
+      }
+      annotations.put(a.getKey(), a.getValue());
+    }
     ImageContents c = config.contents();
     ImageContents contents =
         new ImageContents(

@@ -8,7 +8,8 @@ import java.util.Optional;
  * {@code accounts}: users and groups written to {@code /etc/passwd} and {@code /etc/group}, and the user the container
  * runs as.
  *
- * @param runAs {@code run-as}: a user name or numeric id ({@code 0} for root)
+ * @param runAs {@code run-as}: a user name or a numeric uid ({@code 0} for root); a name must belong to a user of
+ *     the config or of the image's {@code /etc/passwd} (checked when the image is built)
  * @param users {@code users}, in the order written
  * @param groups {@code groups}, in the order written
  */
@@ -18,6 +19,7 @@ public record Accounts(Optional<String> runAs, List<User> users, List<Group> gro
 
   public Accounts {
     Objects.requireNonNull(runAs, "runAs");
+    runAs.ifPresent(r -> ConfigNames.require(ConfigNames.runAsProblem(r), "run-as"));
     users = List.copyOf(users);
     groups = List.copyOf(groups);
   }

@@ -63,18 +63,18 @@ final class ConfigDecoder {
     }
     b.cmd(o.commandLine("cmd"));
     b.stopSignal(o.string("stop-signal"));
-    b.workDir(o.string("work-dir"));
+    b.workDir(o.string("work-dir", ConfigNames::workDirProblem));
     Optional<Obj> accounts = o.obj("accounts", "run-as", "users", "groups");
     if (accounts.isPresent()) {
       b.accounts(accounts(accounts.get()));
     }
     b.archs(archs(o));
-    b.environment(o.stringMap("environment"));
+    b.environment(o.stringMap("environment", ConfigNames::envKeyProblem));
     b.paths(o.list("paths", this::pathMutation));
     b.vcsUrl(o.string("vcs-url"));
-    b.annotations(o.stringMap("annotations"));
+    b.annotations(o.stringMap("annotations", ConfigNames::labelKeyProblem));
     b.include(o.string("include").filter(s -> !s.isEmpty()));
-    b.volumes(o.strings("volumes"));
+    b.volumes(o.strings("volumes", ConfigNames::lineProblem));
     Optional<Obj> layering = o.obj("layering", "strategy", "budget");
     if (layering.isPresent()) {
       b.layering(Optional.of(layering(layering.get())));
@@ -106,9 +106,9 @@ final class ConfigDecoder {
         repositories(o, "build_repositories"),
         repositories(o, "runtime_repositories"),
         repositories(o, "repositories"),
-        o.strings("keyring"),
+        o.strings("keyring", ConfigNames::lineProblem),
         runtimeKeyring(o),
-        o.strings("packages"),
+        o.strings("packages", ConfigNames::packageEntryProblem),
         baseImage);
   }
 
@@ -117,7 +117,7 @@ final class ConfigDecoder {
     List<String> out = new ArrayList<>();
     List<Located> items = o.items(key);
     for (Located item : items) {
-      String repo = item.string();
+      String repo = item.string(ConfigNames::lineProblem);
       String[] parts = repo.split(" ", -1);
       if (parts.length > 2 || (parts.length == 2 && (!parts[0].startsWith("@") || parts[0].length() < 2))) {
         throw item.error("expected a repository URL or path, or \"@tag URL\", found \"" + repo + "\"");
@@ -191,7 +191,8 @@ final class ConfigDecoder {
   }
 
   private Accounts accounts(Obj o) throws ConfigException {
-    Optional<String> runAs = o.string("run-as").filter(s -> !s.isEmpty());
+    Optional<String> runAs =
+        o.string("run-as", r -> r.isEmpty() ? null : ConfigNames.runAsProblem(r)).filter(s -> !s.isEmpty());
     List<User> users = o.list("users", this::user);
     List<Group> groups = o.list("groups", this::group);
     return new Accounts(runAs, users, groups);
@@ -199,29 +200,32 @@ final class ConfigDecoder {
 
   private User user(Located item) throws ConfigException {
     Obj o = item.obj("username", "uid", "gid", "shell", "homedir");
-    String name = o.required("username").string();
+    String name = o.required("username").string(ConfigNames::accountNameProblem);
     Located uidField = o.required("uid");
     long uid = uidField.uint32();
     if (uid == 0) {
       throw uidField.error("must not be 0 (to run as root, use run-as: 0)");
     }
     OptionalLong gid = o.uint32("gid");
-    Optional<String> shell = o.string("shell").filter(s -> !s.isEmpty());
-    String homedir = o.string("homedir").orElse("");
+    Optional<String> shell = o.string("shell", ConfigNames::accountFieldProblem).filter(s -> !s.isEmpty());
+    String homedir = o.string("homedir", ConfigNames::accountFieldProblem).orElse("");
     return item.build(() -> new User(name, uid, gid, shell, homedir));
   }
 
   private Group group(Located item) throws ConfigException {
     Obj o = item.obj("groupname", "gid", "members");
-    String name = o.required("groupname").string();
+    String name = o.required("groupname").string(ConfigNames::accountNameProblem);
     long gid = o.uint32("gid").orElse(0);
-    List<String> members = o.strings("members");
+    List<String> members = new ArrayList<>();
+    for (Located member : o.items("members")) {
+      members.add(member.string(ConfigNames::accountNameProblem));
+    }
     return item.build(() -> new Group(name, gid, members));
   }
 
   private PathMutation pathMutation(Located item) throws ConfigException {
     Obj o = item.obj("path", "type", "uid", "gid", "permissions", "source", "recursive");
-    String path = o.required("path").string();
+    String path = o.required("path").string(ConfigNames::lineProblem);
     Located typeField = o.required("type");
     String typeName = typeField.string();
     PathMutation.Type type =
@@ -233,7 +237,7 @@ final class ConfigDecoder {
     OptionalLong uid = o.uint32("uid");
     OptionalLong gid = o.uint32("gid");
     int permissions = o.get("permissions").isPresent() ? o.get("permissions").get().permissions() : 0;
-    Optional<String> source = o.string("source").filter(s -> !s.isEmpty());
+    Optional<String> source = o.string("source", ConfigNames::lineProblem).filter(s -> !s.isEmpty());
     if ((type == PathMutation.Type.SYMLINK || type == PathMutation.Type.HARDLINK) && source.isEmpty()) {
       throw item.error("a " + type + " needs a source");
     }

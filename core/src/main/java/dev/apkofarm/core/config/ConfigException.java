@@ -1,6 +1,7 @@
 package dev.apkofarm.core.config;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 import java.util.Optional;
 
 /**
@@ -37,16 +38,18 @@ public final class ConfigException extends BadInputException {
     this.problem = problem;
   }
 
+  // A config error is one line: whatever the file, field or problem hold (a key with a newline, a quoted value),
+  // control characters are escaped so the message cannot forge further lines.
   private static String format(String file, int line, int column, String field, String problem) {
-    StringBuilder sb = new StringBuilder(file);
+    StringBuilder sb = new StringBuilder(InputText.escape(file));
     if (line > 0) {
       sb.append(':').append(line).append(':').append(column);
     }
     sb.append(": ");
     if (!field.isEmpty()) {
-      sb.append(field).append(": ");
+      sb.append(InputText.escape(field)).append(": ");
     }
-    return sb.append(problem).toString();
+    return sb.append(InputText.escape(problem)).toString();
   }
 
   /** The file at fault, as named by the user or by an {@code include}. */

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.config;
 
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.config.ConfigDecoder.Decoded;
 import dev.apkofarm.core.config.YamlTree.Mark;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.util.Optional;
  *
  * <p>Paths follow apko: the config and each {@code include} are looked up relative to the working directory first,
  * then under each include path (apko's {@code --include-paths}); as a convenience an {@code include} is finally
- * looked up beside the including file. Normalisation, as apko applies before building: {@code archs} de-duplicated
+ * looked up beside the including file. An included file must be YAML ({@code .yaml}, {@code .yml}) whose real path
+ * lies under the top-level config's directory, the working directory or an include path, and an error in it never
+ * quotes its contents ({@link IncludedFileErrors}): an {@code include} cannot read or disclose a host file. Normalisation, as apko applies before building: {@code archs} de-duplicated
  * and sorted; {@code entrypoint.type: service-bundle} sets the command to {@code /bin/s6-svscan /sv} and appends the
  * package {@code s6}; users without {@code homedir} get {@code /home/USERNAME}; trailing slashes of repositories are
  * removed. Build-time defaults (environment, archs when none are given, layer format) stay out of the config; see
@@ -82,6 +85,12 @@ public final class ConfigLoader {
             "cannot find \"" + include + "\"" + lookedIn(Optional.ofNullable(parentDir)));
       }
       Path real = realPath(found.get());
+      if (!mayInclude(real, path)) {
+        throw new ConfigException(
+            current.file(), at.line(), at.column(), "include",
+            "cannot include " + InputText.quote(include) + ": only YAML files (.yaml, .yml) under the config's"
+                + " directory, the working directory or an include path (--include-paths) may be included");
+      }
       if (visiting.contains(real)) {
         List<String> cycle = new ArrayList<>();
         for (LoadedConfig.Source s : sources) {
@@ -95,19 +104,23 @@ public final class ConfigLoader {
       String includeName = displayName(include, found.get());
       byte[] bytes = read(includeName, found.get());
       sources.add(new LoadedConfig.Source(includeName, found.get(), bytes));
-      current = decode(includeName, bytes);
+      try {
+        current = decode(includeName, bytes);
+      } catch (ConfigException e) {
+        throw IncludedFileErrors.withoutContent(e);
+      }
       chain.add(current);
     }
 
     // Merge from the innermost include outwards, checking each file's own config as apko does.
     ImageConfig merged = chain.get(chain.size() - 1).config();
-    check(merged, chain.subList(chain.size() - 1, chain.size()));
+    check(merged, chain.subList(chain.size() - 1, chain.size()), top);
     for (int i = chain.size() - 2; i >= 0; i--) {
       merged = IncludeMerge.merge(merged, chain.get(i).config());
-      check(merged, chain.subList(i, chain.size()));
+      check(merged, chain.subList(i, chain.size()), top);
     }
     ImageConfig normalised = normalise(merged);
-    check(normalised, chain);
+    check(normalised, chain, top);
 
     List<String> warnings = new ArrayList<>();
     chain.forEach(d -> warnings.addAll(d.warnings()));
@@ -131,7 +144,7 @@ public final class ConfigLoader {
   }
 
   // Reports a broken cross-field rule at the field's position in the first file of the chain that wrote it.
-  private static void check(ImageConfig config, List<Decoded> chain) throws ConfigException {
+  private static void check(ImageConfig config, List<Decoded> chain, Decoded topLevel) throws ConfigException {
     ConfigRules.Problem problem = ConfigRules.check(config);
     if (problem == null) {
       return;
@@ -139,7 +152,9 @@ public final class ConfigLoader {
     for (Decoded d : chain) {
       Mark mark = d.marks().get(problem.field());
       if (mark != null) {
-        throw new ConfigException(d.file(), mark.line(), mark.column(), problem.field(), problem.message());
+        ConfigException e =
+            new ConfigException(d.file(), mark.line(), mark.column(), problem.field(), problem.message());
+        throw d == topLevel ? e : IncludedFileErrors.withoutContent(e);
       }
     }
     throw new ConfigException(chain.get(0).file(), 0, 0, problem.field(), problem.message());
@@ -179,6 +194,25 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(name, 0, 0, "", "cannot read " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  // An include must be YAML inside a tree the user pointed us at: beside (or below) the top-level config, the working
+  // directory, or an include path. Checked on the real path, so a symlink out of the tree does not count.
+  private boolean mayInclude(Path real, Path topLevel) {
+    String file = real.getFileName() == null ? "" : real.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (!file.endsWith(".yaml") && !file.endsWith(".yml")) {
+      return false;
+    }
+    List<Path> roots = new ArrayList<>();
+    roots.add(realPath(workDir));
+    for (Path dir : includePaths) {
+      roots.add(realPath(workDir.resolve(dir)));
+    }
+    Path configDir = topLevel.toAbsolutePath().getParent();
+    if (configDir != null) {
+      roots.add(realPath(configDir));
+    }
+    return roots.stream().anyMatch(real::startsWith);
   }
 
   private static Path realPath(Path p) {

@@ -48,12 +48,15 @@ public final class ImageConfig {
     cmd.ifPresent(ShellWords::split); // unbalanced quotes are a config error, not a build failure
     stopSignal = Objects.requireNonNull(b.stopSignal, "stopSignal");
     workDir = Objects.requireNonNull(b.workDir, "workDir");
+    workDir.ifPresent(d -> ConfigNames.require(ConfigNames.workDirProblem(d), "work-dir"));
     accounts = Objects.requireNonNull(b.accounts, "accounts");
     archs = List.copyOf(b.archs);
     environment = orderedCopy(b.environment);
+    environment.keySet().forEach(k -> ConfigNames.require(ConfigNames.envKeyProblem(k), "environment:"));
     paths = List.copyOf(b.paths);
     vcsUrl = Objects.requireNonNull(b.vcsUrl, "vcsUrl");
     annotations = orderedCopy(b.annotations);
+    annotations.keySet().forEach(k -> ConfigNames.require(ConfigNames.labelKeyProblem(k), "annotations:"));
     include = Objects.requireNonNull(b.include, "include");
     volumes = List.copyOf(b.volumes);
     layering = Objects.requireNonNull(b.layering, "layering");
@@ -69,6 +72,14 @@ public final class ImageConfig {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Why {@code key} cannot be a label or annotation key, if it cannot: keys are OCI's reverse-domain names ({@code
+   * [A-Za-z0-9][A-Za-z0-9._/-]*}, at most 256 characters). For keys from elsewhere than a config (the command line).
+   */
+  public static Optional<String> labelKeyProblem(String key) {
+    return Optional.ofNullable(ConfigNames.labelKeyProblem(key));
   }
 
   public Builder toBuilder() {

@@ -108,6 +108,12 @@ final class TreeReader {
       return v.isPresent() ? Optional.of(v.get().string()) : Optional.empty();
     }
 
+    /** {@link #string(String)} checked by {@code rule} at its position. */
+    Optional<String> string(String key, java.util.function.Function<String, String> rule) throws ConfigException {
+      Optional<Located> v = get(key);
+      return v.isPresent() ? Optional.of(v.get().string(rule)) : Optional.empty();
+    }
+
     /** A string to be split into words; unbalanced quotes are reported here rather than at build time. */
     Optional<String> commandLine(String key) throws ConfigException {
       Optional<Located> v = get(key);
@@ -139,9 +145,14 @@ final class TreeReader {
     }
 
     List<String> strings(String key) throws ConfigException {
+      return strings(key, v -> null);
+    }
+
+    /** A list of strings, each checked by {@code rule} at its position. */
+    List<String> strings(String key, java.util.function.Function<String, String> rule) throws ConfigException {
       List<String> out = new ArrayList<>();
       for (Located item : items(key)) {
-        out.add(item.string());
+        out.add(item.string(rule));
       }
       return out;
     }
@@ -155,6 +166,12 @@ final class TreeReader {
     }
 
     Map<String, String> stringMap(String key) throws ConfigException {
+      return stringMap(key, k -> null);
+    }
+
+    /** A mapping of names to values whose names {@code keyRule} checks, each at its own position. */
+    Map<String, String> stringMap(String key, java.util.function.Function<String, String> keyRule)
+        throws ConfigException {
       Optional<Located> v = get(key);
       if (v.isEmpty()) {
         return Map.of();
@@ -164,6 +181,10 @@ final class TreeReader {
       }
       Map<String, String> out = new LinkedHashMap<>();
       for (Entry e : m.entries().values()) {
+        String problem = keyRule.apply(e.key());
+        if (problem != null) {
+          throw error(e.keyMark(), child(v.get().path, e.key()), problem);
+        }
         Located value = new Located(e.value(), child(v.get().path, e.key()));
         // apko's YAML decoding turns a null value into an empty string here.
         out.put(e.key(), e.value() instanceof Scalar s && s.isNull() ? "" : value.string());
@@ -208,6 +229,16 @@ final class TreeReader {
         return s.text();
       }
       throw error("expected a string, found " + node.describe());
+    }
+
+    /** {@link #string()}, refused here when {@code rule} finds a problem with it (see {@link ConfigNames}). */
+    String string(java.util.function.Function<String, String> rule) throws ConfigException {
+      String value = string();
+      String problem = rule.apply(value);
+      if (problem != null) {
+        throw error(problem);
+      }
+      return value;
     }
 
     List<Located> items() throws ConfigException {

@@ -22,7 +22,8 @@ public abstract sealed class Node permits Directory, RegularFile, Symlink, Devic
   private long uid;
   private long gid;
   private long mtime;
-  private final TreeMap<String, byte[]> xattrs = new TreeMap<>(CodePointOrder.INSTANCE);
+  /** Null until the first attribute is set: most nodes have none, and a tree may hold hundreds of thousands. */
+  private TreeMap<String, byte[]> xattrs;
   /** Names under which this node was added as a hardlink by a package, with the link name the package gave. */
   private TreeMap<String, String> hardlinkNames;
 
@@ -70,12 +71,15 @@ public abstract sealed class Node permits Directory, RegularFile, Symlink, Devic
 
   /** Extended attributes by name (e.g. {@code security.capability}), sorted; values are raw bytes. */
   public SortedMap<String, byte[]> xattrs() {
-    return Collections.unmodifiableSortedMap(xattrs);
+    return xattrs == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(xattrs);
   }
 
   public void setXattr(String name, byte[] value) {
     if (name.isEmpty() || name.indexOf('\0') >= 0 || name.indexOf('=') >= 0) {
       throw new IllegalArgumentException("invalid xattr name: " + name);
+    }
+    if (xattrs == null) {
+      xattrs = new TreeMap<>(CodePointOrder.INSTANCE);
     }
     xattrs.put(name, value.clone());
   }

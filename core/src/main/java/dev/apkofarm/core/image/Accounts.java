@@ -1,6 +1,7 @@
 package dev.apkofarm.core.image;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.config.Group;
 import dev.apkofarm.core.config.User;
 import dev.apkofarm.core.fs.Directory;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * apko's {@code mutateAccounts}: appends the config's groups to {@code /etc/group} and users to {@code /etc/passwd}
  * (creating them empty if missing; passwd always), gives every user a home directory (0700, owned by the user) unless
  * it exists or is {@code /dev/null}, adds locked {@code /etc/shadow} entries for new users, and resolves {@code
- * run-as} by name to the numeric uid.
+ * run-as} by name to the numeric uid (a name no user has is refused). The config's account fields were checked when
+ * it was read (no {@code :}, newline or control character can add a field or a line).
  */
 final class Accounts {
   static final String INFO = "Account created by apko";
@@ -70,12 +72,16 @@ final class Accounts {
     }
 
     Optional<String> runAs = accounts.runAs();
-    if (runAs.isPresent()) {
+    if (runAs.isPresent() && !runAs.get().chars().allMatch(c -> c >= '0' && c <= '9')) {
       for (AccountFiles.UserEntry u : users) {
         if (u.name().equals(runAs.get())) {
           return Optional.of(Long.toString(u.uid()));
         }
       }
+      // A name nobody defines would become the image's User verbatim, for the runtime to fail on (or worse).
+      throw new BadInputException(
+          "accounts.run-as: " + InputText.quote(runAs.get())
+              + " is neither a user of the config nor in the image's /etc/passwd");
     }
     return runAs;
   }

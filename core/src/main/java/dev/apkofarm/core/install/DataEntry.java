@@ -50,11 +50,15 @@ public record DataEntry(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(linkname, "linkname");
-    TreeMap<String, byte[]> x = new TreeMap<>(CodePointOrder.INSTANCE);
-    for (Map.Entry<String, byte[]> e : xattrs.entrySet()) {
-      x.put(e.getKey(), e.getValue().clone());
+    if (xattrs.isEmpty()) {
+      xattrs = Collections.emptySortedMap(); // shared: entries are many, attributes rare
+    } else {
+      TreeMap<String, byte[]> x = new TreeMap<>(CodePointOrder.INSTANCE);
+      for (Map.Entry<String, byte[]> e : xattrs.entrySet()) {
+        x.put(e.getKey(), e.getValue().clone());
+      }
+      xattrs = Collections.unmodifiableSortedMap(x);
     }
-    xattrs = Collections.unmodifiableSortedMap(x);
     checksum = checksum.map(byte[]::clone);
     Objects.requireNonNull(content, "content");
     if (kind == Kind.FILE && content.isEmpty()) {

@@ -4,8 +4,10 @@ import dev.apkofarm.core.CodePointOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +22,11 @@ final class InstalledRecord {
 
   /** The record's bytes (UTF-8), ending in a blank line. */
   public static byte[] format(PackageMeta p, List<DataEntry> files) throws InstallException {
+    return formatSorted(p, sortedFiles(files));
+  }
+
+  /** {@link #format} of files already {@link #sortedFiles sorted}. */
+  static byte[] formatSorted(PackageMeta p, List<DataEntry> sorted) throws InstallException {
     List<String> lines = new ArrayList<>();
     lines.add("P:" + p.name());
     lines.add("V:" + p.version());
@@ -46,7 +53,7 @@ final class InstalledRecord {
     }
 
     boolean topDirNeeded = true;
-    for (DataEntry f : sortedFiles(files)) {
+    for (DataEntry f : sorted) {
       int perm = f.mode() & 07777;
       boolean defaultOwner = f.uid() == 0 && f.gid() == 0;
       if (f.kind() == DataEntry.Kind.DIRECTORY) {
@@ -95,43 +102,82 @@ final class InstalledRecord {
     return slash < 0 ? n : n.substring(slash + 1);
   }
 
-  /** Sorted with apko's path order (Go's stable sort), orphans removed. */
+  /**
+   * Sorted with apko's path order (Go's stable sort), orphans removed. Each path is cleaned once (not on every
+   * comparison) and compared in place, token by token, without splitting: nothing is allocated per comparison.
+   */
   static List<DataEntry> sortedFiles(List<DataEntry> files) {
-    List<DataEntry> sorted = new ArrayList<>(files);
-    GoStableSort.sort(
-        sorted,
-        (a, b) ->
-            pathCompare(
-                a.name(), a.kind() == DataEntry.Kind.DIRECTORY, b.name(), b.kind() == DataEntry.Kind.DIRECTORY));
+    List<Keyed> keyed = new ArrayList<>(files.size());
+    for (DataEntry f : files) {
+      keyed.add(new Keyed(f, clean(f.name()), f.kind() == DataEntry.Kind.DIRECTORY));
+    }
+    GoStableSort.sort(keyed, (a, b) -> compareClean(a.clean, a.isDir, b.clean, b.isDir));
+    List<DataEntry> sorted = new ArrayList<>(keyed.size());
+    keyed.forEach(k -> sorted.add(k.entry));
     return withoutOrphans(sorted);
   }
 
+  /** An entry with its cleaned path. */
+  private record Keyed(DataEntry entry, String clean, boolean isDir) {}
+
   /** apko's {@code pathCompare}: token-wise, and at the first differing level non-directories come first. */
   static int pathCompare(String a, boolean aIsDir, String b, boolean bIsDir) {
-    String ac = clean(a);
-    String bc = clean(b);
-    if (ac.equals(bc)) {
+    return compareClean(clean(a), aIsDir, clean(b), bIsDir);
+  }
+
+  private static int compareClean(String a, boolean aIsDir, String b, boolean bIsDir) {
+    if (a.equals(b)) {
       return 0;
     }
-    String[] at = ac.split("/", -1);
-    String[] bt = bc.split("/", -1);
-    int n = 0;
-    for (; n < at.length - 1 && n < bt.length - 1; n++) {
-      int r = CodePointOrder.INSTANCE.compare(at[n], bt[n]);
-      if (r != 0) {
-        return Integer.signum(r);
+    int i = 0;
+    int j = 0;
+    while (true) {
+      int ia = a.indexOf('/', i);
+      int jb = b.indexOf('/', j);
+      boolean aLast = ia < 0;
+      boolean bLast = jb < 0;
+      int aEnd = aLast ? a.length() : ia;
+      int bEnd = bLast ? b.length() : jb;
+      if (!aLast && !bLast) {
+        int r = compareRegion(a, i, aEnd, b, j, bEnd);
+        if (r != 0) {
+          return r;
+        }
+        i = aEnd + 1;
+        j = bEnd + 1;
+        continue;
       }
+      boolean aTokIsDir = !aLast || aIsDir;
+      boolean bTokIsDir = !bLast || bIsDir;
+      if (aTokIsDir == bTokIsDir) {
+        return compareRegion(a, i, aEnd, b, j, bEnd);
+      }
+      return aTokIsDir ? 1 : -1;
     }
-    boolean aTokIsDir = n + 1 < at.length || aIsDir;
-    boolean bTokIsDir = n + 1 < bt.length || bIsDir;
-    if (aTokIsDir == bTokIsDir) {
-      return Integer.signum(CodePointOrder.INSTANCE.compare(at[n], bt[n]));
+  }
+
+  /** {@link CodePointOrder} of {@code a[i, aEnd)} and {@code b[j, bEnd)}, as -1, 0 or 1. */
+  private static int compareRegion(String a, int i, int aEnd, String b, int j, int bEnd) {
+    while (i < aEnd && j < bEnd) {
+      char x = a.charAt(i);
+      char y = b.charAt(j);
+      if (x != y) {
+        if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+          return Integer.signum(Integer.compare(a.codePointAt(i), b.codePointAt(j)));
+        }
+        return x < y ? -1 : 1;
+      }
+      i++;
+      j++;
     }
-    return aTokIsDir ? 1 : -1;
+    return Integer.signum(Integer.compare(aEnd - i, bEnd - j));
   }
 
   /** Go's {@code filepath.Clean} for the relative names packages contain. */
   static String clean(String p) {
+    if (isClean(p)) {
+      return p; // the usual case: nothing to allocate
+    }
     List<String> out = new ArrayList<>();
     boolean abs = p.startsWith("/");
     for (String part : p.split("/")) {
@@ -151,7 +197,11 @@ final class InstalledRecord {
     return s.isEmpty() ? "." : s;
   }
 
-  /** Drops entries whose parent directories are not themselves listed (apko's {@code removeOrphanedEntries}). */
+  /**
+   * Drops entries whose parent directories are not themselves listed (apko's {@code removeOrphanedEntries}). Whether
+   * a directory's ancestry is complete is worked out once per directory, so a deep tree costs time linear in its
+   * paths, not in their square.
+   */
   private static List<DataEntry> withoutOrphans(List<DataEntry> entries) {
     Set<String> dirs = new HashSet<>();
     for (DataEntry e : entries) {
@@ -163,28 +213,68 @@ final class InstalledRecord {
     }
     dirs.add("");
     dirs.add(".");
+    Map<String, Boolean> complete = new HashMap<>();
     List<DataEntry> out = new ArrayList<>();
     for (DataEntry e : entries) {
       boolean keep = true;
       if (!e.name().isEmpty() && !e.name().equals(".")) {
         String parent = dirname(e.name().endsWith("/") ? e.name().substring(0, e.name().length() - 1) : e.name());
-        while (!parent.isEmpty() && !parent.equals(".")) {
-          if (!dirs.contains(parent)) {
-            keep = false;
-            break;
-          }
-          String up = dirname(parent);
-          if (up.equals(parent)) {
-            break;
-          }
-          parent = up;
-        }
+        keep = ancestryComplete(parent, dirs, complete);
       }
       if (keep) {
         out.add(e);
       }
     }
     return out;
+  }
+
+  // Whether `dir` and each of its ancestors (by filepath.Dir, up to "." or a fixed point) is a listed directory.
+  private static boolean ancestryComplete(String dir, Set<String> dirs, Map<String, Boolean> memo) {
+    List<String> pending = new ArrayList<>();
+    boolean result = true;
+    String d = dir;
+    while (!d.isEmpty() && !d.equals(".")) {
+      Boolean known = memo.get(d);
+      if (known != null) {
+        result = known;
+        break;
+      }
+      if (!dirs.contains(d)) {
+        result = false;
+        memo.put(d, false);
+        break;
+      }
+      pending.add(d);
+      String up = dirname(d);
+      if (up.equals(d)) {
+        break;
+      }
+      d = up;
+    }
+    // Every directory walked past was listed; it is complete exactly when what stopped the walk is.
+    for (String p : pending) {
+      memo.put(p, result);
+    }
+    return result;
+  }
+
+  private static boolean isClean(String p) {
+    if (p.isEmpty() || p.charAt(0) == '/' || p.charAt(p.length() - 1) == '/') {
+      return false;
+    }
+    int start = 0;
+    while (start <= p.length()) {
+      int end = p.indexOf('/', start);
+      if (end < 0) {
+        end = p.length();
+      }
+      int len = end - start;
+      if (len == 0 || (len == 1 && p.charAt(start) == '.') || (len == 2 && p.startsWith("..", start))) {
+        return false;
+      }
+      start = end + 1;
+    }
+    return true;
   }
 
   /** Go's {@code filepath.Dir}. */

@@ -151,7 +151,12 @@ public final class Installer {
       if (Arrays.equals(checksumOf(old), checksum)) {
         return false;
       }
-      PackageMeta got = packages.get(oldOwner.get());
+      // The owner may be this very package: a path twice in one package. apko then lets the later copy win (same
+      // origin); the package is not in `packages` until all its entries are in.
+      PackageMeta got = oldOwner.get().equals(meta.name()) ? meta : packages.get(oldOwner.get());
+      if (got == null) {
+        throw new IllegalStateException("/" + e.name() + " is owned by " + oldOwner.get() + ", which is not installed");
+      }
       if (got.replaces().contains(meta.name())) {
         return false;
       }
@@ -222,10 +227,11 @@ public final class Installer {
           files.add(e);
         }
       }
-      byte[] record = InstalledRecord.format(meta, files);
+      List<DataEntry> sorted = InstalledRecord.sortedFiles(files);
+      byte[] record = InstalledRecord.formatSorted(meta, sorted);
       installed.writeBytes(record);
       List<String> names = new ArrayList<>();
-      for (DataEntry e : InstalledRecord.sortedFiles(files)) {
+      for (DataEntry e : sorted) {
         if (e.kind() != DataEntry.Kind.DIRECTORY) {
           names.add(InstalledRecord.clean(e.name()));
         }

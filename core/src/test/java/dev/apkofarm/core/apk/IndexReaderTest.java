@@ -85,7 +85,7 @@ class IndexReaderTest {
         new Keyring.Key(ALPINE_KEY, "", keys(apk("rsa256-signed/test-rsa256.rsa.pub")).keys().get(0).publicKey());
     assertThatThrownBy(() -> IndexReader.read(archive, "alpine-316", Keyring.of(List.of(impostor)), true))
         .isInstanceOf(IndexVerificationException.class)
-        .hasMessageContaining("does not verify with key " + ALPINE_KEY);
+        .hasMessageContaining("does not verify with key \"" + ALPINE_KEY + "\"");
   }
 
   @Test

@@ -79,9 +79,9 @@ class YamlReadingTest {
   @Test
   void scalarsWhereStringsAreExpectedKeepTheirTextAsWritten() throws Exception {
     ImageConfig c =
-        load("work-dir: 0755\nstop-signal: 15\nenvironment: {DEBUG: true, LEVEL: 1.50, HEX: 0x10}\n").config();
+        load("cmd: 0755\nstop-signal: 15\nenvironment: {DEBUG: true, LEVEL: 1.50, HEX: 0x10}\n").config();
 
-    assertThat(c.workDir()).contains("0755");
+    assertThat(c.cmd()).contains("0755");
     assertThat(c.stopSignal()).contains("15");
     assertThat(c.environment())
         .containsExactly(Map.entry("DEBUG", "true"), Map.entry("LEVEL", "1.50"), Map.entry("HEX", "0x10"));
