@@ -101,7 +101,7 @@ public final class Coordinator implements AutoCloseable {
       cache.bindTo(b.registry);
       b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
       CoordinatorEngine engine =
-          engineFactory.create(new CoordinatorEngine.Context(b.blobs, cache, s.workDir(), s.dataDir(), s.registry()));
+          engineFactory.create(new CoordinatorEngine.Context(b.blobs, cache, s.localDir(), s.dataDir(), s.registry()));
       MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(b.registry);
       b.loop = Executors.newSingleThreadExecutor(named("scheduler"));
       b.engineExecutor = Executors.newFixedThreadPool(2, named("engine"));

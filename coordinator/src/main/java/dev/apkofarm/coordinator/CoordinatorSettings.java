@@ -6,6 +6,7 @@ import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a coordinator is started with.
@@ -19,7 +20,9 @@ import java.util.Objects;
  * @param metricsHost HTTP address of {@code /metrics}
  * @param metricsPort its port; -1 = no metrics endpoint, 0 = any free port
  * @param healthPort a plaintext gRPC health-only port for probes (kubelets cannot probe over TLS); -1 = none
- * @param workDir relative paths of configs submitted without shipped files resolve against it
+ * @param localDir where configs submitted without shipped files find their local repositories, keys and includes:
+ *     the embedded farm's working directory (the client's own files, in its own process); a daemon has none, so it
+ *     reads only what a client shipped
  * @param registry how the coordinator reaches registries for {@code --push}: credentials from its user's docker
  *     config, extra CAs, hosts allowed over plain HTTP (clients never send credentials)
  */
@@ -33,7 +36,7 @@ public record CoordinatorSettings(
     String metricsHost,
     int metricsPort,
     int healthPort,
-    Path workDir,
+    Optional<Path> localDir,
     RegistryOptions registry) {
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
@@ -41,14 +44,14 @@ public record CoordinatorSettings(
     Objects.requireNonNull(member, "member");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(scheduler, "scheduler");
-    Objects.requireNonNull(workDir, "workDir");
+    Objects.requireNonNull(localDir, "localDir");
     Objects.requireNonNull(registry, "registry");
   }
 
   /** With the default registry access: the docker config of this process's user, the system trust store. */
   public CoordinatorSettings(String host, int port, Transport.Security security, MemberSettings member, Path dataDir,
-      SchedulerConfig scheduler, String metricsHost, int metricsPort, int healthPort, Path workDir) {
-    this(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort, healthPort, workDir,
+      SchedulerConfig scheduler, String metricsHost, int metricsPort, int healthPort, Optional<Path> localDir) {
+    this(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort, healthPort, localDir,
         RegistryOptions.defaults());
   }
 }

@@ -16,6 +16,7 @@ import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.cache.UserCache;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -108,7 +109,7 @@ public final class Main implements Callable<Integer> {
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
-        metricsPort, healthPort, Path.of("").toAbsolutePath(), registry.registryOptions());
+        metricsPort, healthPort, Optional.empty(), registry.registryOptions());
     Coordinator c = Coordinator.start(s, null, null, engine);
     Daemons.serve("apko-coordinator", ready,
         new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member())), c::close);

@@ -81,7 +81,7 @@ final class InProcessCoordinator implements AutoCloseable {
   InProcessCoordinator(Path dir) throws IOException {
     blobs = new DiskBlobStore(dir.resolve("blobs"));
     CoordinatorEngine fake = new FakeEngines.Coordinator(
-        new CoordinatorEngine.Context(blobs, null, dir, dir, RegistryOptions.defaults()));
+        new CoordinatorEngine.Context(blobs, null, Optional.empty(), dir, RegistryOptions.defaults()));
     scheduler = new Scheduler(state, fake, fake, blobs, clock, loop, engine,
         new SchedulerConfig(LEASE, Duration.ofSeconds(1), 3, 100), SchedulerMetrics.NONE);
     workerService = new WorkerServiceImpl(scheduler, () -> ClusterInfo.getDefaultInstance());

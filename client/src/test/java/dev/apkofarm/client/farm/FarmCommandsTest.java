@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +41,8 @@ class FarmCommandsTest {
     member = Members.start(MemberSettings.loopback(cluster, List.of()));
     coordinator = Coordinator.start(new CoordinatorSettings("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
         MemberSettings.loopback(cluster, List.of()), tmp.resolve("coordinator"),
-        new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(1), 3, 1000), "127.0.0.1", -1, -1, tmp),
+        new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(1), 3, 1000), "127.0.0.1", -1, -1,
+        Optional.empty()),
         member, null, FakeEngines.Coordinator::new);
     worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(), Transport.Security.plaintextLoopback(),
         "w1", Arch.AMD64, 1, MemberSettings.loopback(cluster, List.of(Members.address(member))),

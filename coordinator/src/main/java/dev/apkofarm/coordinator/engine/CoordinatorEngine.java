@@ -6,6 +6,7 @@ import dev.apkofarm.coordinator.scheduler.LockStep;
 import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The engine steps a coordinator runs (lock; index and publish), made for one coordinator's blob store and cache.
@@ -17,11 +18,12 @@ public interface CoordinatorEngine extends LockStep, IndexStep {
    *
    * @param store the coordinator's blob store (shipped files and local-repository packages in, indexes out)
    * @param cache the farm's package cache
-   * @param workDir relative repository, keyring and include paths of unshipped configs resolve against it
+   * @param localDir where configs submitted without shipped files find their local paths (the embedded farm's
+   *     working directory); empty for a daemon, which reads only what clients shipped
    * @param dataDir the coordinator's own files (input trees, the engine's index cache)
    * @param registry how the coordinator reaches registries for {@code --push} (its own credentials and trust)
    */
-  record Context(BlobStore store, BlobCache cache, Path workDir, Path dataDir, RegistryOptions registry) {}
+  record Context(BlobStore store, BlobCache cache, Optional<Path> localDir, Path dataDir, RegistryOptions registry) {}
 
   /** Makes the engine once the coordinator has its store and cache. */
   @FunctionalInterface

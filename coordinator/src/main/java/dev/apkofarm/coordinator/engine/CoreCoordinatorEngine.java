@@ -10,10 +10,12 @@ import dev.apkofarm.coordinator.model.BuildSettings;
 import dev.apkofarm.coordinator.model.ImageSource;
 import dev.apkofarm.coordinator.scheduler.ImageLock;
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.apk.Fetcher;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.PackageStore;
 import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.apk.Repository;
 import dev.apkofarm.core.build.BuildOptions;
 import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.build.BuiltImage;
@@ -74,15 +76,52 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
         ? Optional.of(Instant.ofEpochSecond(settings.epoch().getAsLong())) : Optional.empty());
   }
 
+  /**
+   * The directory a submitted config's local paths resolve against: the tree of the files its client shipped (an
+   * empty one when it shipped none), or the embedded farm's own working directory for a config without shipped files.
+   */
   private Path dirOf(ImageSource source) throws BadInputException, IOException {
-    if (source.files().isEmpty()) {
-      return ctx.workDir();
+    if (source.files().isEmpty() && ctx.localDir().isPresent()) {
+      return ctx.localDir().get();
     }
     return InputTree.materialise(ctx.store(), ctx.dataDir().resolve("inputs"), source.fileName(), source.files());
   }
 
   private LoadedConfig load(ImageSource source, Path dir) throws BadInputException {
-    return new ConfigLoader(dir).parse(source.fileName(), source.configYaml());
+    LoadedConfig loaded = new ConfigLoader(dir).parse(source.fileName(), source.configYaml());
+    if (ctx.localDir().map(d -> !d.equals(dir)).orElse(true)) {
+      confine(source, loaded, dir);
+    }
+    return loaded;
+  }
+
+  /**
+   * Refuses a config shipped to a farm whose local repositories or keys lie outside the files it shipped: the farm
+   * reads nothing of its own filesystem for a client (a path like {@code /etc} would read the coordinator's).
+   */
+  private static void confine(ImageSource source, LoadedConfig loaded, Path dir) throws BadInputException {
+    var c = loaded.config().contents();
+    List<String> locations = new ArrayList<>(c.keyring());
+    for (String r : concat(c.repositories(), c.buildRepositories())) {
+      locations.add(Repository.parse(r).url());
+    }
+    Path root = dir.toAbsolutePath().normalize();
+    for (String l : locations) {
+      if (Fetcher.isRemote(l)) {
+        continue;
+      }
+      Path p = l.startsWith("file://") ? Path.of(java.net.URI.create(l)) : root.resolve(l);
+      if (!p.toAbsolutePath().normalize().startsWith(root)) {
+        throw new BadInputException(source.fileName() + ": " + InputText.quote(l) + " is a local path outside the"
+            + " files the client shipped: a farm reads only what a client sends it (or remote repositories)");
+      }
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   @Override
@@ -142,7 +181,7 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
           continue;
         }
         Path file = fetcher.localPath(pkg.url()).toAbsolutePath().normalize();
-        String shipped = dir.equals(ctx.workDir()) || !file.startsWith(dir) ? null
+        String shipped = ctx.localDir().map(dir::equals).orElse(false) || !file.startsWith(dir) ? null
             : source.files().get(dir.relativize(file).toString().replace('\\', '/'));
         if (shipped != null && ctx.store().size(shipped).isPresent()) {
           out.put(pkg.checksum(), new StoredPackage(Digest.parse(shipped), ctx.store().size(shipped).getAsLong()));
