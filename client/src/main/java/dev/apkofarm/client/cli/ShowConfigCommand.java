@@ -1,6 +1,7 @@
 package dev.apkofarm.client.cli;
 
-import dev.apkofarm.core.config.ConfigException;
+import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.config.ConfigWriter;
 import dev.apkofarm.core.config.ImageConfig;
 import picocli.CommandLine.Command;
@@ -23,10 +24,12 @@ final class ShowConfigCommand extends ClientCommand {
   @Mixin ConfigOptions configs;
 
   @Override
-  public Integer call() throws ConfigException {
+  public Integer call() throws BadInputException {
     ImageConfig c = configs.load(root.workDir(), err()).config();
-    ImageConfig effective =
-        ConfigWriter.redactPasswords(c.toBuilder().environment(c.effectiveEnvironment()).build());
+    if (c.contents().baseImage().isPresent()) {
+      throw BaseImageRefusal.of(configs.config);
+    }
+    ImageConfig effective = ConfigWriter.effective(c);
     out().print(json ? ConfigWriter.json(effective) + System.lineSeparator() : ConfigWriter.yaml(effective));
     out().flush();
     return 0;

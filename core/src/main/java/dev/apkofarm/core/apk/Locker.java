@@ -73,7 +73,7 @@ public final class Locker {
    */
   public Map<Arch, Resolution> resolve(Request request) throws BadInputException, IOException {
     if (request.contents().baseImage().isPresent()) {
-      throw new BadInputException("contents.baseimage is not supported yet by lock, show-packages or build");
+      throw BaseImageRefusal.of(request.configName());
     }
     Keyring keyring = repositories.loadKeyring(sortedUnion(request.contents().keyring(), request.extraKeys()));
     List<Repository> repos = new ArrayList<>();

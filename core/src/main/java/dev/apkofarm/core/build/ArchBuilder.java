@@ -1,6 +1,7 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.PackageVerificationException;
 import dev.apkofarm.core.config.Arch;
@@ -54,6 +55,9 @@ public final class ArchBuilder {
   /** Builds {@code arch} of {@code image} and writes its blobs to {@code sink}. */
   public BuiltArch build(LockedImage image, Arch arch, PackageSource packages, BuildOptions options, BlobSink sink)
       throws BadInputException, IOException {
+    if (image.config().contents().baseImage().isPresent()) {
+      throw BaseImageRefusal.of("the locked image");
+    }
     List<LockedPackage> locked = image.packages(arch);
     ImageConfig config = image.configFor(arch);
     long optionDate = options.sourceDateEpoch().map(Instant::getEpochSecond).orElse(0L);

@@ -2,6 +2,7 @@ package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.InputText;
+import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.apk.LockFile;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.Repositories;
@@ -95,6 +96,9 @@ public final class ImageLocker {
   /** Takes the packages of {@code lock} (made from this config: its checksum must match). */
   public LockedImage fromLockFile(LoadedConfig loaded, LockFile lock, String lockName, Request request)
       throws BadInputException, IOException {
+    if (loaded.config().contents().baseImage().isPresent()) {
+      throw BaseImageRefusal.of(loaded.name());
+    }
     lock.requireConfigChecksum(lockName, loaded.name(), loaded.checksum());
     ImageConfig config = effective(loaded.config(), request);
     Map<Arch, List<LockedPackage>> archs = new LinkedHashMap<>();
