@@ -87,10 +87,10 @@ public final class BuildSettings {
   /** Loads and locks the config and wires the package source. */
   Prepared prepare(Path workDir, String reference, PrintWriter err) throws BadInputException, IOException {
     LoadedConfig loaded = configs.load(workDir, err);
-    return prepare(workDir, loaded, repositories.archs(loaded), reference);
+    return prepare(workDir, loaded, repositories.archs(loaded), reference, err);
   }
 
-  Prepared prepare(Path workDir, LoadedConfig loaded, List<Arch> archs, String reference)
+  Prepared prepare(Path workDir, LoadedConfig loaded, List<Arch> archs, String reference, PrintWriter err)
       throws BadInputException, IOException {
     ImageLocker.Request request =
         new ImageLocker.Request(
@@ -99,7 +99,8 @@ public final class BuildSettings {
             repositories.extraKeys,
             repositories.extraBuildRepositories,
             repositories.extraRepositories,
-            !repositories.ignoreSignatures);
+            !repositories.ignoreSignatures,
+            configs.base(workDir, loaded, archs, err));
     Limits limit = limits.limits();
     Repositories repos = repositories.repositories(workDir, limit);
     PackageStore store = repositories.packageStore(repos, workDir, limit);

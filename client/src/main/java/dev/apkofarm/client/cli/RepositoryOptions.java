@@ -6,6 +6,7 @@ import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.PackageStore;
 import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.base.LockedBase;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.cache.UserCache;
 import dev.apkofarm.core.config.Arch;
@@ -112,8 +113,8 @@ public final class RepositoryOptions {
     return Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
   }
 
-  /** A lock request for a loaded config with these options. */
-  public Locker.Request request(LoadedConfig config) throws BadInputException {
+  /** A lock request for a loaded config with these options, on the config's base image if it has one. */
+  public Locker.Request request(LoadedConfig config, Optional<LockedBase> base) throws BadInputException {
     return new Locker.Request(
         config.name(),
         config.checksum(),
@@ -122,6 +123,7 @@ public final class RepositoryOptions {
         extraKeys,
         extraBuildRepositories,
         extraRepositories,
-        !ignoreSignatures);
+        !ignoreSignatures,
+        base.map(LockedBase::index));
   }
 }

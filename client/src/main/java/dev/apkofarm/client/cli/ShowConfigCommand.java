@@ -1,7 +1,6 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.config.ConfigWriter;
 import dev.apkofarm.core.config.ImageConfig;
 import picocli.CommandLine.Command;
@@ -26,9 +25,6 @@ final class ShowConfigCommand extends ClientCommand {
   @Override
   public Integer call() throws BadInputException {
     ImageConfig c = configs.load(root.workDir(), err()).config();
-    if (c.contents().baseImage().isPresent()) {
-      throw BaseImageRefusal.of(configs.config);
-    }
     ImageConfig effective = ConfigWriter.effective(c);
     out().print(json ? ConfigWriter.json(effective) + System.lineSeparator() : ConfigWriter.yaml(effective));
     out().flush();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -32,6 +33,7 @@ public final class Locker {
    * @param extraBuildRepositories {@code --build-repository-append}
    * @param extraRepositories {@code --repository-append}
    * @param verifySignatures false only for {@code --ignore-signatures}
+   * @param base the packages of the base image ({@code contents.baseimage}), when the config has one
    */
   public record Request(
       String configName,
@@ -41,9 +43,11 @@ public final class Locker {
       List<String> extraKeys,
       List<String> extraBuildRepositories,
       List<String> extraRepositories,
-      boolean verifySignatures) {
+      boolean verifySignatures,
+      Optional<BaseIndex> base) {
     public Request {
       Objects.requireNonNull(configName, "configName");
+      Objects.requireNonNull(base, "base");
       Objects.requireNonNull(configChecksum, "configChecksum");
       Objects.requireNonNull(contents, "contents");
       archs = List.copyOf(archs);
@@ -72,7 +76,7 @@ public final class Locker {
    * @return the resolution per arch, in the request's arch order
    */
   public Map<Arch, Resolution> resolve(Request request) throws BadInputException, IOException {
-    if (request.contents().baseImage().isPresent()) {
+    if (request.contents().baseImage().isPresent() && request.base().isEmpty()) {
       throw BaseImageRefusal.of(request.configName());
     }
     Keyring keyring = repositories.loadKeyring(sortedUnion(request.contents().keyring(), request.extraKeys()));
@@ -90,13 +94,17 @@ public final class Locker {
     }
     Map<Arch, Resolver> resolvers = new LinkedHashMap<>();
     for (Arch arch : request.archs()) {
-      resolvers.put(
-          arch,
-          new Resolver(arch.apkName(), repositories.loadIndexes(repos, arch.apkName(), keyring, request.verifySignatures())));
+      List<RepositoryIndex> indexes =
+          new ArrayList<>(repositories.loadIndexes(repos, arch.apkName(), keyring, request.verifySignatures()));
+      // apko lists the base's index after every repository, unsigned.
+      request.base().ifPresent(b -> indexes.add(new RepositoryIndex(b.repository(), arch.apkName(), b.index(arch))));
+      resolvers.put(arch, new Resolver(arch.apkName(), indexes));
     }
     Map<Arch, Resolution> out = new LinkedHashMap<>();
     for (Map.Entry<Arch, Resolver> e : resolvers.entrySet()) {
-      out.put(e.getKey(), e.getValue().resolve(request.contents().packages(), resolvers.values()));
+      List<String> world = new ArrayList<>(request.contents().packages());
+      request.base().ifPresent(b -> b.index(e.getKey()).packages().forEach(p -> world.add(p.name() + "=" + p.version())));
+      out.put(e.getKey(), e.getValue().resolve(world, resolvers.values()));
     }
     return out;
   }
@@ -117,7 +125,7 @@ public final class Locker {
     List<LockFile.Repo> repos = new ArrayList<>();
     for (Map.Entry<Arch, Resolution> e : resolutions.entrySet()) {
       String arch = e.getKey().apkName();
-      List<ResolvedPackage> resolved = e.getValue().packages();
+      List<ResolvedPackage> resolved = withoutBase(e.getKey(), e.getValue(), request.base());
       List<ApkPackage> fetched = store.getAll(resolved, parallelism);
       for (int i = 0; i < resolved.size(); i++) {
         ResolvedPackage p = resolved.get(i);
@@ -147,6 +155,17 @@ public final class Locker {
         "v1",
         java.util.Optional.of(new LockFile.Config(request.configName(), request.configChecksum())),
         new LockFile.Contents(keys, build, runtime, repos, packages));
+  }
+
+  /**
+   * The packages a resolution adds to the base image: apko's lock of an image on a base leaves out every package the
+   * base has (by name).
+   */
+  public static List<ResolvedPackage> withoutBase(Arch arch, Resolution resolution, Optional<BaseIndex> base) {
+    if (base.isEmpty()) {
+      return resolution.packages();
+    }
+    return resolution.packages().stream().filter(p -> !base.get().has(arch, p.name())).toList();
   }
 
   private static LockFile.Repo repoLock(String entry, String arch) throws BadInputException {

@@ -3,11 +3,13 @@ package dev.apkofarm.core.build;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.apk.BaseImageRefusal;
+import dev.apkofarm.core.apk.BaseIndex;
 import dev.apkofarm.core.apk.LockFile;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.Repositories;
 import dev.apkofarm.core.apk.Resolution;
 import dev.apkofarm.core.apk.ResolvedPackage;
+import dev.apkofarm.core.base.LockedBase;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.config.ImageContents;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -44,6 +47,7 @@ public final class ImageLocker {
    * @param extraBuildRepositories {@code --build-repository-append}
    * @param extraRepositories {@code --repository-append}
    * @param verifySignatures false only for {@code --ignore-signatures}
+   * @param base the base image, read, when the config has {@code contents.baseimage}
    */
   public record Request(
       List<Arch> archs,
@@ -51,8 +55,10 @@ public final class ImageLocker {
       List<String> extraKeys,
       List<String> extraBuildRepositories,
       List<String> extraRepositories,
-      boolean verifySignatures) {
+      boolean verifySignatures,
+      Optional<LockedBase> base) {
     public Request {
+      Objects.requireNonNull(base, "base");
       archs = Arch.sorted(archs);
       annotations = new LinkedHashMap<>(annotations);
       extraKeys = List.copyOf(extraKeys);
@@ -65,22 +71,23 @@ public final class ImageLocker {
 
     /** Just archs and annotations. */
     public static Request of(List<Arch> archs, Map<String, String> annotations) {
-      return new Request(archs, annotations, List.of(), List.of(), List.of(), true);
+      return new Request(archs, annotations, List.of(), List.of(), List.of(), true, Optional.empty());
     }
   }
 
   /** Resolves {@code loaded} for every arch of the request. */
   public LockedImage lock(LoadedConfig loaded, Request request) throws BadInputException, IOException {
     ImageConfig config = effective(loaded.config(), request);
+    Optional<BaseIndex> baseIndex = request.base().map(LockedBase::index);
     Map<Arch, Resolution> resolved =
         locker.resolve(
             new Locker.Request(
                 loaded.name(), loaded.checksum(), config.contents(), request.archs(), List.of(), List.of(), List.of(),
-                request.verifySignatures()));
+                request.verifySignatures(), baseIndex));
     Map<Arch, List<LockedPackage>> archs = new LinkedHashMap<>();
     for (Map.Entry<Arch, Resolution> e : resolved.entrySet()) {
       List<LockedPackage> pkgs = new ArrayList<>();
-      for (ResolvedPackage p : e.getValue().packages()) {
+      for (ResolvedPackage p : Locker.withoutBase(e.getKey(), e.getValue(), baseIndex)) {
         pkgs.add(
             new LockedPackage(
                 p.name(), p.version(), p.info().arch(), p.source().repository().url(), p.url(),
@@ -90,13 +97,13 @@ public final class ImageLocker {
       }
       archs.put(e.getKey(), pkgs);
     }
-    return new LockedImage(config, keys(config), archs);
+    return new LockedImage(config, keys(config), archs, request.base());
   }
 
   /** Takes the packages of {@code lock} (made from this config: its checksum must match). */
   public LockedImage fromLockFile(LoadedConfig loaded, LockFile lock, String lockName, Request request)
       throws BadInputException, IOException {
-    if (loaded.config().contents().baseImage().isPresent()) {
+    if (loaded.config().contents().baseImage().isPresent() && request.base().isEmpty()) {
       throw BaseImageRefusal.of(loaded.name());
     }
     lock.requireConfigChecksum(lockName, loaded.name(), loaded.checksum());
@@ -121,7 +128,7 @@ public final class ImageLocker {
     if (keys.isEmpty()) {
       keys = keys(config);
     }
-    return new LockedImage(config, keys, archs);
+    return new LockedImage(config, keys, archs, request.base());
   }
 
   /** The config with command-line annotations, archs and extra keys and repositories merged in. */
