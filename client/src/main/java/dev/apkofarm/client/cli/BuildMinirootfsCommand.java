@@ -43,8 +43,7 @@ final class BuildMinirootfsCommand extends ClientCommand {
         throw new BadInputException("build-minirootfs builds one arch; --arch named " + archs);
       }
     } else {
-      archs = List.of(Arch.host().orElseThrow(() -> new BadInputException(
-          "cannot tell this machine's arch (" + System.getProperty("os.arch") + "); pass --arch")));
+      archs = List.of(RepositoryOptions.hostArch());
     }
     settings.sbom = false;
     BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "", err());

@@ -24,10 +24,11 @@ import picocli.CommandLine.Option;
  */
 public final class RepositoryOptions {
   @Option(
-      names = "--arch",
+      names = {"--arch", "--build-arch"},
       split = ",",
       paramLabel = "ARCH",
-      description = "Architectures (amd64, arm64, x86_64, ..., or all); default: the config's archs, else all.")
+      description = "Architectures (amd64, arm64, x86_64, ..., all, or host: this machine's); default: the config's"
+          + " archs, else all. --build-arch is apko's name for it.")
   List<String> archs = new ArrayList<>();
 
   @Option(
@@ -65,11 +66,21 @@ public final class RepositoryOptions {
 
   /** The archs to work on: the option, else the config's, else all (sorted, as apko). */
   public List<Arch> archs(LoadedConfig config) throws BadInputException {
+    List<String> names = new ArrayList<>();
+    for (String a : archs) {
+      names.add(a.trim().equalsIgnoreCase("host") ? hostArch().ociName() : a);
+    }
     try {
-      return config.config().archsToBuild(archs.isEmpty() ? List.of() : Arch.parseAll(archs));
+      return config.config().archsToBuild(names.isEmpty() ? List.of() : Arch.parseAll(names));
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--arch: " + e.getMessage());
     }
+  }
+
+  /** This machine's arch ({@code --arch host}). */
+  static Arch hostArch() throws BadInputException {
+    return Arch.host().orElseThrow(() -> new BadInputException(
+        "cannot tell this machine's arch (" + System.getProperty("os.arch") + "); name it in --arch"));
   }
 
   /** The cache directory in use. */

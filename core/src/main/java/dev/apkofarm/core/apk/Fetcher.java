@@ -298,8 +298,8 @@ public final class Fetcher {
     return HexFormat.of().formatHex(h);
   }
 
-  /** The location without user info. */
-  static String redact(String location) {
+  /** The location without user info (what messages show). */
+  public static String redact(String location) {
     int scheme = location.indexOf("://");
     int at = location.indexOf('@');
     int slash = scheme < 0 ? -1 : location.indexOf('/', scheme + 3);

@@ -5,6 +5,7 @@ import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageContents;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -79,14 +80,16 @@ public final class Locker {
     if (request.contents().baseImage().isPresent() && request.base().isEmpty()) {
       throw BaseImageRefusal.of(request.configName());
     }
-    Keyring keyring = repositories.loadKeyring(sortedUnion(request.contents().keyring(), request.extraKeys()));
-    List<Repository> repos = new ArrayList<>();
-    for (String r :
+    List<String> entries =
         sortedUnion(
             request.contents().buildRepositories(),
             request.contents().repositories(),
             request.extraBuildRepositories(),
-            request.extraRepositories())) {
+            request.extraRepositories());
+    Keyring keyring = repositories.loadKeyring(sortedUnion(request.contents().keyring(), request.extraKeys()))
+        .with(discoveredKeys(entries, request.archs()));
+    List<Repository> repos = new ArrayList<>();
+    for (String r : entries) {
       repos.add(parseRepository(r));
     }
     if (repos.isEmpty()) {
@@ -117,6 +120,15 @@ public final class Locker {
       keys.add(
           new LockFile.Key(
               stripScheme(entry), entry, new String(repositories.keyBytes(entry), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    // apko adds the keys it discovers for every repository (build, runtime, both) to the lock.
+    List<String> allRepositories =
+        sortedUnion(
+            request.contents().buildRepositories(),
+            request.contents().runtimeRepositories(),
+            request.contents().repositories());
+    for (KeyDiscovery.Key k : repositories.discoverKeys(allRepositories, apkArchs(request.archs()))) {
+      keys.add(new LockFile.Key(stripScheme(k.url()), k.url(), new String(k.pem(), StandardCharsets.UTF_8)));
     }
     keys.sort((a, b) -> CodePointOrder.INSTANCE.compare(a.name(), b.name()));
     List<LockFile.Pkg> packages = new ArrayList<>();
@@ -155,6 +167,19 @@ public final class Locker {
         "v1",
         java.util.Optional.of(new LockFile.Config(request.configName(), request.configChecksum())),
         new LockFile.Contents(keys, build, runtime, repos, packages));
+  }
+
+  private List<Keyring.Key> discoveredKeys(List<String> entries, List<Arch> archs)
+      throws BadInputException, IOException {
+    List<Keyring.Key> out = new ArrayList<>();
+    for (KeyDiscovery.Key k : repositories.discoverKeys(entries, apkArchs(archs))) {
+      out.add(Keyring.Key.parse(k.fileName(), k.pem()));
+    }
+    return out;
+  }
+
+  private static List<String> apkArchs(List<Arch> archs) {
+    return archs.stream().map(Arch::apkName).toList();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.apk.BaseIndex;
+import dev.apkofarm.core.apk.KeyDiscovery;
 import dev.apkofarm.core.apk.LockFile;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.Repositories;
@@ -48,6 +49,8 @@ public final class ImageLocker {
    * @param extraRepositories {@code --repository-append}
    * @param verifySignatures false only for {@code --ignore-signatures}
    * @param base the base image, read, when the config has {@code contents.baseimage}
+   * @param extraPackages {@code --package-append}: more packages for the world
+   * @param vcsUrl {@code URL@REVISION} found by {@code --vcs}, used when the config has no {@code vcs-url}
    */
   public record Request(
       List<Arch> archs,
@@ -56,9 +59,13 @@ public final class ImageLocker {
       List<String> extraBuildRepositories,
       List<String> extraRepositories,
       boolean verifySignatures,
-      Optional<LockedBase> base) {
+      Optional<LockedBase> base,
+      List<String> extraPackages,
+      Optional<String> vcsUrl) {
     public Request {
       Objects.requireNonNull(base, "base");
+      extraPackages = List.copyOf(extraPackages);
+      Objects.requireNonNull(vcsUrl, "vcsUrl");
       archs = Arch.sorted(archs);
       annotations = new LinkedHashMap<>(annotations);
       extraKeys = List.copyOf(extraKeys);
@@ -71,7 +78,8 @@ public final class ImageLocker {
 
     /** Just archs and annotations. */
     public static Request of(List<Arch> archs, Map<String, String> annotations) {
-      return new Request(archs, annotations, List.of(), List.of(), List.of(), true, Optional.empty());
+      return new Request(
+          archs, annotations, List.of(), List.of(), List.of(), true, Optional.empty(), List.of(), Optional.empty());
     }
   }
 
@@ -97,7 +105,7 @@ public final class ImageLocker {
       }
       archs.put(e.getKey(), pkgs);
     }
-    return new LockedImage(config, keys(config), archs, request.base());
+    return new LockedImage(config, keys(config, request.archs()), archs, request.base());
   }
 
   /** Takes the packages of {@code lock} (made from this config: its checksum must match). */
@@ -126,7 +134,7 @@ public final class ImageLocker {
           k.content().getBytes(StandardCharsets.UTF_8)));
     }
     if (keys.isEmpty()) {
-      keys = keys(config);
+      keys = keys(config, request.archs());
     }
     return new LockedImage(config, keys, archs, request.base());
   }
@@ -149,9 +157,13 @@ public final class ImageLocker {
             union(c.repositories(), request.extraRepositories()),
             union(c.keyring(), request.extraKeys()),
             c.runtimeKeyring(),
-            c.packages(),
+            union(c.packages(), request.extraPackages()),
             c.baseImage());
-    return config.toBuilder().contents(contents).annotations(annotations).archs(request.archs()).build();
+    ImageConfig.Builder b = config.toBuilder().contents(contents).annotations(annotations).archs(request.archs());
+    if (config.vcsUrl().isEmpty()) {
+      request.vcsUrl().ifPresent(v -> b.vcsUrl(Optional.of(v)));
+    }
+    return b.build();
   }
 
   private static List<String> union(List<String> a, List<String> b) {
@@ -163,10 +175,16 @@ public final class ImageLocker {
     return List.copyOf(s);
   }
 
-  private List<KeyFile> keys(ImageConfig config) throws BadInputException, IOException {
+  /** The keyring's keys and, as apko installs them into the image, the keys discovered for its repositories. */
+  private List<KeyFile> keys(ImageConfig config, List<Arch> archs) throws BadInputException, IOException {
     List<KeyFile> keys = new ArrayList<>();
     for (String entry : new TreeSet<>(config.contents().keyring())) {
       keys.add(new KeyFile(Repositories.keyName(entry), repositories.keyBytes(entry)));
+    }
+    List<String> entries = new ArrayList<>(config.contents().buildRepositories());
+    entries.addAll(config.contents().repositories());
+    for (KeyDiscovery.Key k : repositories.discoverKeys(entries, archs.stream().map(Arch::apkName).toList())) {
+      keys.add(new KeyFile(k.fileName(), k.pem()));
     }
     return keys;
   }
