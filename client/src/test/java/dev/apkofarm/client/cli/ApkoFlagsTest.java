@@ -117,6 +117,20 @@ class ApkoFlagsTest {
   }
 
   @Test
+  void formatErofsIsRefusedRatherThanBuiltAsTar() throws Exception {
+    Path config = dir.resolve("erofs.yaml");
+    Files.writeString(config, "contents:\n  keyring: [./testdata/melange.rsa.pub]\n  repositories: [./testdata/packages]\n"
+        + "  packages: [replayout]\nformat: erofs\n");
+
+    Run r = run("-C", Fixtures.apkoCli().toString(), "build", config.toString(), "x:1", dir.resolve("x.tar").toString(),
+        "--cache-dir", cache());
+
+    assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
+    assertThat(r.err()).contains("format: erofs is not supported (layers are tar+gzip only)");
+    assertThat(dir.resolve("x.tar")).doesNotExist();
+  }
+
+  @Test
   void helpListsApkosFlagNames() {
     assertThat(run("build", "--help").out())
         .contains("--package-append", "--vcs", "--sbom-formats", "--build-arch", "--keyring-append",

@@ -125,8 +125,9 @@ public final class Repositories {
 
   /**
    * Fetches and verifies the index of each repository for {@code arch}, in parallel, keeping repository order. A
-   * local repository without an index for the arch is skipped (as apko does, for repositories that only build some
-   * archs); a remote one that cannot be fetched fails, naming its URL.
+   * local repository that does not exist, or has no index for the arch, is skipped with a warning (as apko does: a
+   * config may list repositories only some machines or archs have); a remote one that cannot be fetched fails,
+   * naming its URL.
    *
    * @param verify false only for an explicit {@code --ignore-signatures}
    */
@@ -172,8 +173,10 @@ public final class Repositories {
         archive = fetcher.fetchBytes(url, MAX_INDEX);
       } catch (FetchException e) {
         if (e.notFound() && !repo.isRemote() && !java.nio.file.Files.isDirectory(fetcher.localPath(repo.url()))) {
-          throw new BadInputException("repository " + repo.url() + " does not exist (" + fetcher.localPath(repo.url())
-              + ")");
+          // apko warns and goes on without it (a config shared by machines that lack some local repositories)
+          LOG.warn("repository {} does not exist ({}); going on without it", repo.url(),
+              fetcher.localPath(repo.url()));
+          return null;
         }
         if (e.notFound() && !repo.isRemote()) {
           LOG.warn("repository {} has no index for {} ({}); skipping it", repo.url(), arch, url);

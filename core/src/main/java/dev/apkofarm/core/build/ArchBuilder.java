@@ -63,6 +63,7 @@ public final class ArchBuilder {
    */
   public BuiltArch build(LockedImage image, Arch arch, PackageSource packages, BuildOptions options, BlobSink sink)
       throws BadInputException, IOException {
+    ImageLocker.requireSupportedFormat(image.config(), "the locked image");
     List<LockedPackage> locked = image.packages(arch);
     ImageConfig config = image.configFor(arch);
     Optional<BaseArch> base = image.base().map(b -> b.arch(arch));

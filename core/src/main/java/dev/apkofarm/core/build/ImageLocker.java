@@ -14,6 +14,7 @@ import dev.apkofarm.core.base.LockedBase;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.config.ImageContents;
+import dev.apkofarm.core.config.LayerFormat;
 import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.install.ApkDatabase.KeyFile;
 import java.io.IOException;
@@ -83,8 +84,20 @@ public final class ImageLocker {
     }
   }
 
+  /**
+   * Refuses {@code format: erofs}: apko builds EROFS layers (an experimental draft format); we build tar+gzip only and
+   * say so rather than write tar layers for a config that asked for something else.
+   */
+  static void requireSupportedFormat(ImageConfig config, String name) throws BadInputException {
+    if (config.effectiveFormat() == LayerFormat.EROFS) {
+      throw new BadInputException(name + ": format: erofs is not supported (layers are tar+gzip only); remove format"
+          + " or set it to tar");
+    }
+  }
+
   /** Resolves {@code loaded} for every arch of the request. */
   public LockedImage lock(LoadedConfig loaded, Request request) throws BadInputException, IOException {
+    requireSupportedFormat(loaded.config(), loaded.name());
     ImageConfig config = effective(loaded.config(), request);
     Optional<BaseIndex> baseIndex = request.base().map(LockedBase::index);
     Map<Arch, Resolution> resolved =
@@ -111,6 +124,7 @@ public final class ImageLocker {
   /** Takes the packages of {@code lock} (made from this config: its checksum must match). */
   public LockedImage fromLockFile(LoadedConfig loaded, LockFile lock, String lockName, Request request)
       throws BadInputException, IOException {
+    requireSupportedFormat(loaded.config(), loaded.name());
     if (loaded.config().contents().baseImage().isPresent() && request.base().isEmpty()) {
       throw BaseImageRefusal.of(loaded.name());
     }
