@@ -133,6 +133,14 @@ class KeyDiscoveryTest {
     });
     assertThat(repos.discoverKeys(List.of(server.url() + "/chainguard"), List.of("x86_64")))
         .extracting(KeyDiscovery.Key::fileName).containsExactly("melange.rsa.pub");
+    // and the image gets it in /etc/apk/keys, as apko installs discovered keys
+    java.nio.file.Path config = dir.resolve("c.yaml");
+    Files.writeString(config, "contents:\n  repositories: [" + server.url() + "/chainguard]\n  packages: [replayout]\n");
+    var loaded = new dev.apkofarm.core.config.ConfigLoader(dir).load("c.yaml");
+    var image = new dev.apkofarm.core.build.ImageLocker(new Locker(repos, new PackageStore(repos.fetcher(),
+        new DiskBlobCache(dir.resolve("pkgs")), List.of()), 2), repos)
+        .lock(loaded, dev.apkofarm.core.build.ImageLocker.Request.of(List.of(Arch.AMD64), java.util.Map.of()));
+    assertThat(image.keyring()).extracting(k -> k.name()).containsExactly("melange.rsa.pub");
   }
 
   @Test
