@@ -120,8 +120,14 @@ public final class BuildSettings {
     return prepare(workDir, loaded, repositories.archs(loaded), reference, err);
   }
 
-  Prepared prepare(Path workDir, LoadedConfig loaded, List<Arch> archs, String reference, PrintWriter err)
+  /** The config with {@code -p/--package-append} added to its packages. */
+  LoadedConfig withExtraPackages(LoadedConfig loaded) {
+    return extraPackages.isEmpty() ? loaded : loaded.withPackagesAppended(extraPackages);
+  }
+
+  Prepared prepare(Path workDir, LoadedConfig config, List<Arch> archs, String reference, PrintWriter err)
       throws BadInputException, IOException {
+    LoadedConfig loaded = withExtraPackages(config);
     ImageLocker.Request request =
         new ImageLocker.Request(
             archs,
@@ -131,7 +137,6 @@ public final class BuildSettings {
             repositories.extraRepositories,
             !repositories.ignoreSignatures,
             configs.base(workDir, loaded, archs, err),
-            extraPackages,
             vcs ? VcsProbe.probe(loaded.path(), workDir) : Optional.empty());
     Limits limit = limits.limits();
     Repositories repos = repositories.repositories(workDir, limit);

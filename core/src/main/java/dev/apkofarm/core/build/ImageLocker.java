@@ -50,7 +50,6 @@ public final class ImageLocker {
    * @param extraRepositories {@code --repository-append}
    * @param verifySignatures false only for {@code --ignore-signatures}
    * @param base the base image, read, when the config has {@code contents.baseimage}
-   * @param extraPackages {@code --package-append}: more packages for the world
    * @param vcsUrl {@code URL@REVISION} found by {@code --vcs}, used when the config has no {@code vcs-url}
    */
   public record Request(
@@ -61,11 +60,9 @@ public final class ImageLocker {
       List<String> extraRepositories,
       boolean verifySignatures,
       Optional<LockedBase> base,
-      List<String> extraPackages,
       Optional<String> vcsUrl) {
     public Request {
       Objects.requireNonNull(base, "base");
-      extraPackages = List.copyOf(extraPackages);
       Objects.requireNonNull(vcsUrl, "vcsUrl");
       archs = Arch.sorted(archs);
       annotations = new LinkedHashMap<>(annotations);
@@ -77,10 +74,21 @@ public final class ImageLocker {
       }
     }
 
+    /** No base image and no vcs-url found. */
+    public Request(
+        List<Arch> archs,
+        Map<String, String> annotations,
+        List<String> extraKeys,
+        List<String> extraBuildRepositories,
+        List<String> extraRepositories,
+        boolean verifySignatures) {
+      this(archs, annotations, extraKeys, extraBuildRepositories, extraRepositories, verifySignatures,
+          Optional.empty(), Optional.empty());
+    }
+
     /** Just archs and annotations. */
     public static Request of(List<Arch> archs, Map<String, String> annotations) {
-      return new Request(
-          archs, annotations, List.of(), List.of(), List.of(), true, Optional.empty(), List.of(), Optional.empty());
+      return new Request(archs, annotations, List.of(), List.of(), List.of(), true);
     }
   }
 
@@ -171,7 +179,7 @@ public final class ImageLocker {
             union(c.repositories(), request.extraRepositories()),
             union(c.keyring(), request.extraKeys()),
             c.runtimeKeyring(),
-            union(c.packages(), request.extraPackages()),
+            c.packages(),
             c.baseImage());
     ImageConfig.Builder b = config.toBuilder().contents(contents).annotations(annotations).archs(request.archs());
     if (config.vcsUrl().isEmpty()) {
