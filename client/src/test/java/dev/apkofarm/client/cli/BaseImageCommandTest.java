@@ -197,6 +197,20 @@ class BaseImageCommandTest {
   }
 
   @Test
+  void aRegistryReferenceIsNotALayoutAndSaysSo() throws Exception {
+    Path config = dir.resolve("remote-base.yaml");
+    Files.writeString(config, "contents:\n  baseimage:\n    image: cgr.dev/chainguard/static:latest\n"
+        + "    apkindex: ./testdata/base_image/metadata/\n  keyring: [./testdata/melange.rsa.pub]\n"
+        + "  repositories: [./testdata/packages]\n  packages: [replayout]\n");
+
+    Run r = run("build", config.toString(), "top:latest", dir.resolve("x.tar").toString(), "--cache-dir", cache());
+
+    assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
+    assertThat(r.err()).contains("contents.baseimage.image cgr.dev/chainguard/static:latest does not exist",
+        "registry references are not supported");
+  }
+
+  @Test
   void submitRefusesABaseImageBeforeSendingAnything() {
     Run r = run("submit", CONFIG, "--output", dir.resolve("out").toString());
 

@@ -72,7 +72,9 @@ public final class BaseImages {
         return p;
       }
     }
-    throw new BadInputException(field + " " + path + " does not exist (looked in " + searchDirs + ")");
+    String hint = path.contains(":") && !path.startsWith("/") && !path.startsWith(".")
+        ? "; it must be a local OCI image layout, as in apko (registry references are not supported)" : "";
+    throw new BadInputException(field + " " + path + " does not exist (looked in " + searchDirs + ")" + hint);
   }
 
   /** apko: when the index lists an index, the image's manifests are in that one. */

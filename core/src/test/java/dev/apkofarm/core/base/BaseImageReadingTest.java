@@ -75,6 +75,23 @@ class BaseImageReadingTest {
   }
 
   @Test
+  void aLockWithoutTheBaseReadIsRefusedNotBuiltWithoutIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    var loaded = new dev.apkofarm.core.config.ConfigLoader(Fixtures.apkoCli()).load("testdata/image_on_top.apko.yaml");
+    var repos = new dev.apkofarm.core.apk.Repositories(new dev.apkofarm.core.apk.Fetcher(
+        dev.apkofarm.core.apk.Fetcher.Options.defaults(Fixtures.apkoCli(), java.util.Optional.of(dir))));
+    var locker = new dev.apkofarm.core.build.ImageLocker(new dev.apkofarm.core.apk.Locker(repos,
+        new dev.apkofarm.core.apk.PackageStore(repos.fetcher(), new dev.apkofarm.core.cache.DiskBlobCache(dir),
+            List.of()), 2), repos);
+
+    // what the farm's coordinator does: it has no base image to give
+    assertThatThrownBy(() -> locker.lock(loaded,
+            dev.apkofarm.core.build.ImageLocker.Request.of(List.of(Arch.AMD64), java.util.Map.of())))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("contents.baseimage: building on a base image is not supported by the farm yet");
+  }
+
+  @Test
   void readsApkosBaseLayoutForEachArchAndRefusesAMissingOne() throws Exception {
     BaseImage base = new BaseImage("./testdata/base_image/", "./testdata/base_image/metadata/");
     List<String> warnings = new ArrayList<>();
