@@ -21,10 +21,12 @@ import java.util.TreeMap;
  * A Java trust store in the JKS format (the {@code cacerts} a JRE reads, password {@code changeit}), read and written
  * byte-deterministically as apko does through keystore-go: entries sorted by alias, aliases lower-cased, every entry
  * keeping its creation time (new ones get the build date), version 2, and the keyed SHA-1 the JRE checks at the end.
- * Key entries already in the store are carried over untouched.
+ * Key entries already in the store are carried over untouched. The one JKS writer of the project (the farm image's
+ * stand-in distribution writes its {@code cacerts} through it too).
  */
-final class JavaTrustStore {
-  static final char[] PASSWORD = "changeit".toCharArray();
+public final class JavaTrustStore {
+  /** The password the JDK assumes for its default trust store. */
+  public static final char[] PASSWORD = "changeit".toCharArray();
   private static final int MAGIC = 0xFEEDFEED;
   private static final int TRUSTED = 2;
   private static final int PRIVATE_KEY = 1;
@@ -36,6 +38,11 @@ final class JavaTrustStore {
   private final TreeMap<String, Entry> entries = new TreeMap<>(CodePointOrder.INSTANCE);
 
   private JavaTrustStore() {}
+
+  /** A store with no entries. */
+  public static JavaTrustStore empty() {
+    return new JavaTrustStore();
+  }
 
   /** Reads a JKS store, checking its integrity digest with {@code changeit}. */
   static JavaTrustStore read(byte[] bytes, String what) throws BadInputException {
@@ -91,8 +98,8 @@ final class JavaTrustStore {
     return ts;
   }
 
-  /** Adds (or replaces) a trusted certificate under {@code alias}, created at {@code timeMillis}. */
-  void addTrusted(String alias, byte[] der, long timeMillis) {
+  /** Adds (or replaces) a trusted certificate under {@code alias} (lower-cased), created at {@code timeMillis}. */
+  public void addTrusted(String alias, byte[] der, long timeMillis) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(body)) {
       out.writeUTF("X.509");
@@ -105,7 +112,7 @@ final class JavaTrustStore {
   }
 
   /** The store as JKS version 2 bytes. */
-  byte[] toBytes() {
+  public byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
