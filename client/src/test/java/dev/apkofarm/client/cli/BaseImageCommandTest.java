@@ -185,6 +185,20 @@ class BaseImageCommandTest {
   }
 
   @Test
+  void aBaseLayerExpandingPastTheImageSizeLimitIsRefused() throws Exception {
+    Path layout = Files.createDirectory(dir.resolve("layout"));
+
+    Run r = run("build", "--lockfile", LOCK, CONFIG, "top:latest", layout.toString(), "--arch", "amd64",
+        "--cache-dir", cache(), "--max-image-size", "4000");
+
+    assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
+    assertThat(r.err()).contains("expands past the image size limit (--max-image-size)");
+    try (var left = Files.list(layout)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void aMissingBaseImageIsBadInput() throws Exception {
     Path work = copyFixtures();
     Files.delete(work.resolve("testdata/base_image/index.json"));

@@ -62,7 +62,13 @@ public final class BaseImages {
     for (Arch arch : archs) {
       out.put(arch, readArch(base, apkindexName, index, blobs, apkindex, arch, warnings));
     }
-    return new LockedBase(base.image(), base.apkindex(), blobs, out);
+    LockedBase locked = new LockedBase(base.image(), base.apkindex(), blobs, out);
+    try {
+      locked.index(); // every package name and version held to apk's rules, as an index's are
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("contents.baseimage.apkindex " + base.apkindex() + ": " + e.getMessage());
+    }
+    return locked;
   }
 
   private static Path find(String path, List<Path> searchDirs, String field) throws BadInputException {

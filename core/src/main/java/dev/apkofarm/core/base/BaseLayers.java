@@ -41,16 +41,25 @@ public final class BaseLayers {
     return GZIP.contains(mediaType) || PLAIN.contains(mediaType);
   }
 
-  /** Copies every layer of {@code base} into {@code sink}; returns them as the sink holds them, bottom first. */
-  public static List<Layer> copy(LockedBase locked, BaseArch base, BlobSink sink) throws BadInputException, IOException {
+  /**
+   * Copies every layer of {@code base} into {@code sink}; returns them as the sink holds them, bottom first.
+   *
+   * @param maxUncompressed what the base's layers may expand to, together ({@code --max-image-size})
+   */
+  public static List<Layer> copy(LockedBase locked, BaseArch base, BlobSink sink, long maxUncompressed)
+      throws BadInputException, IOException {
     List<Layer> out = new ArrayList<>();
+    long total = 0;
     for (Layer l : base.layers()) {
-      out.add(copyOne(locked, l, sink));
+      Layer copied = copyOne(locked, l, sink, maxUncompressed - total);
+      total += copied.uncompressedSize();
+      out.add(copied);
     }
     return out;
   }
 
-  private static Layer copyOne(LockedBase locked, Layer layer, BlobSink sink) throws BadInputException, IOException {
+  private static Layer copyOne(LockedBase locked, Layer layer, BlobSink sink, long budget)
+      throws BadInputException, IOException {
     Descriptor d = layer.blob();
     Path file = locked.blobs().resolve(d.digest().algorithm()).resolve(d.digest().hex());
     String what = "base image " + locked.image() + " layer " + d.digest();
@@ -67,6 +76,9 @@ public final class BaseLayers {
           while ((n = gz.read(buf)) > 0) {
             uncompressed.update(buf, 0, n);
             size += n;
+            if (size > budget) {
+              throw new BadInputException(what + " expands past the image size limit (--max-image-size)");
+            }
           }
         } catch (ZipException | java.io.EOFException e) {
           throw new BadInputException(what + " is not valid gzip: " + e.getMessage());
@@ -77,6 +89,9 @@ public final class BaseLayers {
         while ((n = tee.read(buf)) > 0) {
           uncompressed.update(buf, 0, n);
           size += n;
+          if (size > budget) {
+            throw new BadInputException(what + " is larger than the image size limit (--max-image-size)");
+          }
         }
       }
       written = p.commit(d.mediaType());
@@ -97,14 +112,17 @@ public final class BaseLayers {
       java.util.regex.Pattern.compile("^(var/lib/db/sbom/[^/]+\\.spdx\\.json|etc/os-release|usr/lib/os-release)$");
   /** A package SBOM is small; a bigger file there is skipped. */
   private static final long MAX_SBOM_FILE = 16 << 20;
+  /** What the base's SBOM inputs may hold in memory together. */
+  private static final long MAX_SBOM_TOTAL = 256 << 20;
 
   /**
    * The files of the base's layers that an image SBOM is made from (each package's {@code /var/lib/db/sbom} file and
    * the os-release), as the base's filesystem has them (upper layers win, whiteouts remove): with them the SBOM of
    * the image on top covers the base's packages too.
    */
-  public static Map<String, byte[]> sbomInputs(LockedBase locked, BaseArch base) throws IOException {
+  public static Map<String, byte[]> sbomInputs(LockedBase locked, BaseArch base) throws IOException, BadInputException {
     Map<String, byte[]> out = new TreeMap<>();
+    long held = 0;
     for (Layer l : base.layers()) {
       Digest d = l.blob().digest();
       Path file = locked.blobs().resolve(d.algorithm()).resolve(d.hex());
@@ -121,6 +139,11 @@ public final class BaseLayers {
             continue;
           }
           if (e.isFile() && e.getSize() <= MAX_SBOM_FILE && SBOM_INPUT.matcher(name).matches()) {
+            held += e.getSize();
+            if (held > MAX_SBOM_TOTAL) {
+              throw new BadInputException("base image " + locked.image() + ": its package SBOMs add up to more than "
+                  + MAX_SBOM_TOTAL + " bytes");
+            }
             out.put(name, in.readAllBytes());
           }
         }

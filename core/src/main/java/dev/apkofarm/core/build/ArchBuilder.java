@@ -102,7 +102,7 @@ public final class ArchBuilder {
     }
     List<Layer> layers = new ArrayList<>();
     if (base.isPresent()) {
-      layers.addAll(BaseLayers.copy(image.base().get(), base.get(), sink));
+      layers.addAll(BaseLayers.copy(image.base().get(), base.get(), sink, options.limits().maxImageSize()));
     }
     layers.addAll(built);
 

@@ -92,6 +92,28 @@ class BaseImageReadingTest {
   }
 
   @Test
+  void aBasePackageNameOutsideApksRulesIsBadInput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path from = Fixtures.apkoCli().resolve("testdata/base_image");
+    try (var files = java.nio.file.Files.walk(from)) {
+      for (java.nio.file.Path p : files.toList()) {
+        java.nio.file.Path t = dir.resolve("base").resolve(from.relativize(p).toString());
+        if (java.nio.file.Files.isDirectory(p)) {
+          java.nio.file.Files.createDirectories(t);
+        } else {
+          java.nio.file.Files.copy(p, t);
+        }
+      }
+    }
+    java.nio.file.Files.writeString(dir.resolve("base/metadata/x86_64/APKINDEX"), "P:../../etc/x\nV:1-r0\n\n");
+
+    assertThatThrownBy(() -> BaseImages.load(new BaseImage("./base", "./base/metadata"), List.of(dir),
+            List.of(Arch.AMD64), w -> {}))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("contents.baseimage.apkindex ./base/metadata: ");
+  }
+
+  @Test
   void readsApkosBaseLayoutForEachArchAndRefusesAMissingOne() throws Exception {
     BaseImage base = new BaseImage("./testdata/base_image/", "./testdata/base_image/metadata/");
     List<String> warnings = new ArrayList<>();
