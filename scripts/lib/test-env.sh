@@ -7,6 +7,7 @@ TEST_TOOLS=(
   "gzip:gzip"
   "docker-registry:docker-registry"
   "skopeo:skopeo"
+  "dot:graphviz"
 )
 
 log() { printf 'scripts/test: %s\n' "$*" >&2; }

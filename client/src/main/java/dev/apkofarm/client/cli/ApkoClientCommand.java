@@ -22,10 +22,14 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       BuildCommand.class,
       BuildMinirootfsCommand.class,
+      BuildCpioCommand.class,
       PublishCommand.class,
       LockCommand.class,
       ShowConfigCommand.class,
       ShowPackagesCommand.class,
+      DotCommand.class,
+      InstallKeysCommand.class,
+      CleanCommand.class,
       PackCommand.class,
       IndexCommand.class,
       SubmitCommand.class,
@@ -42,7 +46,7 @@ public final class ApkoClientCommand implements Runnable {
   public static final int EXIT_BAD_INPUT = 2;
 
   @Option(
-      names = "-C",
+      names = {"-C", "--workdir"},
       paramLabel = "DIR",
       scope = ScopeType.INHERIT,
       description =

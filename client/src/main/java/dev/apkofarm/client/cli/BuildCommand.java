@@ -40,8 +40,8 @@ final class BuildCommand extends ClientCommand {
     try (LocalBuild build = LocalBuild.run(prepared, scratchParent, err())) {
       BuiltImage built = build.image();
       ImageOutput.Kind kind = ImageOutput.write(out, built, tag, Arch.host(), build.blobs());
-      if (prepared.options().sbom()) {
-        build.writeSboms(settings.sbomDir(workDir, out));
+      if (settings.sbom) {
+        build.writeSboms(settings.sbomDir(workDir, out), settings.sbomFormats, tag);
       }
       err().println("wrote " + (kind == ImageOutput.Kind.OCI_LAYOUT ? "OCI layout " : "docker tarball ") + out);
       build.summary().forEach(l -> err().println(l));

@@ -7,6 +7,7 @@ import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.io.TemporaryDirectory;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
+import dev.apkofarm.core.oci.Layer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +43,10 @@ final class BuildMinirootfsCommand extends ClientCommand {
         throw new BadInputException("build-minirootfs builds one arch; --arch named " + archs);
       }
     } else {
-      archs = List.of(Arch.host().orElseThrow(() -> new BadInputException(
-          "cannot tell this machine's arch (" + System.getProperty("os.arch") + "); pass --arch")));
+      archs = List.of(RepositoryOptions.hostArch());
     }
     settings.sbom = false;
-    BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "");
+    BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "", err());
     // The scratch store sits beside the output, so that the finished layer is renamed into place.
     try (prepared;
         TemporaryDirectory scratch =
@@ -55,13 +55,15 @@ final class BuildMinirootfsCommand extends ClientCommand {
       BuiltArch built =
           new ArchBuilder(prepared.fetchPool(), w -> err().println("warning: " + w))
               .build(prepared.image(), archs.get(0), prepared.packages(), prepared.options(), blobs);
-      if (built.layers().size() != 1) {
+      // On a base image the root filesystem written is the layer built on top of it, as apko writes it.
+      int baseLayers = prepared.image().base().map(b -> b.arch(archs.get(0)).layers().size()).orElse(0);
+      if (built.layers().size() - baseLayers != 1) {
         throw new BadInputException("build-minirootfs needs a single-layer config (remove layering)");
       }
+      Layer layer = built.layers().get(baseLayers);
       Files.move(
-          blobs.path(built.layers().get(0).blob().digest()), out,
-          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      err().println("wrote " + out + " (" + archs.get(0) + ", diff_id " + built.layers().get(0).diffId() + ")");
+          blobs.path(layer.blob().digest()), out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      err().println("wrote " + out + " (" + archs.get(0) + ", diff_id " + layer.diffId() + ")");
       return 0;
     }
   }

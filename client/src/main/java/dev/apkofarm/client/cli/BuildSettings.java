@@ -35,6 +35,9 @@ import picocli.CommandLine.Spec;
 
 /** Options shared by {@code build}, {@code build-minirootfs} and {@code publish}, and the lock step they run first. */
 public final class BuildSettings {
+  static final String SPDX = "spdx";
+  static final String CYCLONEDX = "cyclonedx";
+
   /** The command this mixin belongs to; its root holds the environment (SOURCE_DATE_EPOCH). */
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -62,6 +65,15 @@ public final class BuildSettings {
   boolean sbom = true;
 
   @Option(
+      names = "--sbom-formats",
+      split = ",",
+      paramLabel = "FORMAT",
+      defaultValue = "spdx",
+      description = "SBOM formats: spdx (default; files, and referrers for publish) and/or cyclonedx (CycloneDX 1.6"
+          + " files, sbom-<arch>.cdx.json).")
+  List<String> sbomFormats = new ArrayList<>(List.of(SPDX));
+
+  @Option(
       names = "--build-date",
       paramLabel = "RFC3339",
       description = "Image creation time and date of files the build writes; SOURCE_DATE_EPOCH wins if set."
@@ -70,6 +82,24 @@ public final class BuildSettings {
 
   @Option(names = "--lockfile", paramLabel = "FILE", description = "Install exactly the packages of this lock file.")
   Path lockfile;
+
+  @Option(
+      names = {"-p", "--package-append"},
+      split = ",",
+      paramLabel = "PACKAGE",
+      description = "Extra packages to install, added to contents.packages (repeatable).")
+  List<String> extraPackages = new ArrayList<>();
+
+  @Option(
+      names = "--vcs",
+      negatable = true,
+      arity = "0..1",
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Find the config's git checkout (up to the working directory) and record its origin URL and HEAD"
+          + " as vcs-url (annotations org.opencontainers.image.source and .revision) unless the config sets one"
+          + " (default: true; --vcs=false to skip).")
+  boolean vcs = true;
 
   @Mixin ConfigOptions configs;
 
@@ -87,11 +117,17 @@ public final class BuildSettings {
   /** Loads and locks the config and wires the package source. */
   Prepared prepare(Path workDir, String reference, PrintWriter err) throws BadInputException, IOException {
     LoadedConfig loaded = configs.load(workDir, err);
-    return prepare(workDir, loaded, repositories.archs(loaded), reference);
+    return prepare(workDir, loaded, repositories.archs(loaded), reference, err);
   }
 
-  Prepared prepare(Path workDir, LoadedConfig loaded, List<Arch> archs, String reference)
+  /** The config with {@code -p/--package-append} added to its packages. */
+  LoadedConfig withExtraPackages(LoadedConfig loaded) {
+    return extraPackages.isEmpty() ? loaded : loaded.withPackagesAppended(extraPackages);
+  }
+
+  Prepared prepare(Path workDir, LoadedConfig config, List<Arch> archs, String reference, PrintWriter err)
       throws BadInputException, IOException {
+    LoadedConfig loaded = withExtraPackages(config);
     ImageLocker.Request request =
         new ImageLocker.Request(
             archs,
@@ -99,7 +135,9 @@ public final class BuildSettings {
             repositories.extraKeys,
             repositories.extraBuildRepositories,
             repositories.extraRepositories,
-            !repositories.ignoreSignatures);
+            !repositories.ignoreSignatures,
+            configs.base(workDir, loaded, archs, err),
+            vcs ? VcsProbe.probe(loaded.path(), workDir) : Optional.empty());
     Limits limit = limits.limits();
     Repositories repos = repositories.repositories(workDir, limit);
     PackageStore store = repositories.packageStore(repos, workDir, limit);
@@ -112,8 +150,14 @@ public final class BuildSettings {
     } else {
       image = locker.lock(loaded, request);
     }
+    for (String f : sbomFormats) {
+      if (!f.equals(SPDX) && !f.equals(CYCLONEDX)) {
+        throw new BadInputException("--sbom-formats \"" + f + "\": expected spdx or cyclonedx");
+      }
+    }
     BuildOptions options =
-        BuildOptions.defaults(reference).withSourceDateEpoch(date()).withSbom(sbom).withLimits(limit);
+        BuildOptions.defaults(reference).withSourceDateEpoch(date()).withSbom(sbom && sbomFormats.contains(SPDX))
+            .withLimits(limit);
     Path scratch = Files.createTempDirectory("apko-farm-packages-");
     return new Prepared(image, options, new StorePackageSource(store, scratch), Executors.newFixedThreadPool(parallelism));
   }

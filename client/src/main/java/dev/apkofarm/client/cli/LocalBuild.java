@@ -59,18 +59,25 @@ final class LocalBuild implements AutoCloseable {
   }
 
   /**
-   * Writes the SBOMs as apko names them ({@code sbom-<apk arch>.spdx.json}, {@code sbom-index.spdx.json}) into
-   * {@code dir}, each through a temporary name. Nothing when the build made none.
+   * Writes the SBOMs into {@code dir}, each through a temporary name: SPDX as apko names them ({@code
+   * sbom-<apk arch>.spdx.json}, {@code sbom-index.spdx.json}) when the build made them, and CycloneDX ({@code
+   * sbom-<apk arch>.cdx.json}, {@code sbom-index.cdx.json}) when asked for.
    */
-  void writeSboms(Path dir) throws IOException {
-    if (image.sbom().isEmpty()) {
-      return;
+  void writeSboms(Path dir, List<String> formats, String reference) throws IOException {
+    if (image.sbom().isPresent()) {
+      Files.createDirectories(dir);
+      for (BuiltArch a : image.archs()) {
+        copy(a.sbom().orElseThrow(), dir.resolve(a.sbomFileName()));
+      }
+      copy(image.sbom().orElseThrow(), dir.resolve("sbom-index.spdx.json"));
     }
-    Files.createDirectories(dir);
-    for (BuiltArch a : image.archs()) {
-      copy(a.sbom().orElseThrow(), dir.resolve(a.sbomFileName()));
+    if (formats.contains(BuildSettings.CYCLONEDX)) {
+      Files.createDirectories(dir);
+      for (BuiltArch a : image.archs()) {
+        AtomicFile.write(dir.resolve(CycloneDx.fileName(a)), CycloneDx.image(a, reference));
+      }
+      AtomicFile.write(dir.resolve("sbom-index.cdx.json"), CycloneDx.index(image, reference));
     }
-    copy(image.sbom().orElseThrow(), dir.resolve("sbom-index.spdx.json"));
   }
 
   /** One line per arch for the user: manifest digest and the bottom layer's diff_id. */

@@ -29,7 +29,7 @@ final class LockCommand extends ClientCommand {
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
     LoadedConfig loaded = configs.load(workDir, err());
-    LockFile lock = repositories.locker(workDir).lock(repositories.request(loaded));
+    LockFile lock = repositories.locker(workDir).lock(repositories.request(loaded, configs.base(workDir, loaded, repositories.archs(loaded), err())));
     Path out = workDir.resolve(output != null ? output : Path.of(defaultOutput(configs.config))).normalize();
     lock.write(out);
     err().println("wrote " + out + " (" + lock.contents().packages().size() + " packages, "

@@ -7,7 +7,9 @@ import dev.apkofarm.core.build.BuildKey;
 import dev.apkofarm.core.build.BuiltArch;
 import dev.apkofarm.core.build.BuiltImage;
 import dev.apkofarm.core.io.AtomicFile;
+import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.oci.Descriptor;
+import dev.apkofarm.core.oci.DockerArchive;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.MediaType;
 import dev.apkofarm.core.registry.Attachment;
@@ -71,6 +73,13 @@ final class PublishCommand extends ClientCommand {
   Path imageRefs;
 
   @Option(
+      names = "--local",
+      description = "Load the image into the local Docker daemon ($DOCKER_HOST, else /var/run/docker.sock) instead of"
+          + " pushing it, as apko does: this machine's arch tagged apko.local/cache:<manifest hex> and each REF, the"
+          + " other archs REF-<arch>. Prints apko.local/cache:<manifest hex>.")
+  boolean local;
+
+  @Option(
       names = "--force",
       description = "Build and push even when the registry already has the image these inputs build.")
   boolean force;
@@ -79,6 +88,9 @@ final class PublishCommand extends ClientCommand {
   public Integer call() throws BadInputException, IOException {
     Path workDir = root.workDir();
     PublishTargets targets = PublishTargets.parse(refs);
+    if (local) {
+      return loadLocally(workDir);
+    }
     var clients = new RegistrySettings.Clients(registry.registryOptions(workDir, e -> {}));
     // The build names the first REF in canonical form (registry/repository:tag): the image key covers it, and
     // `submit --push` computes the same key for the same target.
@@ -106,6 +118,45 @@ final class PublishCommand extends ClientCommand {
     } catch (RegistryAuthException e) {
       // Credentials are the user's to fix; the message names the registry and where they came from, never them.
       throw new BadInputException(e.getMessage(), e);
+    }
+  }
+
+  /** {@code --local}: build, then {@code docker load} the image with apko's tags. */
+  private int loadLocally(Path workDir) throws BadInputException, IOException {
+    DockerEngine docker = DockerEngine.at(root.env("DOCKER_HOST"));
+    List<String> tags = new ArrayList<>();
+    for (String r : refs) {
+      tags.add(ImageRef.parse(r).tag().isPresent() || r.contains("@") ? r : r + ":latest");
+    }
+    Path scratchParent = Path.of(System.getProperty("java.io.tmpdir"));
+    try (BuildSettings.Prepared prepared = settings.prepare(workDir, tags.get(0), err());
+        LocalBuild build = LocalBuild.run(prepared, scratchParent, err())) {
+      BuiltImage built = build.image();
+      build.summary().forEach(l -> err().println(l));
+      if (settings.sbomPath != null && settings.sbom) {
+        build.writeSboms(workDir.resolve(settings.sbomPath).normalize(), settings.sbomFormats, tags.get(0));
+      }
+      BuiltArch primary = built.archs().stream().filter(a -> Optional.of(a.arch()).equals(Arch.host())).findFirst()
+          .orElse(built.archs().get(0));
+      String localTag = "apko.local/cache:" + primary.manifest().digest().hex();
+      List<DockerArchive.Image> images = new ArrayList<>();
+      for (BuiltArch a : built.archs()) {
+        List<String> names = new ArrayList<>();
+        if (a == primary) {
+          names.add(localTag);
+          names.addAll(tags);
+        } else {
+          tags.forEach(t -> names.add(t + "-" + a.arch().ociName().replace('/', '_')));
+        }
+        List<Descriptor> layers = new ArrayList<>();
+        a.layers().forEach(l -> layers.add(l.blob()));
+        images.add(new DockerArchive.Image(names, a.manifest(), a.config(), layers));
+      }
+      Path tarball = build.blobs().root().resolve("docker-load.tar");
+      DockerArchive.write(tarball, built.indexJson(), images, build.blobs());
+      err().println(docker.load(tarball));
+      out().println(localTag);
+      return 0;
     }
   }
 
@@ -143,8 +194,8 @@ final class PublishCommand extends ClientCommand {
       BuiltImage built = build.image();
       err().println("built " + built.index().digest());
       build.summary().forEach(l -> err().println(l));
-      if (settings.sbomPath != null) {
-        build.writeSboms(workDir.resolve(settings.sbomPath).normalize());
+      if (settings.sbomPath != null && settings.sbom) {
+        build.writeSboms(workDir.resolve(settings.sbomPath).normalize(), settings.sbomFormats, targets.firstReference());
       }
       ImageSet image = imageSet(build);
       List<Attachment> sboms = sboms(build);

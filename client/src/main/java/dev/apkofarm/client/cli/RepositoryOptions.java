@@ -6,6 +6,7 @@ import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.PackageStore;
 import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.base.LockedBase;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.cache.UserCache;
 import dev.apkofarm.core.config.Arch;
@@ -23,10 +24,11 @@ import picocli.CommandLine.Option;
  */
 public final class RepositoryOptions {
   @Option(
-      names = "--arch",
+      names = {"--arch", "--build-arch"},
       split = ",",
       paramLabel = "ARCH",
-      description = "Architectures (amd64, arm64, x86_64, ..., or all); default: the config's archs, else all.")
+      description = "Architectures (amd64, arm64, x86_64, ..., all, or host: this machine's); default: the config's"
+          + " archs, else all. --build-arch is apko's name for it.")
   List<String> archs = new ArrayList<>();
 
   @Option(
@@ -64,11 +66,21 @@ public final class RepositoryOptions {
 
   /** The archs to work on: the option, else the config's, else all (sorted, as apko). */
   public List<Arch> archs(LoadedConfig config) throws BadInputException {
+    List<String> names = new ArrayList<>();
+    for (String a : archs) {
+      names.add(a.trim().equalsIgnoreCase("host") ? hostArch().ociName() : a);
+    }
     try {
-      return config.config().archsToBuild(archs.isEmpty() ? List.of() : Arch.parseAll(archs));
+      return config.config().archsToBuild(names.isEmpty() ? List.of() : Arch.parseAll(names));
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--arch: " + e.getMessage());
     }
+  }
+
+  /** This machine's arch ({@code --arch host}). */
+  static Arch hostArch() throws BadInputException {
+    return Arch.host().orElseThrow(() -> new BadInputException(
+        "cannot tell this machine's arch (" + System.getProperty("os.arch") + "); name it in --arch"));
   }
 
   /** The cache directory in use. */
@@ -112,8 +124,8 @@ public final class RepositoryOptions {
     return Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
   }
 
-  /** A lock request for a loaded config with these options. */
-  public Locker.Request request(LoadedConfig config) throws BadInputException {
+  /** A lock request for a loaded config with these options, on the config's base image if it has one. */
+  public Locker.Request request(LoadedConfig config, Optional<LockedBase> base) throws BadInputException {
     return new Locker.Request(
         config.name(),
         config.checksum(),
@@ -122,6 +134,7 @@ public final class RepositoryOptions {
         extraKeys,
         extraBuildRepositories,
         extraRepositories,
-        !ignoreSignatures);
+        !ignoreSignatures,
+        base.map(LockedBase::index));
   }
 }

@@ -46,7 +46,7 @@ final class ShowPackagesCommand extends ClientCommand {
     Path workDir = root.workDir();
     LoadedConfig loaded = configs.load(workDir, err());
     String template = FORMATS.getOrDefault(format, format);
-    Map<Arch, Resolution> resolved = repositories.locker(workDir).resolve(repositories.request(loaded));
+    Map<Arch, Resolution> resolved = repositories.locker(workDir).resolve(repositories.request(loaded, configs.base(workDir, loaded, repositories.archs(loaded), err())));
     for (Map.Entry<Arch, Resolution> e : resolved.entrySet()) {
       if (resolved.size() > 1) {
         err().println("packages for " + e.getKey().apkName());

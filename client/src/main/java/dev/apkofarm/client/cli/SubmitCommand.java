@@ -10,6 +10,9 @@ import dev.apkofarm.client.farm.ProgressView;
 import dev.apkofarm.cluster.blobs.BlobTransfer;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.config.BaseImage;
+import dev.apkofarm.core.config.ConfigException;
+import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.registry.RegistryOptions;
 import dev.apkofarm.proto.v1.BuildOptions;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,6 +85,7 @@ final class SubmitCommand extends ClientCommand {
     Path workDir = root.workDir();
     checkOutputOptions();
     List<ConfigFiles.Config> configs = ConfigFiles.collect(workDir, paths);
+    refuseBaseImages(workDir, configs);
     SubmitRequest request = request(configs);
     if (farm.target() == null) {
       if (detach) {
@@ -98,6 +103,25 @@ final class SubmitCommand extends ClientCommand {
       }
     }
     return farm.call(channel -> run(channel, shipLocalFiles(channel, workDir, configs, request), farm.target()));
+  }
+
+  /**
+   * A farm cannot build on a base image (its workers get no base layers): such a config is refused here, before
+   * anything is sent. A config that does not load is left to the farm, which reports it per image as before.
+   */
+  private static void refuseBaseImages(Path workDir, List<ConfigFiles.Config> configs) throws BadInputException {
+    for (ConfigFiles.Config c : configs) {
+      Optional<BaseImage> base;
+      try {
+        base = new ConfigLoader(workDir).load(c.path().toString()).config().contents().baseImage();
+      } catch (ConfigException e) {
+        continue;
+      }
+      if (base.isPresent()) {
+        throw new BadInputException(c.display() + ": contents.baseimage: building on a base image is not supported"
+            + " by submit (the farm); use apko-client build or publish (nothing was submitted)");
+      }
+    }
   }
 
   private void checkOutputOptions() throws BadInputException {

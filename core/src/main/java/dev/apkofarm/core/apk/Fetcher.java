@@ -230,7 +230,7 @@ public final class Fetcher {
           return res;
         }
       } catch (IOException e) {
-        last = new FetchException("fetching " + redact(location) + ": " + e.getMessage(), e);
+        last = new FetchException("fetching " + redact(location) + ": " + describe(req.uri(), e), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new FetchException("interrupted while fetching " + redact(location), e);
@@ -240,6 +240,41 @@ public final class Fetcher {
       }
     }
     throw last;
+  }
+
+  /**
+   * A transport failure in words that name the host and the cause: the JDK's exceptions often carry no message at
+   * all (a refused connection is a {@code ConnectException} with none).
+   */
+  static String describe(URI uri, IOException e) {
+    String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    String detail = null;
+    Class<?> kind = null;
+    boolean unresolved = false;
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      root = t;
+      if (detail == null && t.getMessage() != null && !t.getMessage().isBlank()) {
+        detail = t.getMessage();
+      }
+      unresolved |= t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException;
+      if (kind == null && (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpTimeoutException
+          || t instanceof java.net.SocketTimeoutException)) {
+        kind = t.getClass();
+      }
+    }
+    String why = detail != null ? detail : root.getClass().getSimpleName();
+    if (unresolved) {
+      return "cannot resolve host " + uri.getHost() + " (no network, or no such host)";
+    }
+    if (kind != null && java.net.ConnectException.class.isAssignableFrom(kind)) {
+      return "cannot connect to " + host + " (ConnectException: " + why + "; is the network up and the server"
+          + " running?)";
+    }
+    if (kind != null) {
+      return "no answer from " + host + " in time (" + kind.getSimpleName() + ": " + why + ")";
+    }
+    return "connection to " + host + " failed (" + e.getClass().getSimpleName() + ": " + why + ")";
   }
 
   private static void backOff(int attempt) throws FetchException {
@@ -298,8 +333,8 @@ public final class Fetcher {
     return HexFormat.of().formatHex(h);
   }
 
-  /** The location without user info. */
-  static String redact(String location) {
+  /** The location without user info (what messages show). */
+  public static String redact(String location) {
     int scheme = location.indexOf("://");
     int at = location.indexOf('@');
     int slash = scheme < 0 ? -1 : location.indexOf('/', scheme + 3);

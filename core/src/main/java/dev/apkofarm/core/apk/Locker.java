@@ -5,12 +5,14 @@ import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageContents;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -32,6 +34,7 @@ public final class Locker {
    * @param extraBuildRepositories {@code --build-repository-append}
    * @param extraRepositories {@code --repository-append}
    * @param verifySignatures false only for {@code --ignore-signatures}
+   * @param base the packages of the base image ({@code contents.baseimage}), when the config has one
    */
   public record Request(
       String configName,
@@ -41,9 +44,11 @@ public final class Locker {
       List<String> extraKeys,
       List<String> extraBuildRepositories,
       List<String> extraRepositories,
-      boolean verifySignatures) {
+      boolean verifySignatures,
+      Optional<BaseIndex> base) {
     public Request {
       Objects.requireNonNull(configName, "configName");
+      Objects.requireNonNull(base, "base");
       Objects.requireNonNull(configChecksum, "configChecksum");
       Objects.requireNonNull(contents, "contents");
       archs = List.copyOf(archs);
@@ -72,17 +77,19 @@ public final class Locker {
    * @return the resolution per arch, in the request's arch order
    */
   public Map<Arch, Resolution> resolve(Request request) throws BadInputException, IOException {
-    if (request.contents().baseImage().isPresent()) {
-      throw new BadInputException("contents.baseimage is not supported yet by lock, show-packages or build");
+    if (request.contents().baseImage().isPresent() && request.base().isEmpty()) {
+      throw BaseImageRefusal.of(request.configName());
     }
-    Keyring keyring = repositories.loadKeyring(sortedUnion(request.contents().keyring(), request.extraKeys()));
-    List<Repository> repos = new ArrayList<>();
-    for (String r :
+    List<String> entries =
         sortedUnion(
             request.contents().buildRepositories(),
             request.contents().repositories(),
             request.extraBuildRepositories(),
-            request.extraRepositories())) {
+            request.extraRepositories());
+    Keyring keyring = repositories.loadKeyring(sortedUnion(request.contents().keyring(), request.extraKeys()))
+        .with(discoveredKeys(entries, request.archs()));
+    List<Repository> repos = new ArrayList<>();
+    for (String r : entries) {
       repos.add(parseRepository(r));
     }
     if (repos.isEmpty()) {
@@ -90,13 +97,17 @@ public final class Locker {
     }
     Map<Arch, Resolver> resolvers = new LinkedHashMap<>();
     for (Arch arch : request.archs()) {
-      resolvers.put(
-          arch,
-          new Resolver(arch.apkName(), repositories.loadIndexes(repos, arch.apkName(), keyring, request.verifySignatures())));
+      List<RepositoryIndex> indexes =
+          new ArrayList<>(repositories.loadIndexes(repos, arch.apkName(), keyring, request.verifySignatures()));
+      // apko lists the base's index after every repository, unsigned.
+      request.base().ifPresent(b -> indexes.add(new RepositoryIndex(b.repository(), arch.apkName(), b.index(arch))));
+      resolvers.put(arch, new Resolver(arch.apkName(), indexes));
     }
     Map<Arch, Resolution> out = new LinkedHashMap<>();
     for (Map.Entry<Arch, Resolver> e : resolvers.entrySet()) {
-      out.put(e.getKey(), e.getValue().resolve(request.contents().packages(), resolvers.values()));
+      List<String> world = new ArrayList<>(request.contents().packages());
+      request.base().ifPresent(b -> b.index(e.getKey()).packages().forEach(p -> world.add(p.name() + "=" + p.version())));
+      out.put(e.getKey(), e.getValue().resolve(world, resolvers.values()));
     }
     return out;
   }
@@ -110,6 +121,15 @@ public final class Locker {
           new LockFile.Key(
               stripScheme(entry), entry, new String(repositories.keyBytes(entry), java.nio.charset.StandardCharsets.UTF_8)));
     }
+    // apko adds the keys it discovers for every repository (build, runtime, both) to the lock.
+    List<String> allRepositories =
+        sortedUnion(
+            request.contents().buildRepositories(),
+            request.contents().runtimeRepositories(),
+            request.contents().repositories());
+    for (KeyDiscovery.Key k : repositories.discoverKeys(allRepositories, apkArchs(request.archs()))) {
+      keys.add(new LockFile.Key(stripScheme(k.url()), k.url(), new String(k.pem(), StandardCharsets.UTF_8)));
+    }
     keys.sort((a, b) -> CodePointOrder.INSTANCE.compare(a.name(), b.name()));
     List<LockFile.Pkg> packages = new ArrayList<>();
     List<LockFile.Repo> build = new ArrayList<>();
@@ -117,7 +137,7 @@ public final class Locker {
     List<LockFile.Repo> repos = new ArrayList<>();
     for (Map.Entry<Arch, Resolution> e : resolutions.entrySet()) {
       String arch = e.getKey().apkName();
-      List<ResolvedPackage> resolved = e.getValue().packages();
+      List<ResolvedPackage> resolved = withoutBase(e.getKey(), e.getValue(), request.base());
       List<ApkPackage> fetched = store.getAll(resolved, parallelism);
       for (int i = 0; i < resolved.size(); i++) {
         ResolvedPackage p = resolved.get(i);
@@ -147,6 +167,30 @@ public final class Locker {
         "v1",
         java.util.Optional.of(new LockFile.Config(request.configName(), request.configChecksum())),
         new LockFile.Contents(keys, build, runtime, repos, packages));
+  }
+
+  private List<Keyring.Key> discoveredKeys(List<String> entries, List<Arch> archs)
+      throws BadInputException, IOException {
+    List<Keyring.Key> out = new ArrayList<>();
+    for (KeyDiscovery.Key k : repositories.discoverKeys(entries, apkArchs(archs))) {
+      out.add(Keyring.Key.parse(k.fileName(), k.pem()));
+    }
+    return out;
+  }
+
+  private static List<String> apkArchs(List<Arch> archs) {
+    return archs.stream().map(Arch::apkName).toList();
+  }
+
+  /**
+   * The packages a resolution adds to the base image: apko's lock of an image on a base leaves out every package the
+   * base has (by name).
+   */
+  public static List<ResolvedPackage> withoutBase(Arch arch, Resolution resolution, Optional<BaseIndex> base) {
+    if (base.isEmpty()) {
+      return resolution.packages();
+    }
+    return resolution.packages().stream().filter(p -> !base.get().has(arch, p.name())).toList();
   }
 
   private static LockFile.Repo repoLock(String entry, String arch) throws BadInputException {

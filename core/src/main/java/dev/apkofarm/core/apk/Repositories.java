@@ -25,15 +25,51 @@ public final class Repositories {
 
   private final Fetcher fetcher;
   private final Limits limits;
+  private final KeyDiscovery discovery;
+  /** Discovered keys per {@code repository arch}: discovery costs requests, and lock and build both ask. */
+  private final java.util.concurrent.ConcurrentHashMap<String, List<KeyDiscovery.Key>> discovered =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Repositories read through {@code fetcher}, discovering keys from Alpine's and Chainguard's usual places. */
   public Repositories(Fetcher fetcher) {
     this(fetcher, Limits.DEFAULTS);
   }
 
   /** Repositories read within {@code limits} ({@code --max-apkindex-decompressed-size}). */
   public Repositories(Fetcher fetcher, Limits limits) {
+    this(fetcher, limits, new KeyDiscovery(fetcher, KeyDiscovery.ALPINE_RELEASES, java.time.Clock.systemUTC()));
+  }
+
+  /** Repositories discovering keys through {@code discovery} (tests serve their own Alpine releases). */
+  public Repositories(Fetcher fetcher, KeyDiscovery discovery) {
+    this(fetcher, Limits.DEFAULTS, discovery);
+  }
+
+  public Repositories(Fetcher fetcher, Limits limits, KeyDiscovery discovery) {
     this.fetcher = fetcher;
     this.limits = limits;
+    this.discovery = discovery;
+  }
+
+  /**
+   * The keys discovered for these repository entries and apk archs (apko's key discovery, see {@link KeyDiscovery}),
+   * one per URL, sorted by URL. Local repositories have none.
+   */
+  public List<KeyDiscovery.Key> discoverKeys(java.util.Collection<String> entries, java.util.Collection<String> apkArchs)
+      throws BadInputException, IOException {
+    java.util.TreeMap<String, KeyDiscovery.Key> byUrl = new java.util.TreeMap<>();
+    for (String entry : new java.util.TreeSet<>(entries)) {
+      for (String arch : new java.util.TreeSet<>(apkArchs)) {
+        String cacheKey = entry + " " + arch;
+        List<KeyDiscovery.Key> keys = discovered.get(cacheKey);
+        if (keys == null) {
+          keys = List.copyOf(discovery.discover(entry, arch));
+          discovered.put(cacheKey, keys);
+        }
+        keys.forEach(k -> byUrl.putIfAbsent(k.url(), k));
+      }
+    }
+    return List.copyOf(byUrl.values());
   }
 
   public Fetcher fetcher() {
@@ -66,7 +102,7 @@ public final class Repositories {
     }
   }
 
-  /** The name apk gives a key: the last path segment of its location. */
+  /** The name apk gives a key: the last path segment of its location (of a URL, unescaped, as apko reads it). */
   public static String keyName(String entry) {
     String s = entry;
     int q = s.indexOf('?');
@@ -76,13 +112,22 @@ public final class Repositories {
     while (s.endsWith("/")) {
       s = s.substring(0, s.length() - 1);
     }
-    return s.substring(s.lastIndexOf('/') + 1);
+    String name = s.substring(s.lastIndexOf('/') + 1);
+    if (Fetcher.isRemote(entry) && name.contains("%")) {
+      try {
+        name = java.net.URLDecoder.decode(name.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        // not valid escaping: keep the name as written
+      }
+    }
+    return name;
   }
 
   /**
    * Fetches and verifies the index of each repository for {@code arch}, in parallel, keeping repository order. A
-   * local repository without an index for the arch is skipped (as apko does, for repositories that only build some
-   * archs); a remote one that cannot be fetched fails, naming its URL.
+   * local repository that does not exist, or has no index for the arch, is skipped with a warning (as apko does: a
+   * config may list repositories only some machines or archs have); a remote one that cannot be fetched fails,
+   * naming its URL.
    *
    * @param verify false only for an explicit {@code --ignore-signatures}
    */
@@ -128,8 +173,10 @@ public final class Repositories {
         archive = fetcher.fetchBytes(url, MAX_INDEX);
       } catch (FetchException e) {
         if (e.notFound() && !repo.isRemote() && !java.nio.file.Files.isDirectory(fetcher.localPath(repo.url()))) {
-          throw new BadInputException("repository " + repo.url() + " does not exist (" + fetcher.localPath(repo.url())
-              + ")");
+          // apko warns and goes on without it (a config shared by machines that lack some local repositories)
+          LOG.warn("repository {} does not exist ({}); going on without it", repo.url(),
+              fetcher.localPath(repo.url()));
+          return null;
         }
         if (e.notFound() && !repo.isRemote()) {
           LOG.warn("repository {} has no index for {} ({}); skipping it", repo.url(), arch, url);

@@ -1,8 +1,11 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.PackageVerificationException;
+import dev.apkofarm.core.base.BaseArch;
+import dev.apkofarm.core.base.BaseLayers;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.fs.ImageTree;
@@ -14,6 +17,7 @@ import dev.apkofarm.core.install.Installer;
 import dev.apkofarm.core.install.PackageArchive;
 import dev.apkofarm.core.oci.BlobSink;
 import dev.apkofarm.core.oci.Descriptor;
+import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.ImageManifest;
 import dev.apkofarm.core.oci.Layer;
 import dev.apkofarm.core.oci.LayerWriter;
@@ -26,6 +30,8 @@ import java.io.InterruptedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,56 +57,91 @@ public final class ArchBuilder {
     this.warnings = warnings;
   }
 
-  /** Builds {@code arch} of {@code image} and writes its blobs to {@code sink}. */
+  /**
+   * Builds {@code arch} of {@code image} and writes its blobs to {@code sink}. On a base image the base's layers are
+   * copied into the sink unchanged (and checked) and the built layer goes on top, holding only what the base lacks.
+   */
   public BuiltArch build(LockedImage image, Arch arch, PackageSource packages, BuildOptions options, BlobSink sink)
       throws BadInputException, IOException {
+    ImageLocker.requireSupportedFormat(image.config(), "the locked image");
     List<LockedPackage> locked = image.packages(arch);
     ImageConfig config = image.configFor(arch);
+    Optional<BaseArch> base = image.base().map(b -> b.arch(arch));
     long optionDate = options.sourceDateEpoch().map(Instant::getEpochSecond).orElse(0L);
 
     ImageTree tree = new ImageTree();
     ApkDatabase.init(tree, arch.apkName());
     ApkDatabase.writeKeys(tree, image.keyring());
     ApkDatabase.writeRepositories(tree, image.buildRepositories());
-    ApkDatabase.writeWorld(tree, config.contents().packages());
+    List<String> world = new ArrayList<>(config.contents().packages());
+    base.ifPresent(b -> world.addAll(b.pins()));
+    ApkDatabase.writeWorld(tree, world);
 
-    List<InstalledPackage> installed = install(tree, locked, packages, optionDate, options.limits());
+    List<InstalledPackage> installed = install(tree, locked, packages, optionDate, options.limits(), base);
+    // Everything the image's database lists: the base's packages, then the new ones (apko's GetInstalled).
+    List<InstalledPackage> all = new ArrayList<>();
+    base.ifPresent(b -> all.addAll(b.installed()));
+    all.addAll(installed);
     long newest = 0;
-    for (InstalledPackage p : installed) {
+    for (InstalledPackage p : all) {
       newest = Math.max(newest, p.meta().buildDate());
     }
     long builtTime = options.sourceDateEpoch().isPresent() ? optionDate : Math.max(optionDate, newest);
     Instant created = Instant.ofEpochSecond(builtTime);
 
-    Finisher.Result finished =
-        Finisher.finish(tree, config, installed, image.runtimeRepositories(), builtTime);
+    Finisher.Result finished = Finisher.finish(tree, config, all, image.runtimeRepositories(), builtTime);
     finished.warnings().forEach(w -> warnings.accept(arch + ": " + w));
 
     OwnerNames names = Finisher.ownerNames(tree);
     LayerWriter writer = new LayerWriter(options.gzip(), options.compressionPool(), options.compressionThreads());
-    List<Layer> layers;
+    List<Layer> built;
     if (finished.config().layering().filter(l -> l.multiLayer()).isPresent()) {
-      layers = OriginLayering.write(tree, names, installed, finished.config().layering().get().budget(), writer, sink);
+      built = OriginLayering.write(tree, names, installed, finished.config().layering().get().budget(), writer, sink);
     } else {
-      layers = List.of(writer.write(tree, names, sink));
+      built = List.of(writer.write(tree, names, sink));
     }
+    List<Layer> layers = new ArrayList<>();
+    if (base.isPresent()) {
+      layers.addAll(BaseLayers.copy(image.base().get(), base.get(), sink, options.limits().maxImageSize()));
+    }
+    layers.addAll(built);
 
-    byte[] configJson = ImageJson.config(finished.config(), arch, layers, created).toJson();
+    byte[] configJson;
+    Map<String, String> manifestAnnotations = new TreeMap<>();
+    if (base.isPresent()) {
+      List<Digest> diffIds = new ArrayList<>();
+      built.forEach(l -> diffIds.add(l.diffId()));
+      configJson =
+          base.get().configOnTop(finished.config(), diffIds, ImageJson.comment(finished.config(), built), created,
+              ImageJson.annotations(finished.config(), created));
+      manifestAnnotations.putAll(base.get().manifestAnnotations());
+    } else {
+      configJson = ImageJson.config(finished.config(), arch, built, created).toJson();
+    }
+    manifestAnnotations.putAll(ImageJson.annotations(finished.config(), created));
     Descriptor configBlob = sink.put(MediaType.OCI_CONFIG, configJson);
     List<Descriptor> layerBlobs = new ArrayList<>();
     layers.forEach(l -> layerBlobs.add(l.blob()));
-    byte[] manifestJson =
-        new ImageManifest(configBlob, layerBlobs, ImageJson.annotations(finished.config(), created)).toJson();
+    byte[] manifestJson = new ImageManifest(configBlob, layerBlobs, manifestAnnotations).toJson();
     Descriptor manifest = sink.put(MediaType.OCI_MANIFEST, manifestJson);
 
     Optional<Descriptor> sbom = Optional.empty();
     List<String> pkgNames = new ArrayList<>();
     List<SpdxWriter.NameVersion> nv = new ArrayList<>();
-    for (InstalledPackage p : installed) {
+    for (InstalledPackage p : all) {
       pkgNames.add(p.meta().name() + "=" + p.meta().version());
       nv.add(new SpdxWriter.NameVersion(p.meta().name(), p.meta().version()));
     }
     if (options.sbom()) {
+      if (base.isPresent()) {
+        // The layers are written: the tree now serves the SBOM alone, which also reads the base's package SBOMs.
+        for (Map.Entry<String, byte[]> f : BaseLayers.sbomInputs(image.base().get(), base.get()).entrySet()) {
+          if (tree.lstat(f.getKey()).isEmpty()) {
+            tree.mkdirAll(f.getKey().substring(0, f.getKey().lastIndexOf('/')), 0755);
+            tree.writeFile(f.getKey(), f.getValue(), 0644);
+          }
+        }
+      }
       byte[] doc =
           new SpdxWriter(SbomTool.apkoFarm())
               .image(
@@ -113,14 +154,19 @@ public final class ArchBuilder {
   }
 
   private List<InstalledPackage> install(
-      ImageTree tree, List<LockedPackage> locked, PackageSource packages, long scriptsMtime, Limits limits)
+      ImageTree tree, List<LockedPackage> locked, PackageSource packages, long scriptsMtime, Limits limits,
+      Optional<BaseArch> base)
       throws BadInputException, IOException {
     List<Future<PackageArchive>> fetches = new ArrayList<>();
     for (LockedPackage p : locked) {
+      if (base.isPresent() && base.get().has(p.name())) {
+        continue; // apko skips what the base has (a lock may list it)
+      }
       fetches.add(fetchPool.submit(() -> packages.open(p)));
     }
     Installer installer = new Installer(tree, scriptsMtime);
     long imageBytes = 0;
+    base.ifPresent(b -> installer.preinstalled(b.installed()));
     try {
       for (Future<PackageArchive> f : fetches) {
         PackageArchive archive = f.get();

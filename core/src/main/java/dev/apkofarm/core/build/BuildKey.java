@@ -1,9 +1,11 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.EngineVersion;
+import dev.apkofarm.core.base.BaseArch;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.image.ApkoJson;
 import dev.apkofarm.core.install.ApkDatabase.KeyFile;
+import dev.apkofarm.core.install.InstalledPackage;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.registry.PublishKey;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,14 @@ public final class BuildKey {
     }
     for (String r : image.runtimeRepositories()) {
       field(md, "runtime-repository " + r);
+    }
+    if (image.base().isPresent()) {
+      BaseArch b = image.base().get().arch(arch);
+      field(md, "base " + image.base().get().image() + " " + b.manifest().digest() + " config "
+          + Digest.of(b.config()));
+      for (InstalledPackage p : b.installed()) {
+        field(md, "base-record " + Digest.of(p.record()));
+      }
     }
     for (LockedPackage p : image.packages(arch)) {
       field(md, "package " + p.name() + " " + p.version() + " " + p.arch() + " " + p.checksum() + " " + p.url());

@@ -42,13 +42,19 @@ final class ImageJson {
     return a;
   }
 
-  static ImageConfigFile config(ImageConfig config, Arch arch, List<Layer> layers, Instant created) {
+  /** The history comment of the layers apko built: "TITLE by VENDOR", else one for a single layer, else none. */
+  static String comment(ImageConfig config, List<Layer> layers) {
     String comment = layers.size() > 1 ? "" : "This is an apko single-layer image";
     String title = config.annotations().get(TITLE);
     String vendor = config.annotations().get(VENDOR);
     if (title != null && vendor != null) {
       comment = title + " by " + vendor;
     }
+    return comment;
+  }
+
+  static ImageConfigFile config(ImageConfig config, Arch arch, List<Layer> layers, Instant created) {
+    String comment = comment(config, layers);
     List<History> history = new ArrayList<>();
     List<Digest> diffIds = new ArrayList<>();
     for (Layer l : layers) {

@@ -2,14 +2,19 @@ package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.InputText;
+import dev.apkofarm.core.apk.BaseImageRefusal;
+import dev.apkofarm.core.apk.BaseIndex;
+import dev.apkofarm.core.apk.KeyDiscovery;
 import dev.apkofarm.core.apk.LockFile;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.Repositories;
 import dev.apkofarm.core.apk.Resolution;
 import dev.apkofarm.core.apk.ResolvedPackage;
+import dev.apkofarm.core.base.LockedBase;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.config.ImageContents;
+import dev.apkofarm.core.config.LayerFormat;
 import dev.apkofarm.core.config.LoadedConfig;
 import dev.apkofarm.core.install.ApkDatabase.KeyFile;
 import java.io.IOException;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -43,6 +49,8 @@ public final class ImageLocker {
    * @param extraBuildRepositories {@code --build-repository-append}
    * @param extraRepositories {@code --repository-append}
    * @param verifySignatures false only for {@code --ignore-signatures}
+   * @param base the base image, read, when the config has {@code contents.baseimage}
+   * @param vcsUrl {@code URL@REVISION} found by {@code --vcs}, used when the config has no {@code vcs-url}
    */
   public record Request(
       List<Arch> archs,
@@ -50,8 +58,12 @@ public final class ImageLocker {
       List<String> extraKeys,
       List<String> extraBuildRepositories,
       List<String> extraRepositories,
-      boolean verifySignatures) {
+      boolean verifySignatures,
+      Optional<LockedBase> base,
+      Optional<String> vcsUrl) {
     public Request {
+      Objects.requireNonNull(base, "base");
+      Objects.requireNonNull(vcsUrl, "vcsUrl");
       archs = Arch.sorted(archs);
       annotations = new LinkedHashMap<>(annotations);
       extraKeys = List.copyOf(extraKeys);
@@ -62,24 +74,49 @@ public final class ImageLocker {
       }
     }
 
+    /** No base image and no vcs-url found. */
+    public Request(
+        List<Arch> archs,
+        Map<String, String> annotations,
+        List<String> extraKeys,
+        List<String> extraBuildRepositories,
+        List<String> extraRepositories,
+        boolean verifySignatures) {
+      this(archs, annotations, extraKeys, extraBuildRepositories, extraRepositories, verifySignatures,
+          Optional.empty(), Optional.empty());
+    }
+
     /** Just archs and annotations. */
     public static Request of(List<Arch> archs, Map<String, String> annotations) {
       return new Request(archs, annotations, List.of(), List.of(), List.of(), true);
     }
   }
 
+  /**
+   * Refuses {@code format: erofs}: apko builds EROFS layers (an experimental draft format); we build tar+gzip only and
+   * say so rather than write tar layers for a config that asked for something else.
+   */
+  static void requireSupportedFormat(ImageConfig config, String name) throws BadInputException {
+    if (config.effectiveFormat() == LayerFormat.EROFS) {
+      throw new BadInputException(name + ": format: erofs is not supported (layers are tar+gzip only); remove format"
+          + " or set it to tar");
+    }
+  }
+
   /** Resolves {@code loaded} for every arch of the request. */
   public LockedImage lock(LoadedConfig loaded, Request request) throws BadInputException, IOException {
+    requireSupportedFormat(loaded.config(), loaded.name());
     ImageConfig config = effective(loaded.config(), request);
+    Optional<BaseIndex> baseIndex = request.base().map(LockedBase::index);
     Map<Arch, Resolution> resolved =
         locker.resolve(
             new Locker.Request(
                 loaded.name(), loaded.checksum(), config.contents(), request.archs(), List.of(), List.of(), List.of(),
-                request.verifySignatures()));
+                request.verifySignatures(), baseIndex));
     Map<Arch, List<LockedPackage>> archs = new LinkedHashMap<>();
     for (Map.Entry<Arch, Resolution> e : resolved.entrySet()) {
       List<LockedPackage> pkgs = new ArrayList<>();
-      for (ResolvedPackage p : e.getValue().packages()) {
+      for (ResolvedPackage p : Locker.withoutBase(e.getKey(), e.getValue(), baseIndex)) {
         pkgs.add(
             new LockedPackage(
                 p.name(), p.version(), p.info().arch(), p.source().repository().url(), p.url(),
@@ -89,12 +126,16 @@ public final class ImageLocker {
       }
       archs.put(e.getKey(), pkgs);
     }
-    return new LockedImage(config, keys(config), archs);
+    return new LockedImage(config, keys(config, request.archs()), archs, request.base());
   }
 
   /** Takes the packages of {@code lock} (made from this config: its checksum must match). */
   public LockedImage fromLockFile(LoadedConfig loaded, LockFile lock, String lockName, Request request)
       throws BadInputException, IOException {
+    requireSupportedFormat(loaded.config(), loaded.name());
+    if (loaded.config().contents().baseImage().isPresent() && request.base().isEmpty()) {
+      throw BaseImageRefusal.of(loaded.name());
+    }
     lock.requireConfigChecksum(lockName, loaded.name(), loaded.checksum());
     ImageConfig config = effective(loaded.config(), request);
     Map<Arch, List<LockedPackage>> archs = new LinkedHashMap<>();
@@ -115,9 +156,9 @@ public final class ImageLocker {
           k.content().getBytes(StandardCharsets.UTF_8)));
     }
     if (keys.isEmpty()) {
-      keys = keys(config);
+      keys = keys(config, request.archs());
     }
-    return new LockedImage(config, keys, archs);
+    return new LockedImage(config, keys, archs, request.base());
   }
 
   /** The config with command-line annotations, archs and extra keys and repositories merged in. */
@@ -140,7 +181,11 @@ public final class ImageLocker {
             c.runtimeKeyring(),
             c.packages(),
             c.baseImage());
-    return config.toBuilder().contents(contents).annotations(annotations).archs(request.archs()).build();
+    ImageConfig.Builder b = config.toBuilder().contents(contents).annotations(annotations).archs(request.archs());
+    if (config.vcsUrl().isEmpty()) {
+      request.vcsUrl().ifPresent(v -> b.vcsUrl(Optional.of(v)));
+    }
+    return b.build();
   }
 
   private static List<String> union(List<String> a, List<String> b) {
@@ -152,10 +197,16 @@ public final class ImageLocker {
     return List.copyOf(s);
   }
 
-  private List<KeyFile> keys(ImageConfig config) throws BadInputException, IOException {
+  /** The keyring's keys and, as apko installs them into the image, the keys discovered for its repositories. */
+  private List<KeyFile> keys(ImageConfig config, List<Arch> archs) throws BadInputException, IOException {
     List<KeyFile> keys = new ArrayList<>();
     for (String entry : new TreeSet<>(config.contents().keyring())) {
       keys.add(new KeyFile(Repositories.keyName(entry), repositories.keyBytes(entry)));
+    }
+    List<String> entries = new ArrayList<>(config.contents().buildRepositories());
+    entries.addAll(config.contents().repositories());
+    for (KeyDiscovery.Key k : repositories.discoverKeys(entries, archs.stream().map(Arch::apkName).toList())) {
+      keys.add(new KeyFile(k.fileName(), k.pem()));
     }
     return keys;
   }

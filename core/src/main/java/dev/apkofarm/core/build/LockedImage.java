@@ -1,6 +1,7 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.CodePointOrder;
+import dev.apkofarm.core.base.LockedBase;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ImageConfig;
 import dev.apkofarm.core.config.ImageContents;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -22,11 +24,20 @@ import java.util.TreeSet;
  *
  * @param config the image config (all archs; packages as the user wrote them)
  * @param keyring the keyring files' contents, by file name, installed into {@code /etc/apk/keys}
- * @param archs per arch, the packages in install order (dependencies first)
+ * @param archs per arch, the packages in install order (dependencies first); with a base image, only those the base
+ *     does not already have
+ * @param base the base image it builds on ({@code contents.baseimage}), read for its archs
  */
-public record LockedImage(ImageConfig config, List<KeyFile> keyring, Map<Arch, List<LockedPackage>> archs) {
+public record LockedImage(
+    ImageConfig config, List<KeyFile> keyring, Map<Arch, List<LockedPackage>> archs, Optional<LockedBase> base) {
   public LockedImage {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(base, "base");
+    if (config.contents().baseImage().isPresent() != base.isPresent()) {
+      throw new IllegalArgumentException(base.isPresent()
+          ? "a base image was given for a config without contents.baseimage"
+          : "contents.baseimage is set but the base image was not read");
+    }
     keyring = List.copyOf(keyring);
     TreeMap<Arch, List<LockedPackage>> copy = new TreeMap<>((a, b) -> a.ociName().compareTo(b.ociName()));
     archs.forEach((a, p) -> copy.put(a, List.copyOf(p)));
@@ -34,6 +45,11 @@ public record LockedImage(ImageConfig config, List<KeyFile> keyring, Map<Arch, L
       throw new IllegalArgumentException("a locked image needs at least one arch");
     }
     archs = Collections.unmodifiableMap(copy);
+  }
+
+  /** An image on no base image. */
+  public LockedImage(ImageConfig config, List<KeyFile> keyring, Map<Arch, List<LockedPackage>> archs) {
+    this(config, keyring, archs, Optional.empty());
   }
 
   /** The archs, in apko's order (by OCI name). */

@@ -44,6 +44,16 @@ public final class ConfigWriter {
   }
 
   /**
+   * The config as {@code show-config} prints it: apko's default environment filled in and passwords redacted. Not
+   * checked again: the defaults are not settings the user made (a base-image config may set no environment, yet the
+   * image it builds has the defaults).
+   */
+  public static ImageConfig effective(ImageConfig config) {
+    ImageConfig redacted = redactPasswords(config);
+    return redacted.toBuilder().environment(config.effectiveEnvironment()).buildUnchecked();
+  }
+
+  /**
    * A copy whose repository and keyring URLs show {@code xxxxx} in place of a password, as apko's {@code show-config}
    * prints them.
    */

@@ -21,8 +21,8 @@ import java.util.TreeSet;
 /**
  * apko's {@code installCertificates} and {@code writeCABundleChecksums}: configured PEM certificates (and those
  * shipped by packages providing a configured virtual) are written to {@code /usr/local/share/ca-certificates} and
- * appended to the CA bundles present; then every bundle gets a {@code sha256sum} sidecar ({@code .NAME.sha256},
- * 0444). Java truststores are not edited (see the notes).
+ * appended to the CA bundles present and added to the Java trust store ({@link JavaTrustStore}, JKS) if the image
+ * has one; then every bundle and the trust store get a {@code sha256sum} sidecar ({@code .NAME.sha256}, 0444).
  */
 final class CaCertificates {
   static final String CERTS_DIR = "usr/local/share/ca-certificates";
@@ -35,8 +35,15 @@ final class CaCertificates {
 
   private CaCertificates() {}
 
-  /** A parsed certificate: its canonical PEM and the hex SHA-256 of its DER. */
-  record Cert(byte[] pem, String fingerprint) {}
+  /**
+   * A parsed certificate: its canonical PEM, its DER, the hex SHA-256 of its DER and its trust store alias (apko's:
+   * {@code NAME-<fingerprint>} for configured ones, {@code pkg-<fingerprint>} for package ones).
+   */
+  record Cert(byte[] pem, byte[] der, String fingerprint, String alias) {
+    Cert withAlias(String a) {
+      return new Cert(pem, der, fingerprint, a);
+    }
+  }
 
   /** A package's files as the installed database lists them. */
   record ProviderFiles(List<String> provides, List<String> files) {}
@@ -60,7 +67,7 @@ final class CaCertificates {
         String path = CERTS_DIR + "/" + a.name() + "-" + c.fingerprint() + ".crt";
         tree.writeFile(path, c.pem(), 0644);
         tree.chtimes(path, builtTime);
-        certs.add(c);
+        certs.add(c.withAlias(a.name() + "-" + c.fingerprint()));
       }
     }
     if (!config.get().providers().isEmpty()) {
@@ -77,7 +84,8 @@ final class CaCertificates {
       }
       for (String f : files) {
         try {
-          certs.add(parse(new String(tree.readFile(f), StandardCharsets.UTF_8)));
+          Cert c = parse(new String(tree.readFile(f), StandardCharsets.UTF_8));
+          certs.add(c.withAlias("pkg-" + c.fingerprint()));
         } catch (IllegalArgumentException e) {
           // apko skips package files that are not exactly one certificate
         }
@@ -95,6 +103,15 @@ final class CaCertificates {
         tree.appendFile(bundle, "\n".getBytes(StandardCharsets.UTF_8));
       }
       tree.chtimes(bundle, builtTime);
+    }
+    if (tree.lstat(JAVA_TRUSTSTORE).filter(n -> n instanceof RegularFile).isPresent()) {
+      JavaTrustStore ts = JavaTrustStore.read(tree.readFile(JAVA_TRUSTSTORE), "/" + JAVA_TRUSTSTORE);
+      for (Cert c : certs) {
+        ts.addTrusted(c.alias(), c.der(), builtTime * 1000);
+      }
+      RegularFile old = (RegularFile) tree.stat(JAVA_TRUSTSTORE).orElseThrow();
+      tree.writeFile(JAVA_TRUSTSTORE, ts.toBytes(), old.mode() & 07777);
+      tree.chtimes(JAVA_TRUSTSTORE, builtTime);
     }
   }
 
@@ -146,7 +163,7 @@ final class CaCertificates {
     } catch (CertificateException e) {
       throw new IllegalArgumentException("failed to parse certificate: " + e.getMessage(), e);
     }
-    return new Cert(Pem.encode("CERTIFICATE", b.bytes()), Digest.of(b.bytes()).hex());
+    return new Cert(Pem.encode("CERTIFICATE", b.bytes()), b.bytes(), Digest.of(b.bytes()).hex(), "");
   }
 
 }

@@ -80,7 +80,10 @@ public final class Finisher {
     charDevices(tree);
     LdSoCache.update(tree, warn);
     ApkDatabase.writeRepositories(tree, runtimeRepositories);
-    for (String p : List.of("etc/passwd", "etc/group", "etc/os-release")) {
+    // On a base image these files are in the base's layers.
+    List<String> expected =
+        config.contents().baseImage().isPresent() ? List.of() : List.of("etc/passwd", "etc/group", "etc/os-release");
+    for (String p : expected) {
       if (tree.stat(p).isEmpty()) {
         warn.accept("/" + p + " is missing");
       }

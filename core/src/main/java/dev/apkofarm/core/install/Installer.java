@@ -46,6 +46,8 @@ public final class Installer {
   private final ByteArrayOutputStream scripts = new ByteArrayOutputStream();
   private final TarWriter scriptsTar = new TarWriter(scripts);
   private final StringBuilder triggers = new StringBuilder();
+  /** Packages a base image already has: recorded first in the database, never installed again. */
+  private final List<InstalledPackage> preinstalled = new ArrayList<>();
 
   /**
    * @param tree an initialised tree ({@link ApkDatabase#init})
@@ -54,6 +56,18 @@ public final class Installer {
   public Installer(ImageTree tree, long scriptsMtime) {
     this.tree = tree;
     this.scriptsMtime = scriptsMtime;
+  }
+
+  /**
+   * Records the packages of a base image (apko's {@code AddInstalledPackage} before installing): their records come
+   * first in the installed database, and a package of the same name is not installed again. Their files are in the
+   * base's layers, not in this tree. Call before {@link #install}.
+   */
+  public void preinstalled(List<InstalledPackage> base) {
+    for (InstalledPackage p : base) {
+      packages.putIfAbsent(p.meta().name(), p.meta());
+      preinstalled.add(p);
+    }
   }
 
   /** Installs one package; packages must come in resolver order (dependencies first). */
@@ -213,11 +227,13 @@ public final class Installer {
 
   /**
    * Writes the installed database, {@code scripts.tar} and {@code triggers}, and links {@code lib/apk} to {@code
-   * ../usr/lib/apk} (apko's {@code resolveApkDB}). Returns the packages in install order with their records.
+   * ../usr/lib/apk} (apko's {@code resolveApkDB}). Returns the packages installed here (not the preinstalled ones)
+   * in install order with their records.
    */
   public List<InstalledPackage> finish() throws InstallException, IOException {
     List<InstalledPackage> out = new ArrayList<>();
     ByteArrayOutputStream installed = new ByteArrayOutputStream();
+    preinstalled.forEach(p -> installed.writeBytes(p.record()));
     for (int i = 0; i < order.size(); i++) {
       PackageMeta meta = order.get(i);
       List<DataEntry> files = new ArrayList<>();
@@ -256,7 +272,8 @@ public final class Installer {
       return;
     }
     if (tree.stat("lib").isEmpty()) {
-      if (order.stream().anyMatch(p -> p.provides().contains("merged-lib"))) {
+      if (order.stream().anyMatch(p -> p.provides().contains("merged-lib"))
+          || preinstalled.stream().anyMatch(p -> p.meta().provides().contains("merged-lib"))) {
         tree.symlink("usr/lib", "lib");
         return;
       }

@@ -106,13 +106,37 @@ class RemoteRepositoryTest {
   }
 
   @Test
-  void skipsALocalRepositoryWithoutThisArchButRefusesOneThatDoesNotExist() throws Exception {
+  void skipsALocalRepositoryWithoutThisArchAndOneThatDoesNotExistAsApkoDoes() throws Exception {
     Repositories repos = new Repositories(fetcher(false, Optional.empty()));
     Keyring keys = Keyring.load(List.of(repoRoot.resolve("melange.rsa.pub")));
     assertThat(repos.loadIndexes(List.of(Repository.parse(repoRoot.toString())), "riscv64", keys, true)).isEmpty();
-    assertThatThrownBy(() -> repos.loadIndexes(List.of(Repository.parse("./no-such-repo")), "x86_64", keys, true))
-        .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("repository ./no-such-repo does not exist");
+    List<RepositoryIndex> found =
+        repos.loadIndexes(
+            List.of(Repository.parse("./no-such-repo"), Repository.parse(repoRoot.toString())), "x86_64", keys, true);
+    assertThat(found).extracting(i -> i.repository().url()).containsExactly(repoRoot.toString());
+  }
+
+  @Test
+  void aRefusedConnectionNamesTheHostAndTheCause() throws Exception {
+    // A socket bound but not listening: connections to its port are refused, and nobody else can take the port.
+    try (java.nio.channels.SocketChannel held = java.nio.channels.SocketChannel.open()) {
+      held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      int port = ((java.net.InetSocketAddress) held.getLocalAddress()).getPort();
+      Fetcher f = new Fetcher(new Fetcher.Options(dir, Optional.empty(), false, Duration.ofSeconds(5), 1,
+          Optional.empty()));
+
+      assertThatThrownBy(() -> f.fetchBytes("http://127.0.0.1:" + port + "/x86_64/APKINDEX.tar.gz", 1000))
+          .isInstanceOf(FetchException.class)
+          .hasMessageContaining("cannot connect to 127.0.0.1:" + port + " (ConnectException")
+          .hasMessageNotContaining("null");
+    }
+    assertThat(Fetcher.describe(java.net.URI.create("https://no-such-host.invalid/x"),
+        new java.net.ConnectException(null) {
+          @Override
+          public synchronized Throwable getCause() {
+            return new java.net.UnknownHostException("no-such-host.invalid");
+          }
+        })).isEqualTo("cannot resolve host no-such-host.invalid (no network, or no such host)");
   }
 
   @Test
