@@ -1,13 +1,13 @@
 package dev.apkofarm.client.farm;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.config.ConfigFileName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -36,7 +36,7 @@ public final class ConfigFiles {
       List<Path> files = new ArrayList<>();
       if (Files.isDirectory(p)) {
         try (Stream<Path> s = Files.list(p)) {
-          s.filter(f -> Files.isRegularFile(f) && isYaml(f)).sorted().forEach(files::add);
+          s.filter(f -> Files.isRegularFile(f) && ConfigFileName.isConfig(f)).sorted().forEach(files::add);
         }
         if (files.isEmpty()) {
           throw new BadInputException(arg + ": no *.yaml or *.yml config in this directory");
@@ -47,7 +47,7 @@ public final class ConfigFiles {
         throw new BadInputException(arg + ": no such file or directory");
       }
       for (Path f : files) {
-        String image = imageName(f);
+        String image = ConfigFileName.imageName(f);
         Path earlier = seen.putIfAbsent(image, f);
         if (earlier != null && !earlier.equals(f)) {
           throw new BadInputException(
@@ -60,16 +60,5 @@ public final class ConfigFiles {
       }
     }
     return out;
-  }
-
-  static boolean isYaml(Path f) {
-    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".yaml") || n.endsWith(".yml");
-  }
-
-  static String imageName(Path f) {
-    String n = f.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot > 0 ? n.substring(0, dot) : n;
   }
 }

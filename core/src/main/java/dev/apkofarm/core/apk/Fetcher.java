@@ -26,6 +26,8 @@ import java.util.Optional;
  * ETag. Offline, only that cache is used. Messages name locations, never credentials.
  */
 public final class Fetcher {
+  /** How a local file's validator starts: it is the digest of the file's bytes, never an HTTP ETag. */
+  private static final String LOCAL_VALIDATOR_PREFIX = "file-sha256:";
   /** Where local paths are resolved and the HTTP cache lives, and how patient to be. */
   public record Options(
       Path workDir,
@@ -129,16 +131,70 @@ public final class Fetcher {
    */
   public byte[] fetchBytes(String location, long maxBytes) throws IOException {
     if (!isRemote(location)) {
-      Path p = localPath(location);
-      try {
-        if (Files.size(p) > maxBytes) {
-          throw new FetchException(location + " is larger than the limit of " + maxBytes + " bytes", false);
-        }
-        return Files.readAllBytes(p);
-      } catch (NoSuchFileException e) {
-        throw new FetchException(location + " does not exist", true);
+      return readLocal(location, maxBytes);
+    }
+    // Without a validator of the caller's the answer is always the content (the disk copy's on a 304).
+    return ((Revalidated.Changed) fetchRemote(location, maxBytes, Optional.empty())).bytes();
+  }
+
+  /**
+   * What a conditional fetch found: the resource is still what the caller's validator names, or here are its bytes.
+   */
+  public sealed interface Revalidated {
+    /** The resource is what the validator the caller sent names: nothing was read. */
+    record Unchanged() implements Revalidated {}
+
+    /**
+     * The resource now.
+     *
+     * @param bytes its content
+     * @param validator what names this content for the next conditional fetch (an HTTP ETag; for a local file the
+     *     digest of its bytes), empty when the server gives none
+     */
+    record Changed(byte[] bytes, Optional<String> validator) implements Revalidated {
+      public Changed {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(validator, "validator");
       }
     }
+  }
+
+  /**
+   * Fetches a small resource only if it is no longer what {@code validator} (from an earlier {@link
+   * Revalidated.Changed}) names: over HTTP one request with {@code If-None-Match}, answered 304 when unchanged; a local
+   * file is read and compared by digest (a local read costs no request, and a digest cannot be fooled by a rewrite
+   * within one mtime tick); offline, the disk cache's ETag is compared. Without a validator this is {@link #fetchBytes}
+   * that also returns the validator.
+   *
+   * @throws FetchException as {@link #fetchBytes}
+   */
+  public Revalidated fetchIfChanged(String location, long maxBytes, Optional<String> validator) throws IOException {
+    if (isRemote(location)) {
+      return fetchRemote(location, maxBytes, validator);
+    }
+    byte[] bytes = readLocal(location, maxBytes);
+    String digest = LOCAL_VALIDATOR_PREFIX + HexFormat.of().formatHex(ApkLayout.newDigest("sha256").digest(bytes));
+    return validator.filter(digest::equals).isPresent() ? new Revalidated.Unchanged()
+        : new Revalidated.Changed(bytes, Optional.of(digest));
+  }
+
+  private byte[] readLocal(String location, long maxBytes) throws IOException {
+    Path p = localPath(location);
+    try {
+      if (Files.size(p) > maxBytes) {
+        throw new FetchException(location + " is larger than the limit of " + maxBytes + " bytes", false);
+      }
+      return Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      throw new FetchException(location + " does not exist", true);
+    }
+  }
+
+  /**
+   * A remote resource through the disk cache: with the caller's validator, a 304 is {@link Revalidated.Unchanged};
+   * without one, the disk copy's ETag is sent and a 304 answers with the disk copy.
+   */
+  private Revalidated fetchRemote(String location, long maxBytes, Optional<String> validator) throws IOException {
     Optional<Path> cached = options.cacheDir().map(d -> d.resolve("http").resolve(cacheName(location)));
     Optional<byte[]> body = Optional.empty();
     Optional<String> etag = Optional.empty();
@@ -150,23 +206,28 @@ public final class Fetcher {
       }
     }
     if (options.offline()) {
-      return body.orElseThrow(() -> new FetchException("offline, and " + location + " is not in the cache", true));
+      byte[] b = body.orElseThrow(() -> new FetchException("offline, and " + location + " is not in the cache", true));
+      return validator.isPresent() && validator.equals(etag) ? new Revalidated.Unchanged()
+          : new Revalidated.Changed(b, etag);
     }
     HttpRequest.Builder req = request(location);
-    if (body.isPresent() && etag.isPresent()) {
-      req.header("If-None-Match", etag.get());
-    }
+    Optional<String> sent = validator.isPresent() ? validator : body.isPresent() ? etag : Optional.empty();
+    sent.ifPresent(v -> req.header("If-None-Match", v));
     HttpResponse<InputStream> res = send(req.build(), location);
     try (InputStream in = res.body()) {
+      if (res.statusCode() == 304 && validator.isPresent()) {
+        return new Revalidated.Unchanged();
+      }
       if (res.statusCode() == 304 && body.isPresent()) {
-        return body.get();
+        return new Revalidated.Changed(body.get(), etag);
       }
       checkStatus(res, location);
       byte[] bytes = readLimited(in, maxBytes, location);
+      Optional<String> received = res.headers().firstValue("ETag");
       if (cached.isPresent()) {
-        store(cached.get(), bytes, res.headers().firstValue("ETag"));
+        store(cached.get(), bytes, received);
       }
-      return bytes;
+      return new Revalidated.Changed(bytes, received);
     }
   }
 

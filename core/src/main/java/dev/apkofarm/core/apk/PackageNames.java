@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * (Alpine 3.16 has {@code 0.99f7-r0}), which apk and go-apk keep; such a package never satisfies a versioned
  * constraint. Packages we write ({@link PackageSpec}) must follow the grammar.
  */
-final class PackageNames {
+public final class PackageNames {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9_+.-]*");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+~-]*");
   /** Together below NAME_MAX (255) for {@code name-version.apk}. */
@@ -23,7 +23,7 @@ final class PackageNames {
   private PackageNames() {}
 
   /** Why {@code name} is not a package name, or null. */
-  static String nameProblem(String name) {
+  public static String nameProblem(String name) {
     if (name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
       return "package name " + InputText.quote(abbreviated(name)) + " is invalid (it must match " + NAME.pattern()
           + ", at most " + MAX_NAME + " characters)";

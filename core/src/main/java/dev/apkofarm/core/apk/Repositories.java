@@ -4,6 +4,7 @@ import dev.apkofarm.core.BadInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,7 @@ public final class Repositories {
   /** Discovered keys per {@code repository arch}: discovery costs requests, and lock and build both ask. */
   private final java.util.concurrent.ConcurrentHashMap<String, List<KeyDiscovery.Key>> discovered =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final Optional<IndexCache> indexes;
 
   /** Repositories read through {@code fetcher}, discovering keys from Alpine's and Chainguard's usual places. */
   public Repositories(Fetcher fetcher) {
@@ -46,9 +48,22 @@ public final class Repositories {
   }
 
   public Repositories(Fetcher fetcher, Limits limits, KeyDiscovery discovery) {
+    this(fetcher, limits, discovery, Optional.empty());
+  }
+
+  /**
+   * Repositories whose indexes are kept in {@code indexes} between uses, revalidated with a conditional fetch each
+   * time (a long-lived process shares one cache across the {@code Repositories} of its locks).
+   */
+  public Repositories(Fetcher fetcher, Limits limits, Optional<IndexCache> indexes) {
+    this(fetcher, limits, new KeyDiscovery(fetcher, KeyDiscovery.ALPINE_RELEASES, java.time.Clock.systemUTC()), indexes);
+  }
+
+  private Repositories(Fetcher fetcher, Limits limits, KeyDiscovery discovery, Optional<IndexCache> indexes) {
     this.fetcher = fetcher;
     this.limits = limits;
     this.discovery = discovery;
+    this.indexes = indexes;
   }
 
   /**
@@ -168,9 +183,12 @@ public final class Repositories {
   public RepositoryIndex loadOne(Repository repo, String arch, Keyring keyring, boolean verify) {
     String url = repo.indexUrl(arch);
     try {
-      byte[] archive;
+      Optional<IndexCache.Key> key = indexes.map(
+          c -> IndexCache.Key.of(url, keyring, verify, limits.maxApkIndexDecompressedSize()));
+      Optional<IndexCache.Entry> kept = key.flatMap(k -> indexes.get().get(k));
+      Fetcher.Revalidated fetched;
       try {
-        archive = fetcher.fetchBytes(url, MAX_INDEX);
+        fetched = fetcher.fetchIfChanged(url, MAX_INDEX, kept.map(IndexCache.Entry::validator));
       } catch (FetchException e) {
         if (e.notFound() && !repo.isRemote() && !java.nio.file.Files.isDirectory(fetcher.localPath(repo.url()))) {
           // apko warns and goes on without it (a config shared by machines that lack some local repositories)
@@ -184,8 +202,16 @@ public final class Repositories {
         }
         throw new FetchException("cannot read repository index " + Fetcher.redact(url) + ": " + e.getMessage(), e);
       }
-      ApkIndex index =
-          IndexReader.read(archive, Fetcher.redact(url), keyring, verify, limits.maxApkIndexDecompressedSize());
+      if (fetched instanceof Fetcher.Revalidated.Unchanged) { // only ever the answer to the kept entry's validator
+        indexes.orElseThrow().hit();
+        return new RepositoryIndex(repo, arch, kept.orElseThrow().index());
+      }
+      Fetcher.Revalidated.Changed changed = (Fetcher.Revalidated.Changed) fetched;
+      ApkIndex index = IndexReader.read(changed.bytes(), Fetcher.redact(url), keyring, verify,
+          limits.maxApkIndexDecompressedSize());
+      if (key.isPresent()) {
+        indexes.get().put(key.get(), changed.validator().map(v -> new IndexCache.Entry(v, index)));
+      }
       return new RepositoryIndex(repo, arch, index);
     } catch (BadInputException | IOException e) {
       throw new Wrapped(e);

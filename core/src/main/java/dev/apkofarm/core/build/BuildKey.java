@@ -10,7 +10,10 @@ import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.registry.PublishKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The content key of one per-arch build: a digest of everything that determines its bytes (engine version, options,
@@ -65,11 +68,26 @@ public final class BuildKey {
    * index digest: what a publish records to recognise an image it need not build again.
    */
   public static Digest ofImage(LockedImage image, BuildOptions options) {
+    Map<Arch, Digest> archKeys = new LinkedHashMap<>();
+    for (Arch arch : image.archList()) {
+      archKeys.put(arch, of(image, arch, options));
+    }
+    return ofImage(archKeys);
+  }
+
+  /**
+   * The {@link #ofImage image key} of an image whose archs have these {@link #of build keys}: for whoever holds the
+   * per-arch keys (a farm's tasks) rather than the locked image.
+   */
+  public static Digest ofImage(Map<Arch, Digest> archKeys) {
+    if (archKeys.isEmpty()) {
+      throw new IllegalArgumentException("an image key needs at least one arch");
+    }
+    TreeMap<String, Digest> byName = new TreeMap<>(); // index order: by OCI arch name, as LockedImage.archList()
+    archKeys.forEach((arch, key) -> byName.put(arch.ociName(), key));
     MessageDigest md = Digest.newSha256();
     field(md, "apko-farm image key v1");
-    for (Arch arch : image.archList()) {
-      field(md, arch.ociName() + " " + of(image, arch, options));
-    }
+    byName.forEach((arch, key) -> field(md, arch + " " + key));
     return Digest.sha256(md.digest());
   }
 

@@ -160,5 +160,8 @@ class ReproducibilityTest {
     assertThat(BuildKey.ofImage(amd64Only, options)).isNotEqualTo(key);
     assertThat(BuildKey.ofImage(image, options.withSbom(false))).isNotEqualTo(key);
     assertThat(BuildKey.ofImage(image, BuildOptions.defaults("golden:v2"))).isNotEqualTo(key);
+    assertThat(BuildKey.ofImage(java.util.Map.of(Arch.ARM64, BuildKey.of(image, Arch.ARM64, options),
+            Arch.AMD64, BuildKey.of(image, Arch.AMD64, options))))
+        .as("from the per-arch keys, in any order").isEqualTo(key);
   }
 }
