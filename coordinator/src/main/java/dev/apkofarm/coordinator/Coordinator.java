@@ -9,6 +9,8 @@ import dev.apkofarm.cluster.ops.MetricsEndpoint;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.blobs.DiskBlobStore;
 import dev.apkofarm.coordinator.engine.CoordinatorEngine;
+import dev.apkofarm.coordinator.front.FrontSettings;
+import dev.apkofarm.coordinator.front.RegistryFront;
 import dev.apkofarm.coordinator.grpc.BlobServiceImpl;
 import dev.apkofarm.coordinator.grpc.BuildServiceImpl;
 import dev.apkofarm.coordinator.grpc.WorkerServiceImpl;
@@ -25,6 +27,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,7 @@ public final class Coordinator implements AutoCloseable {
   private final MetricsEndpoint metricsEndpoint;
   private final PrometheusMeterRegistry registry;
   private final DiskBlobStore blobs;
+  private final RegistryFront front;
 
   private Coordinator(Builder b) {
     this.member = b.member;
@@ -71,6 +75,7 @@ public final class Coordinator implements AutoCloseable {
     this.metricsEndpoint = b.metricsEndpoint;
     this.registry = b.registry;
     this.blobs = b.blobs;
+    this.front = b.front;
   }
 
   /**
@@ -149,6 +154,10 @@ public final class Coordinator implements AutoCloseable {
       if (s.metricsPort() >= 0) {
         b.metricsEndpoint = MetricsEndpoint.start(s.metricsHost(), s.metricsPort(), b.registry);
       }
+      if (s.front().isPresent()) {
+        b.front = RegistryFront.start(s.front().get(), b.scheduler, engine, b.blobs, b.registry, s.dataDir(),
+            s.localDir().orElseGet(() -> Path.of("").toAbsolutePath()));
+      }
       b.health.setStatus("", ServingStatus.SERVING);
       Coordinator c = new Coordinator(b);
       log.info("coordinator {}", RegistryAccessOptions.describe(s.registry()));
@@ -157,6 +166,13 @@ public final class Coordinator implements AutoCloseable {
           s.security().token().isPresent() ? ", bearer token required" : "",
           Members.address(b.member), clusterName,
           b.metricsEndpoint == null ? "" : ", metrics on http://" + s.metricsHost() + ":" + b.metricsEndpoint.port() + "/metrics");
+      if (b.front != null) {
+        FrontSettings f = s.front().get();
+        log.info("registry front serving {} on {}://{}:{}/v2/ ({})", f.configs(), b.front.tls() ? "https" : "http",
+            f.host(), b.front.port(), f.security().token().isPresent()
+                ? "the farm's token required" + (f.allowAnonymous() ? ", anonymous pulls allowed" : "")
+                : "anonymous pulls allowed");
+      }
       return c;
     } catch (IOException | RuntimeException e) {
       b.abandon();
@@ -172,6 +188,11 @@ public final class Coordinator implements AutoCloseable {
 
   public int metricsPort() {
     return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
+  /** The port of the registry front (-1 when there is none). */
+  public int registryPort() {
+    return front == null ? -1 : front.port();
   }
 
   /** The port of the plaintext health-only server (-1 when there is none). */
@@ -199,6 +220,9 @@ public final class Coordinator implements AutoCloseable {
   @Override
   public void close() {
     health.setStatus("", ServingStatus.NOT_SERVING);
+    if (front != null) {
+      front.close();
+    }
     for (Server s : servers) {
       s.shutdown();
     }
@@ -246,8 +270,12 @@ public final class Coordinator implements AutoCloseable {
     MetricsEndpoint metricsEndpoint;
     PrometheusMeterRegistry registry;
     DiskBlobStore blobs;
+    RegistryFront front;
 
     void abandon() {
+      if (front != null) {
+        front.close();
+      }
       servers.forEach(Server::shutdownNow);
       if (ticker != null) {
         ticker.shutdownNow();

@@ -2,6 +2,7 @@ package dev.apkofarm.coordinator;
 
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.front.FrontSettings;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.Optional;
  *     reads only what a client shipped
  * @param registry how the coordinator reaches registries for {@code --push}: credentials from its user's docker
  *     config, extra CAs, hosts allowed over plain HTTP (clients never send credentials)
+ * @param front the registry front to serve ({@code --serve-registry}), if any
  */
 public record CoordinatorSettings(
     String host,
@@ -37,7 +39,8 @@ public record CoordinatorSettings(
     int metricsPort,
     int healthPort,
     Optional<Path> localDir,
-    RegistryOptions registry) {
+    RegistryOptions registry,
+    Optional<FrontSettings> front) {
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(security, "security");
@@ -46,6 +49,21 @@ public record CoordinatorSettings(
     Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(localDir, "localDir");
     Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(front, "front");
+  }
+
+  /** Without a registry front. */
+  public CoordinatorSettings(String host, int port, Transport.Security security, MemberSettings member, Path dataDir,
+      SchedulerConfig scheduler, String metricsHost, int metricsPort, int healthPort, Optional<Path> localDir,
+      RegistryOptions registry) {
+    this(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort, healthPort, localDir, registry,
+        Optional.empty());
+  }
+
+  /** These settings, serving the registry front {@code f}. */
+  public CoordinatorSettings withFront(FrontSettings f) {
+    return new CoordinatorSettings(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort,
+        healthPort, localDir, registry, Optional.of(f));
   }
 
   /** With the default registry access: the docker config of this process's user, the system trust store. */

@@ -12,8 +12,10 @@ import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.coordinator.engine.CoordinatorEngine;
 import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
+import dev.apkofarm.coordinator.front.FrontSettings;
 import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.cache.UserCache;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -73,6 +75,33 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description = "error, warn, info, debug.")
   String logLevel;
 
+  @Option(names = "--serve-registry", paramLabel = "HOST:PORT",
+      description = "Also serve a read-only OCI registry of the configs in --configs: a pull of <config>:latest locks"
+          + " the config as it is now and answers from the farm's results, or builds every arch first;"
+          + " <config>/<package>/... appends packages; :sha256-<lock hex> pins an image served before. TLS and the"
+          + " token as for gRPC (the token as a bearer token or a basic password). PORT 0 = any free port.")
+  String serveRegistry;
+
+  @Option(names = "--configs", paramLabel = "DIR",
+      description = "The configs --serve-registry serves: one image per *.yaml/*.yml, named after the file.")
+  Path configs;
+
+  @Option(names = "--allow-anonymous",
+      description = "Let the registry front serve pulls without the farm's token.")
+  boolean allowAnonymous;
+
+  @Option(names = "--registry-max-packages", paramLabel = "N", defaultValue = "" + FrontSettings.DEFAULT_MAX_PACKAGES,
+      description = "Packages a registry name <config>/<package>/... may append (default: ${DEFAULT-VALUE}).")
+  int registryMaxPackages;
+
+  @Option(names = "--registry-build-timeout", paramLabel = "DURATION", defaultValue = "10m",
+      converter = DurationConverter.class,
+      description = "How long a pull waits for its build before answering 'unavailable, pull again' (the build goes"
+          + " on; the next pull waits for it) (default: ${DEFAULT-VALUE}).")
+  Duration registryBuildTimeout;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Mixin SecurityOptions security = new SecurityOptions();
 
   @Mixin HazelcastOptions hazelcast = new HazelcastOptions();
@@ -110,10 +139,44 @@ public final class Main implements Callable<Integer> {
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
         metricsPort, healthPort, Optional.empty(), registry.registryOptions());
+    Optional<FrontSettings> front = front(s.security());
+    if (front.isPresent()) {
+      s = s.withFront(front.get());
+    }
     Coordinator c = Coordinator.start(s, null, null, engine);
     Daemons.serve("apko-coordinator", ready,
-        new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member())), c::close);
+        new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member()), c.registryPort()),
+        c::close);
     return 0;
+  }
+
+  /** The registry front the options ask for, checked here so a mistake is a usage error naming the option. */
+  private Optional<FrontSettings> front(Transport.Security security) {
+    if (serveRegistry == null) {
+      if (configs != null || allowAnonymous) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--configs and --allow-anonymous belong to --serve-registry HOST:PORT");
+      }
+      return Optional.empty();
+    }
+    if (configs == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--serve-registry needs --configs DIR");
+    }
+    if (!Files.isDirectory(configs)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--configs " + configs + " is not a directory");
+    }
+    if (security.token().isEmpty() && !allowAnonymous) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--serve-registry needs the farm's token"
+          + " (--token-file or $APKO_FARM_TOKEN) or --allow-anonymous: without either nobody could pull");
+    }
+    try {
+      FrontSettings f = FrontSettings.listening(serveRegistry, configs.toAbsolutePath(), security, allowAnonymous,
+          registryMaxPackages, registryBuildTimeout);
+      Transport.requirePlaintextAllowed("registry front", f.host(), f.security());
+      return Optional.of(f);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--serve-registry: " + e.getMessage());
+    }
   }
 
   /** Supplies {@code --version}. */

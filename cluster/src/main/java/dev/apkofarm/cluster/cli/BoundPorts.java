@@ -7,13 +7,20 @@ package dev.apkofarm.cluster.cli;
  * @param health the plaintext gRPC health port (-1: none)
  * @param metrics the {@code /metrics} HTTP port (-1: none)
  * @param hazelcast the Hazelcast member port
+ * @param registry the coordinator's registry front (-1: none)
  */
-public record BoundPorts(int grpc, int health, int metrics, int hazelcast) {
+public record BoundPorts(int grpc, int health, int metrics, int hazelcast, int registry) {
   public BoundPorts {
     check("grpc", grpc);
     check("health", health);
     check("metrics", metrics);
     check("hazelcast", hazelcast);
+    check("registry", registry);
+  }
+
+  /** A daemon without a registry front. */
+  public BoundPorts(int grpc, int health, int metrics, int hazelcast) {
+    this(grpc, health, metrics, hazelcast, -1);
   }
 
   private static void check(String name, int port) {
@@ -22,9 +29,9 @@ public record BoundPorts(int grpc, int health, int metrics, int hazelcast) {
     }
   }
 
-  /** One JSON object, e.g. {@code {"grpc":7070,"health":-1,"metrics":9090,"hazelcast":5701}}. */
+  /** One JSON object, e.g. {@code {"grpc":7070,"health":-1,"metrics":9090,"hazelcast":5701,"registry":-1}}. */
   public String json() {
     return "{\"grpc\":" + grpc + ",\"health\":" + health + ",\"metrics\":" + metrics + ",\"hazelcast\":" + hazelcast
-        + "}";
+        + ",\"registry\":" + registry + "}";
   }
 }

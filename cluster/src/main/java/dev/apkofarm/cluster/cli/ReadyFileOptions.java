@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 public final class ReadyFileOptions {
   @Option(names = "--ready-file", paramLabel = "PATH",
       description = "Once serving, write the ports actually bound to PATH, atomically (JSON: grpc, health, metrics,"
-          + " hazelcast; -1 = not served). With port 0 for any of them, this is how to learn which port it got.")
+          + " hazelcast, registry; -1 = not served). With port 0 for any of them, this is how to learn which port it got.")
   Path readyFile;
 
   /** Writes the ports the daemon serves on to the ready file if one was asked for (temp name, then rename), and logs them. */

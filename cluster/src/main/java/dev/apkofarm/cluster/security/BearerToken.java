@@ -41,6 +41,15 @@ public final class BearerToken {
     return "Bearer " + secret;
   }
 
+  /**
+   * Constant-time comparison with a secret received otherwise (the registry front takes the token as a bearer token
+   * or as the password of basic authentication).
+   */
+  public boolean matches(String candidate) {
+    return candidate != null && MessageDigest.isEqual(
+        secret.getBytes(StandardCharsets.US_ASCII), candidate.getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** Constant-time comparison with a received header value. */
   boolean matchesHeader(String header) {
     if (header == null) {

@@ -7,6 +7,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -58,9 +59,8 @@ public final class Transport {
         ssl.trustManager(t.trustCerts().toFile()).clientAuth(t.requireClientCert() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
       }
       b.sslContext(ssl.build());
-    } else if (!security.insecure() && !isLoopback(host)) {
-      throw new IllegalArgumentException(
-          "refusing plaintext gRPC on " + host + ": give --tls-cert and --tls-key, listen on 127.0.0.1, or pass --insecure");
+    } else {
+      requirePlaintextAllowed("gRPC", host, security);
     }
     for (ServerServiceDefinition s : services) {
       b.addService(security.token().isPresent()
@@ -68,6 +68,32 @@ public final class Transport {
           : s);
     }
     return b.build().start();
+  }
+
+  /**
+   * The farm's one rule for serving without TLS: only on loopback, or with an explicit {@code --insecure}.
+   *
+   * @param what the protocol, for the message ("gRPC", "the registry front")
+   * @throws IllegalArgumentException naming the host and the ways out
+   */
+  public static void requirePlaintextAllowed(String what, String host, Security security) {
+    if (security.tls().isEmpty() && !security.insecure() && !isLoopback(host)) {
+      throw new IllegalArgumentException("refusing plaintext " + what + " on " + host
+          + ": give --tls-cert and --tls-key, listen on 127.0.0.1, or pass --insecure");
+    }
+  }
+
+  /**
+   * A TLS context serving {@code tls}'s certificate and key over HTTP/1.1 (the registry front): the same PEM files,
+   * read by the same code, as the gRPC server's.
+   *
+   * @throws IllegalArgumentException when no certificate and key are given
+   */
+  public static SslContext httpsServerContext(TlsFiles tls) throws SSLException {
+    if (tls.certChain() == null) {
+      throw new IllegalArgumentException("a TLS server needs --tls-cert and --tls-key");
+    }
+    return SslContextBuilder.forServer(tls.certChain().toFile(), tls.privateKey().toFile()).build();
   }
 
   /** A channel to host:port secured by {@code security}. */

@@ -12,6 +12,8 @@ import dev.apkofarm.coordinator.scheduler.ImageLock;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.apk.Fetcher;
+import dev.apkofarm.core.apk.IndexCache;
+import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.Locker;
 import dev.apkofarm.core.apk.PackageStore;
 import dev.apkofarm.core.apk.Repositories;
@@ -41,6 +43,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +65,16 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
   private final Context ctx;
   private final RegistryPublishing registry;
   private final ParsedConfigs parsed = new ParsedConfigs(256);
+  /** Indexes kept across locks: an unchanged repository costs each lock one conditional fetch, no parse. */
+  private final IndexCache indexes = new IndexCache(32);
+  /** Local packages stored by earlier locks (a registry front locks a config on every pull), bounded. */
+  private final Map<LocalFile, StoredPackage> storedLocal = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<LocalFile, StoredPackage> eldest) {
+          return size() > 4096;
+        }
+      });
 
   public CoreCoordinatorEngine(Context ctx) {
     this.ctx = ctx;
@@ -92,7 +106,7 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
     if (ctx.localDir().map(d -> !d.equals(dir)).orElse(true)) {
       confine(source, loaded, dir);
     }
-    return loaded;
+    return source.packagesAppended().isEmpty() ? loaded : loaded.withPackagesAppended(source.packagesAppended());
   }
 
   /**
@@ -145,14 +159,15 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
     LoadedConfig loaded = p.config();
     List<Arch> archs = loaded.config().archsToBuild(archOverride);
     Path cacheDir = ctx.dataDir().resolve("engine-cache");
-    Repositories repos = new Repositories(new Fetcher(Fetcher.Options.defaults(p.dir(), Optional.of(cacheDir))));
+    Repositories repos = new Repositories(new Fetcher(Fetcher.Options.defaults(p.dir(), Optional.of(cacheDir))),
+        Limits.DEFAULTS, Optional.of(indexes));
     PackageStore store = new PackageStore(repos.fetcher(), new DiskBlobCache(cacheDir.resolve("packages")),
         List.of(ctx.cache()));
     Locker locker = new Locker(repos, store, Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
     LockedImage locked = new ImageLocker(locker, repos).lock(loaded, ImageLocker.Request.of(archs,
         settings.annotations()));
     Map<String, StoredPackage> stored = storeLocalPackages(source, locked, repos.fetcher(), p.dir());
-    BuildOptions options = options(source.name() + ":latest", settings);
+    BuildOptions options = options(source.reference(), settings);
     Optional<String> push = settings.pushRepository(source.name()).map(Object::toString);
     Map<Arch, ImageLock.ArchTask> perArch = new LinkedHashMap<>();
     for (Arch a : locked.archList()) {
@@ -194,6 +209,18 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
   }
 
   private StoredPackage store(Path file, LockedPackage pkg) throws IOException, BadInputException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new BadInputException("package " + pkg + ": " + pkg.url() + " does not exist", e);
+    }
+    LocalFile local = new LocalFile(file, pkg.checksum(), attributes.size(), attributes.lastModifiedTime(),
+        attributes.fileKey());
+    StoredPackage known = storedLocal.get(local);
+    if (known != null && ctx.store().size(known.digest().toString()).orElse(-1) == known.size()) {
+      return known; // stored by an earlier lock, unchanged since: no need to read it again
+    }
     MessageDigest sha = Digest.newSha256();
     long size;
     try (InputStream in = Files.newInputStream(file)) {
@@ -205,8 +232,16 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
     try (InputStream in = Files.newInputStream(file)) {
       ctx.store().put(digest.toString(), size, in);
     }
-    return new StoredPackage(digest, size);
+    StoredPackage stored = new StoredPackage(digest, size);
+    storedLocal.put(local, stored);
+    return stored;
   }
+
+  /**
+   * A local package file as a lock saw it. With the index checksum of the package it was locked as (which binds its
+   * control section, and so its data section): the same key is the same package whatever the file's times claim.
+   */
+  private record LocalFile(Path path, String checksum, long size, FileTime modified, Object fileKey) {}
 
   @Override
   public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedArch, BuildSettings settings)

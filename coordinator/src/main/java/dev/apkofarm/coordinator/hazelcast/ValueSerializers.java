@@ -1,5 +1,6 @@
 package dev.apkofarm.coordinator.hazelcast;
 
+import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
@@ -71,8 +72,11 @@ final class ValueSerializers {
   static final class ImageSourceSerializer implements CompactSerializer<ImageSource> {
     @Override
     public ImageSource read(CompactReader r) {
+      // Absent in entries written before ad hoc images existed: nothing appended.
+      List<String> appended = r.getFieldKind("packagesAppended") == FieldKind.ARRAY_OF_STRING
+          ? Fields.readList(r, "packagesAppended") : List.of();
       return new ImageSource(r.readString("name"), r.readString("fileName"), r.readArrayOfInt8("configYaml"),
-          Fields.readMap(r, "files"));
+          Fields.readMap(r, "files"), appended);
     }
 
     @Override
@@ -81,6 +85,7 @@ final class ValueSerializers {
       w.writeString("fileName", s.fileName());
       w.writeArrayOfInt8("configYaml", s.configYaml());
       Fields.writeMap(w, "files", s.files());
+      Fields.writeList(w, "packagesAppended", s.packagesAppended());
     }
 
     @Override

@@ -1,22 +1,28 @@
 package dev.apkofarm.coordinator.model;
 
+import dev.apkofarm.core.apk.PackageNames;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * One image as submitted: its name, the config file's name and bytes, and the local files the config references
- * (uploaded to the coordinator's blob store, by the path written in the config).
+ * One image as submitted: its name, the config file's name and bytes, the local files the config references
+ * (uploaded to the coordinator's blob store, by the path written in the config), and packages to add to the
+ * config's own (the registry front's ad hoc images, {@code <config>/<package>/...}).
  *
  * @param name the image name, e.g. {@code nginx} for {@code nginx.yaml}
  * @param fileName the config file as the user named it, for error messages
  * @param configYaml the config's bytes
  * @param files path as written in the config -> {@code sha256:<hex>} of the uploaded file
+ * @param packagesAppended appended to {@code contents.packages} as apko's {@code --package-append} does (only the
+ *     config's repositories and keys are used for them); empty for a config as written
  */
-public record ImageSource(String name, String fileName, byte[] configYaml, Map<String, String> files)
+public record ImageSource(
+    String name, String fileName, byte[] configYaml, Map<String, String> files, List<String> packagesAppended)
     implements Serializable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -28,11 +34,32 @@ public record ImageSource(String name, String fileName, byte[] configYaml, Map<S
     }
     configYaml = configYaml.clone();
     files = Map.copyOf(new TreeMap<>(files));
+    packagesAppended = List.copyOf(packagesAppended);
+    for (String p : packagesAppended) {
+      String problem = PackageNames.nameProblem(p);
+      if (problem != null) {
+        throw new IllegalArgumentException(name + ": " + problem);
+      }
+    }
+  }
+
+  /** A config as written, nothing appended. */
+  public ImageSource(String name, String fileName, byte[] configYaml, Map<String, String> files) {
+    this(name, fileName, configYaml, files, List.of());
   }
 
   @Override
   public byte[] configYaml() {
     return configYaml.clone();
+  }
+
+  /**
+   * The reference the farm builds the image as (it names the image in SBOMs, so it is part of every build key):
+   * {@code <name>:latest}, or {@code <name>/<package>/...:latest} with packages appended, the path the registry front
+   * serves it under.
+   */
+  public String reference() {
+    return name + (packagesAppended.isEmpty() ? "" : "/" + String.join("/", packagesAppended)) + ":latest";
   }
 
   @Override
@@ -41,16 +68,18 @@ public record ImageSource(String name, String fileName, byte[] configYaml, Map<S
         && name.equals(s.name)
         && fileName.equals(s.fileName)
         && Arrays.equals(configYaml, s.configYaml)
-        && files.equals(s.files);
+        && files.equals(s.files)
+        && packagesAppended.equals(s.packagesAppended);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, fileName, Arrays.hashCode(configYaml), files);
+    return Objects.hash(name, fileName, Arrays.hashCode(configYaml), files, packagesAppended);
   }
 
   @Override
   public String toString() {
-    return "ImageSource[" + name + " from " + fileName + ", " + configYaml.length + " bytes, files=" + files.keySet() + "]";
+    return "ImageSource[" + name + " from " + fileName + ", " + configYaml.length + " bytes, files=" + files.keySet()
+        + (packagesAppended.isEmpty() ? "" : ", packages appended=" + packagesAppended) + "]";
   }
 }

@@ -16,6 +16,7 @@ import dev.apkofarm.core.config.Arch;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,8 @@ public final class Scheduler {
   private final Retention retention;
   private final EngineSteps steps;
   private final Tasks tasks;
+  /** job id -> who waits for the job as it ends ({@link #whenFinished}); touched on the loop only. */
+  private final Map<String, List<CompletableFuture<JobView>>> finishWaiters = new HashMap<>();
 
   public Scheduler(
       ClusterState state,
@@ -108,6 +111,27 @@ public final class Scheduler {
     return call(() -> view(findJob(jobId)));
   }
 
+  /**
+   * The job with its tasks as it ended, taken on the loop when it ends (so a retention short enough to remove the
+   * job at the next tick cannot take it from the waiter); at once for a job that has ended already.
+   */
+  public CompletableFuture<JobView> whenFinished(String jobId) {
+    CompletableFuture<JobView> out = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        JobRecord job = findJob(jobId);
+        if (job.status().terminal()) {
+          out.complete(view(job));
+        } else {
+          finishWaiters.computeIfAbsent(jobId, k -> new ArrayList<>()).add(out);
+        }
+      } catch (RuntimeException e) {
+        out.completeExceptionally(e);
+      }
+    });
+    return out;
+  }
+
   public CompletableFuture<List<JobView>> jobs(boolean includeFinished) {
     return call(
         () -> {
@@ -121,6 +145,25 @@ public final class Scheduler {
           out.sort((a, b) -> Long.compare(a.job().submittedAtMillis(), b.job().submittedAtMillis()));
           return out;
         });
+  }
+
+  /**
+   * The results of finished builds of every one of {@code buildKeys}, in their order, if the farm still holds them
+   * all (results stay for the retention of the last job that used them) with their blobs; empty otherwise. What a
+   * task of each key would reuse instead of building.
+   */
+  public CompletableFuture<Optional<List<BuildResult>>> results(List<String> buildKeys) {
+    return call(() -> {
+      List<BuildResult> out = new ArrayList<>(buildKeys.size());
+      for (String key : buildKeys) {
+        Optional<BuildResult> r = tasks.retained(key);
+        if (r.isEmpty()) {
+          return Optional.empty();
+        }
+        out.add(r.get());
+      }
+      return Optional.of(out);
+    });
   }
 
   /**
@@ -405,6 +448,11 @@ public final class Scheduler {
     log.info("job {} {}{}", job.id(), status.name().toLowerCase(java.util.Locale.ROOT), why == null ? "" : ": " + why);
     book.forget(job.id());
     events.ended(job.id());
+    List<CompletableFuture<JobView>> waiters = finishWaiters.remove(job.id());
+    if (waiters != null) {
+      JobView ended = view(state.job(job.id()).orElse(done));
+      waiters.forEach(w -> w.complete(ended));
+    }
     retention.finished(job.id(), done.finishedAtMillis());
   }
 

@@ -120,6 +120,15 @@ final class Tasks {
     dispatcher.dispatch();
   }
 
+  /**
+   * The result of a finished build of {@code buildKey} whose blobs (all of them: a build that returned its artefacts,
+   * not one that pushed) the coordinator's store holds: what a new task of that key would reuse.
+   */
+  Optional<BuildResult> retained(String buildKey) {
+    return state.result(buildKey)
+        .filter(r -> r.imageBlobs().stream().allMatch(b -> blobs.size(b.digest()).orElse(-1) == b.size()));
+  }
+
   private boolean blobsPresent(TaskRecord task, BuildResult r) {
     return storedBlobs(task, r).stream().allMatch(b -> blobs.size(b.digest()).orElse(-1) == b.size());
   }

@@ -67,7 +67,8 @@ class StateSerializersTest {
   void jobHeadersImagesAndSettingsRoundTrip() {
     ImageRecord done = ImageRecord.submitted(SOURCE).locked(List.of("amd64", "arm64"), 12, "sha256:" + "9".repeat(64))
         .succeeded(MANIFEST, List.of(MANIFEST, LAYER));
-    ImageRecord failed = ImageRecord.submitted(new ImageSource("b", "b.yml", new byte[0], Map.of()))
+    ImageRecord failed = ImageRecord.submitted(new ImageSource("b", "b.yml", new byte[0], Map.of(),
+            List.of("curl", "jq")))
         .failed(dev.apkofarm.coordinator.model.ImageStatus.FAILED, "arm64: no such package");
     JobRecord job = new JobRecord("j1", JobStatus.FAILED, List.of(done, failed), List.of("arm64"),
         new BuildSettings(new TreeMap<>(Map.of("org.opencontainers.image.vendor", "me")), 1700000000L, "reg.io/x",

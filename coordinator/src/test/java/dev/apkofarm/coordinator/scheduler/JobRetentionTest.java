@@ -88,6 +88,32 @@ class JobRetentionTest {
   }
 
   @Test
+  void resultsAreOfferedForReuseUntilTheRetentionAndAJobsEndIsSeenWholeByItsWaiters() throws Exception {
+    int before = link.assigns().size();
+    JobRecord job = scheduler.submit(new JobRequest(List.of(FakeEngine.config("w", "amd64,arm64", "")), List.of(),
+        BuildSettings.defaults(), "test")).get();
+    var ended = scheduler.whenFinished(job.id());
+    assertThat(ended).isNotDone();
+    for (WorkerCommand.Assign a : link.assigns().subList(before, link.assigns().size())) {
+      worker.report(new TaskReport.Completed(a.task().id(), a.task().attempt(), engine.build(a.task(), "w1"),
+          Map.of(), 0, 0));
+    }
+    Scheduler.JobView view = ended.get();
+    assertThat(view.job().status()).isEqualTo(JobStatus.SUCCEEDED);
+    List<String> keys = view.tasks().stream().map(TaskRecord::buildKey).toList();
+    assertThat(keys).hasSize(2);
+    assertThat(scheduler.results(keys).get()).hasValueSatisfying(r -> assertThat(r).hasSize(2));
+    assertThat(scheduler.results(List.of(keys.get(0), "sha256:" + "0".repeat(64))).get()).isEmpty();
+
+    passTime(RETENTION);
+
+    assertThat(scheduler.results(keys).get()).as("gone with the job").isEmpty();
+    assertThat(view.tasks()).allSatisfy(t -> assertThat(t.buildResult()).isPresent());
+    assertThatThrownBy(() -> scheduler.whenFinished(job.id()).get())
+        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(UnknownJobException.class);
+  }
+
+  @Test
   void aLiveJobIsNeverRemoved() throws Exception {
     JobRecord live = scheduler.submit(new JobRequest(List.of(FakeEngine.config("b", "amd64", "")), List.of(),
         BuildSettings.defaults(), "test")).get();
