@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       WatchCommand.class,
       CancelCommand.class,
+      ServeCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -9,6 +9,7 @@ import dev.apkofarm.coordinator.Coordinator;
 import dev.apkofarm.coordinator.CoordinatorSettings;
 import dev.apkofarm.coordinator.engine.CoordinatorEngine;
 import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
+import dev.apkofarm.coordinator.front.FrontSettings;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.registry.RegistryOptions;
@@ -81,6 +82,20 @@ public final class EmbeddedFarm implements AutoCloseable {
    */
   public static EmbeddedFarm start(int slots, Path workDir, RegistryOptions registry, Engines engines)
       throws IOException {
+    return start(slots, workDir, registry, engines, Optional.empty());
+  }
+
+  /**
+   * Starts the farm, its coordinator also serving {@code front} ({@code apko-client serve}).
+   *
+   * @param slots the worker's parallel tasks
+   * @param workDir the client's working directory: configs' relative paths resolve against it
+   * @param registry how coordinator and worker reach registries for {@code --push} (this user's credentials)
+   * @param engines what the coordinator and the worker run
+   * @param front the registry front to serve, if any
+   */
+  public static EmbeddedFarm start(int slots, Path workDir, RegistryOptions registry, Engines engines,
+      Optional<FrontSettings> front) throws IOException {
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     Path data = Files.createTempDirectory("apko-farm-embedded-");
     String name = "apko-farm-embedded-" + UUID.randomUUID();
@@ -92,7 +107,7 @@ public final class EmbeddedFarm implements AutoCloseable {
           new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1,
           Optional.of(workDir),
           registry);
-      coordinator = Coordinator.start(cs, member, name, engines.coordinator());
+      coordinator = Coordinator.start(front.map(cs::withFront).orElse(cs), member, name, engines.coordinator());
       ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
           Arch.host().orElse(Arch.AMD64), slots, MemberSettings.loopback(name, List.of()), data.resolve("worker"),
