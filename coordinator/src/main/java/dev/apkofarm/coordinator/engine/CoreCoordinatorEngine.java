@@ -67,6 +67,17 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
   private final ParsedConfigs parsed = new ParsedConfigs(256);
   /** Indexes kept across locks: an unchanged repository costs each lock one conditional fetch, no parse. */
   private final IndexCache indexes = new IndexCache(32);
+  /**
+   * Fetchers by their options (the working directory, the farm's own or a shipped input tree, is what varies),
+   * bounded: a kept fetcher keeps its HTTP client's connections, so a lock's conditional requests do not each open one.
+   */
+  private final Map<Fetcher.Options, Fetcher> fetchers = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Fetcher.Options, Fetcher> eldest) {
+          return size() > 64;
+        }
+      });
   /** Local packages stored by earlier locks (a registry front locks a config on every pull), bounded. */
   private final Map<LocalFile, StoredPackage> storedLocal = java.util.Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -159,8 +170,7 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
     LoadedConfig loaded = p.config();
     List<Arch> archs = loaded.config().archsToBuild(archOverride);
     Path cacheDir = ctx.dataDir().resolve("engine-cache");
-    Repositories repos = new Repositories(new Fetcher(Fetcher.Options.defaults(p.dir(), Optional.of(cacheDir))),
-        Limits.DEFAULTS, Optional.of(indexes));
+    Repositories repos = new Repositories(fetcher(p.dir(), cacheDir), Limits.DEFAULTS, Optional.of(indexes));
     PackageStore store = new PackageStore(repos.fetcher(), new DiskBlobCache(cacheDir.resolve("packages")),
         List.of(ctx.cache()));
     Locker locker = new Locker(repos, store, Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
@@ -181,6 +191,11 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
     }
     PublishKey key = RegistryPublishing.key(locked, target.get(), settings);
     return new ImageLock(perArch, packages, Optional.of(key.toString()), registry.findUnchanged(target.get(), key));
+  }
+
+  /** The kept fetcher for configs whose relative paths resolve against {@code dir}. */
+  private Fetcher fetcher(Path dir, Path cacheDir) {
+    return fetchers.computeIfAbsent(Fetcher.Options.defaults(dir, Optional.of(cacheDir)), Fetcher::new);
   }
 
   /**
