@@ -27,7 +27,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +105,8 @@ public final class Coordinator implements AutoCloseable {
       cache.bindTo(b.registry);
       b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
       CoordinatorEngine engine =
-          engineFactory.create(new CoordinatorEngine.Context(b.blobs, cache, s.localDir(), s.dataDir(), s.registry()));
+          engineFactory.create(new CoordinatorEngine.Context(b.blobs, cache, s.localDir(),
+              s.front().map(FrontSettings::workDir), s.dataDir(), s.registry()));
       MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(b.registry);
       b.loop = Executors.newSingleThreadExecutor(named("scheduler"));
       b.engineExecutor = Executors.newFixedThreadPool(2, named("engine"));
@@ -155,8 +155,7 @@ public final class Coordinator implements AutoCloseable {
         b.metricsEndpoint = MetricsEndpoint.start(s.metricsHost(), s.metricsPort(), b.registry);
       }
       if (s.front().isPresent()) {
-        b.front = RegistryFront.start(s.front().get(), b.scheduler, engine, b.blobs, b.registry, s.dataDir(),
-            s.localDir().orElseGet(() -> Path.of("").toAbsolutePath()));
+        b.front = RegistryFront.start(s.front().get(), b.scheduler, engine, b.blobs, b.registry, s.dataDir());
       }
       b.health.setStatus("", ServingStatus.SERVING);
       Coordinator c = new Coordinator(b);

@@ -83,7 +83,8 @@ public final class Main implements Callable<Integer> {
   String serveRegistry;
 
   @Option(names = "--configs", paramLabel = "DIR",
-      description = "The configs --serve-registry serves: one image per *.yaml/*.yml, named after the file.")
+      description = "The configs --serve-registry serves: one image per *.yaml/*.yml, named after the file. Their"
+          + " local repositories and keys resolve in the coordinator's working directory, and must lie in it.")
   Path configs;
 
   @Option(names = "--allow-anonymous",
@@ -170,8 +171,8 @@ public final class Main implements Callable<Integer> {
           + " (--token-file or $APKO_FARM_TOKEN) or --allow-anonymous: without either nobody could pull");
     }
     try {
-      FrontSettings f = FrontSettings.listening(serveRegistry, configs.toAbsolutePath(), security, allowAnonymous,
-          registryMaxPackages, registryBuildTimeout);
+      FrontSettings f = FrontSettings.listening(serveRegistry, configs.toAbsolutePath(),
+          Path.of("").toAbsolutePath(), security, allowAnonymous, registryMaxPackages, registryBuildTimeout);
       Transport.requirePlaintextAllowed("registry front", f.host(), f.security());
       return Optional.of(f);
     } catch (IllegalArgumentException e) {

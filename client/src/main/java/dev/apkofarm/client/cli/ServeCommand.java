@@ -81,7 +81,7 @@ final class ServeCommand extends ClientCommand {
         throw new BadInputException("serve needs a token (--token-file or $" + BearerToken.ENV + ") or"
             + " --allow-anonymous: without either nobody could pull");
       }
-      front = FrontSettings.listening(listen, dir, security, allowAnonymous, maxPackages, buildTimeout);
+      front = FrontSettings.listening(listen, dir, root.workDir(), security, allowAnonymous, maxPackages, buildTimeout);
       Transport.requirePlaintextAllowed("registry", front.host(), security);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());

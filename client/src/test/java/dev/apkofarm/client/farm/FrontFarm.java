@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,10 +42,12 @@ final class FrontFarm implements AutoCloseable {
   }
 
   /**
+   * A farm as a daemon runs it: no local directory of a client's (the front's configs are locked in the front's own
+   * {@link FrontSettings#workDir}).
+   *
    * @param data where the coordinator and worker keep their files
-   * @param workDir the farm's working directory (the configs' relative repository paths resolve against it)
    */
-  static FrontFarm start(Path data, Path workDir, FrontSettings front, Duration retention) throws IOException {
+  static FrontFarm start(Path data, FrontSettings front, Duration retention) throws IOException {
     String cluster = "front-" + UUID.randomUUID();
     HazelcastInstance member = Members.start(MemberSettings.loopback(cluster, List.of()));
     Coordinator coordinator = null;
@@ -52,7 +55,7 @@ final class FrontFarm implements AutoCloseable {
       coordinator = Coordinator.start(new CoordinatorSettings("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
           MemberSettings.loopback(cluster, List.of()), data.resolve("coordinator"),
           new SchedulerConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), 3, 1000, retention), "127.0.0.1", 0, -1,
-          workDir).withFront(front), member, null, CoreCoordinatorEngine::new);
+          Optional.empty()).withFront(front), member, null, CoreCoordinatorEngine::new);
       Worker worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(),
           Transport.Security.plaintextLoopback(), "w1", Arch.AMD64, 2,
           MemberSettings.loopback(cluster, List.of(Members.address(member))), data.resolve("worker"), Duration.ZERO,
@@ -67,9 +70,12 @@ final class FrontFarm implements AutoCloseable {
     }
   }
 
-  /** A front on 127.0.0.1, any port, serving {@code configs}. */
-  static FrontSettings front(Path configs, Transport.Security security, boolean anonymous) {
-    return new FrontSettings("127.0.0.1", 0, configs, security, anonymous, 3, Duration.ofMinutes(2));
+  /**
+   * A front on 127.0.0.1, any port, serving {@code configs} of {@code workDir} (the configs' relative repository paths
+   * resolve in it).
+   */
+  static FrontSettings front(Path workDir, Path configs, Transport.Security security, boolean anonymous) {
+    return new FrontSettings("127.0.0.1", 0, configs, workDir, security, anonymous, 3, Duration.ofMinutes(2));
   }
 
   String base(String scheme) {

@@ -52,8 +52,8 @@ class RegistryFrontIT {
   static void start() throws Exception {
     ExampleTree.copy(tmp); // tmp/examples: the configs and their repository, relative to tmp
     configs = tmp.resolve("examples");
-    farm = FrontFarm.start(tmp.resolve("data"), tmp,
-        FrontFarm.front(configs, Transport.Security.plaintextLoopback(), true), Duration.ofHours(1));
+    farm = FrontFarm.start(tmp.resolve("data"),
+        FrontFarm.front(tmp, configs, Transport.Security.plaintextLoopback(), true), Duration.ofHours(1));
   }
 
   @AfterAll

@@ -52,7 +52,7 @@ class RegistryFrontTrustIT {
     Transport.Security security = new Transport.Security(
         Optional.of(new TlsFiles(certs.serverCertificate(), certs.serverKey(), null, false)), false,
         Optional.of(BearerToken.of(TOKEN)));
-    farm = FrontFarm.start(tmp.resolve("data"), tmp, FrontFarm.front(tmp.resolve("examples"), security, false),
+    farm = FrontFarm.start(tmp.resolve("data"), FrontFarm.front(tmp, tmp.resolve("examples"), security, false),
         Duration.ZERO);
     https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting(certs.caCertificate()))
         .build();

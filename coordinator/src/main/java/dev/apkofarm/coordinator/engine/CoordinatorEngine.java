@@ -20,10 +20,19 @@ public interface CoordinatorEngine extends LockStep, IndexStep {
    * @param cache the farm's package cache
    * @param localDir where configs submitted without shipped files find their local paths (the embedded farm's
    *     working directory); empty for a daemon, which reads only what clients shipped
+   * @param frontDir the registry front's directory ({@link dev.apkofarm.coordinator.front.FrontSettings#workDir}),
+   *     where the front's own configs ({@link dev.apkofarm.coordinator.model.ImageSource#frontConfig}) are locked;
+   *     empty without a front
    * @param dataDir the coordinator's own files (input trees, the engine's index cache)
    * @param registry how the coordinator reaches registries for {@code --push} (its own credentials and trust)
    */
-  record Context(BlobStore store, BlobCache cache, Optional<Path> localDir, Path dataDir, RegistryOptions registry) {}
+  record Context(BlobStore store, BlobCache cache, Optional<Path> localDir, Optional<Path> frontDir, Path dataDir,
+      RegistryOptions registry) {
+    /** Without a registry front. */
+    public Context(BlobStore store, BlobCache cache, Optional<Path> localDir, Path dataDir, RegistryOptions registry) {
+      this(store, cache, localDir, Optional.empty(), dataDir, registry);
+    }
+  }
 
   /** Makes the engine once the coordinator has its store and cache. */
   @FunctionalInterface

@@ -102,10 +102,15 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
   }
 
   /**
-   * The directory a submitted config's local paths resolve against: the tree of the files its client shipped (an
-   * empty one when it shipped none), or the embedded farm's own working directory for a config without shipped files.
+   * The directory a config's local paths resolve against: the tree of the files its client shipped (an empty one when
+   * it shipped none), the embedded farm's own working directory for a config without shipped files, or for the
+   * registry front's own configs the directory the front was started in (the operator's; no client can ask for it).
    */
   private Path dirOf(ImageSource source) throws BadInputException, IOException {
+    if (source.frontConfig()) {
+      return ctx.frontDir().orElseThrow(() -> new BadInputException(source.fileName()
+          + ": a config of a registry front, but this coordinator serves none (restarted without --serve-registry?)"));
+    }
     if (source.files().isEmpty() && ctx.localDir().isPresent()) {
       return ctx.localDir().get();
     }
@@ -122,7 +127,8 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
 
   /**
    * Refuses a config shipped to a farm whose local repositories or keys lie outside the files it shipped: the farm
-   * reads nothing of its own filesystem for a client (a path like {@code /etc} would read the coordinator's).
+   * reads nothing of its own filesystem for a client (a path like {@code /etc} would read the coordinator's). A
+   * daemon's registry front locks its configs in its own directory the same way: nothing outside it is read.
    */
   private static void confine(ImageSource source, LoadedConfig loaded, Path dir) throws BadInputException {
     var c = loaded.config().contents();
@@ -137,8 +143,11 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
       }
       Path p = l.startsWith("file://") ? Path.of(java.net.URI.create(l)) : root.resolve(l);
       if (!p.toAbsolutePath().normalize().startsWith(root)) {
-        throw new BadInputException(source.fileName() + ": " + InputText.quote(l) + " is a local path outside the"
-            + " files the client shipped: a farm reads only what a client sends it (or remote repositories)");
+        throw new BadInputException(source.fileName() + ": " + InputText.quote(l) + (source.frontConfig()
+            ? " is a local path outside the directory the registry front was started in: a farm's front reads only"
+                + " that directory (or remote repositories)"
+            : " is a local path outside the files the client shipped: a farm reads only what a client sends it (or"
+                + " remote repositories)"));
       }
     }
   }

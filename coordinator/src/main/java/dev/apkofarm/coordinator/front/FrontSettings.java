@@ -11,6 +11,9 @@ import java.util.Objects;
  * @param host listen address
  * @param port listen port (0 = any free port)
  * @param configs the directory of configs served, one image per {@code *.yaml}/{@code *.yml}
+ * @param workDir the directory the front was started in: its configs' relative paths resolve in it, and on a daemon
+ *     their local repositories and keys must lie in it (the engine locks them there as it locks a shipped config in
+ *     its input tree)
  * @param security TLS and the token, as the farm's gRPC endpoint has them: plaintext only on loopback or with
  *     {@code --insecure}
  * @param allowAnonymous serve pulls without the token
@@ -18,8 +21,8 @@ import java.util.Objects;
  * @param buildTimeout how long a pull waits for a build before answering "unavailable, pull again" (the build goes
  *     on, and the next pull waits for the same build)
  */
-public record FrontSettings(String host, int port, Path configs, Transport.Security security, boolean allowAnonymous,
-    int maxPackages, Duration buildTimeout) {
+public record FrontSettings(String host, int port, Path configs, Path workDir, Transport.Security security,
+    boolean allowAnonymous, int maxPackages, Duration buildTimeout) {
   /** How many packages an ad hoc name may append unless told otherwise. */
   public static final int DEFAULT_MAX_PACKAGES = 16;
   /** How long a pull waits for a build unless told otherwise. */
@@ -28,6 +31,7 @@ public record FrontSettings(String host, int port, Path configs, Transport.Secur
   public FrontSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(configs, "configs");
+    Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(buildTimeout, "buildTimeout");
     if (port < 0 || port > 65535) {
@@ -46,7 +50,7 @@ public record FrontSettings(String host, int port, Path configs, Transport.Secur
    *
    * @throws IllegalArgumentException naming the value
    */
-  public static FrontSettings listening(String hostPort, Path configs, Transport.Security security,
+  public static FrontSettings listening(String hostPort, Path configs, Path workDir, Transport.Security security,
       boolean allowAnonymous, int maxPackages, Duration buildTimeout) {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0 || colon == hostPort.length() - 1) {
@@ -62,6 +66,6 @@ public record FrontSettings(String host, int port, Path configs, Transport.Secur
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("\"" + hostPort + "\" is not HOST:PORT (bad port)");
     }
-    return new FrontSettings(host, port, configs, security, allowAnonymous, maxPackages, buildTimeout);
+    return new FrontSettings(host, port, configs, workDir, security, allowAnonymous, maxPackages, buildTimeout);
   }
 }

@@ -190,7 +190,7 @@ final class Images {
   private void resolve(ImageName name, ConfigDirectory.Config config, CompletableFuture<ServedImage> out) {
     try {
       ImageSource source = new ImageSource(name.config(), config.display(), configs.read(config), Map.of(),
-          name.packages());
+          name.packages(), true);
       Farm.Locked locked = farm.lock(source);
       Digest lock = ServedImage.lockDigest(locked.buildKeys());
       Optional<List<BuildResult>> results = farm.results(List.copyOf(locked.buildKeys().values()));

@@ -46,12 +46,11 @@ public final class RegistryFront implements AutoCloseable {
    * Starts serving.
    *
    * @param dataDir the coordinator's data dir (the front records the images it served there)
-   * @param workDir the farm's working directory (configs' relative paths resolve against it)
    * @throws IllegalArgumentException for settings that cannot serve: no configs directory, plaintext off loopback,
    *     neither a token nor anonymous pulls
    */
   public static RegistryFront start(FrontSettings settings, Scheduler scheduler, CoordinatorEngine engine,
-      BlobStore blobs, MeterRegistry registry, Path dataDir, Path workDir) throws IOException {
+      BlobStore blobs, MeterRegistry registry, Path dataDir) throws IOException {
     if (!Files.isDirectory(settings.configs())) {
       throw new IllegalArgumentException("--configs " + settings.configs() + " is not a directory");
     }
@@ -64,8 +63,8 @@ public final class RegistryFront implements AutoCloseable {
     ExecutorService resolvers = Executors.newFixedThreadPool(RESOLVERS, named("registry-resolve"));
     ExecutorService requests = Executors.newFixedThreadPool(THREADS, named("registry-request"));
     try {
-      Images images = new Images(new ConfigDirectory(settings.configs(), workDir), new Farm(scheduler, engine), served,
-          metrics, settings.buildTimeout(), resolvers, Clock.systemUTC());
+      Images images = new Images(new ConfigDirectory(settings.configs(), settings.workDir()),
+          new Farm(scheduler, engine), served, metrics, settings.buildTimeout(), resolvers, Clock.systemUTC());
       resolvers.execute(images::forgetUnretained); // what a restart left behind, in the background
       FrontServer server = FrontServer.start(settings.host(), settings.port(), ssl,
           new FrontHandler(credentials, images, blobs, metrics, settings.maxPackages()), requests);

@@ -75,8 +75,10 @@ final class ValueSerializers {
       // Absent in entries written before ad hoc images existed: nothing appended.
       List<String> appended = r.getFieldKind("packagesAppended") == FieldKind.ARRAY_OF_STRING
           ? Fields.readList(r, "packagesAppended") : List.of();
+      // Absent in entries written before the front locked its configs in its own directory: a submitted config.
+      boolean front = r.getFieldKind("frontConfig") == FieldKind.BOOLEAN && r.readBoolean("frontConfig");
       return new ImageSource(r.readString("name"), r.readString("fileName"), r.readArrayOfInt8("configYaml"),
-          Fields.readMap(r, "files"), appended);
+          Fields.readMap(r, "files"), appended, front);
     }
 
     @Override
@@ -86,6 +88,7 @@ final class ValueSerializers {
       w.writeArrayOfInt8("configYaml", s.configYaml());
       Fields.writeMap(w, "files", s.files());
       Fields.writeList(w, "packagesAppended", s.packagesAppended());
+      w.writeBoolean("frontConfig", s.frontConfig());
     }
 
     @Override

@@ -20,10 +20,13 @@ import java.util.regex.Pattern;
  * @param files path as written in the config -> {@code sha256:<hex>} of the uploaded file
  * @param packagesAppended appended to {@code contents.packages} as apko's {@code --package-append} does (only the
  *     config's repositories and keys are used for them); empty for a config as written
+ * @param frontConfig a config of the registry front's own directory (the operator's, not a client's): the engine locks
+ *     it in the directory the front was started in instead of an input tree. Only the front sets it; a submitted
+ *     config (gRPC) never can, so no client gets the coordinator's files read for it
  */
 public record ImageSource(
-    String name, String fileName, byte[] configYaml, Map<String, String> files, List<String> packagesAppended)
-    implements Serializable {
+    String name, String fileName, byte[] configYaml, Map<String, String> files, List<String> packagesAppended,
+    boolean frontConfig) implements Serializable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   public ImageSource {
@@ -43,7 +46,13 @@ public record ImageSource(
     }
   }
 
-  /** A config as written, nothing appended. */
+  /** A submitted config (not the registry front's), with packages appended. */
+  public ImageSource(
+      String name, String fileName, byte[] configYaml, Map<String, String> files, List<String> packagesAppended) {
+    this(name, fileName, configYaml, files, packagesAppended, false);
+  }
+
+  /** A submitted config as written, nothing appended. */
   public ImageSource(String name, String fileName, byte[] configYaml, Map<String, String> files) {
     this(name, fileName, configYaml, files, List.of());
   }
@@ -69,17 +78,19 @@ public record ImageSource(
         && fileName.equals(s.fileName)
         && Arrays.equals(configYaml, s.configYaml)
         && files.equals(s.files)
-        && packagesAppended.equals(s.packagesAppended);
+        && packagesAppended.equals(s.packagesAppended)
+        && frontConfig == s.frontConfig;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, fileName, Arrays.hashCode(configYaml), files, packagesAppended);
+    return Objects.hash(name, fileName, Arrays.hashCode(configYaml), files, packagesAppended, frontConfig);
   }
 
   @Override
   public String toString() {
     return "ImageSource[" + name + " from " + fileName + ", " + configYaml.length + " bytes, files=" + files.keySet()
-        + (packagesAppended.isEmpty() ? "" : ", packages appended=" + packagesAppended) + "]";
+        + (packagesAppended.isEmpty() ? "" : ", packages appended=" + packagesAppended)
+        + (frontConfig ? ", the registry front's" : "") + "]";
   }
 }

@@ -10,18 +10,33 @@ import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a daemon coordinator reads for a client: only what the client shipped. */
+/**
+ * What a daemon coordinator reads for a client: only what the client shipped; and for its registry front's own
+ * configs, only the directory the front was started in.
+ */
 class CoreCoordinatorEngineTest {
   @TempDir Path tmp;
 
   private CoreCoordinatorEngine daemon() throws Exception {
     return new CoreCoordinatorEngine(new CoordinatorEngine.Context(new DiskBlobStore(tmp.resolve("blobs")), null,
         Optional.empty(), tmp.resolve("data"), RegistryOptions.defaults()));
+  }
+
+  /** A daemon serving a registry front started in {@code frontDir}. */
+  private CoreCoordinatorEngine daemonWithFront(Path frontDir) throws Exception {
+    return new CoreCoordinatorEngine(new CoordinatorEngine.Context(new DiskBlobStore(tmp.resolve("blobs")), null,
+        Optional.empty(), Optional.of(frontDir), tmp.resolve("data"), RegistryOptions.defaults()));
+  }
+
+  private static ImageSource frontConfig(String yaml) {
+    return new ImageSource("app", "configs/app.yaml", yaml.getBytes(StandardCharsets.UTF_8), Map.of(), List.of(),
+        true);
   }
 
   private static ImageSource config(String contents) {
@@ -55,5 +70,41 @@ class CoreCoordinatorEngineTest {
     try (var inputs = Files.list(tmp.resolve("data/inputs"))) {
       assertThat(inputs.filter(Files::isDirectory)).hasSize(1); // an empty input tree: nothing of the host's
     }
+  }
+
+  @Test
+  void theFrontsOwnConfigsAreLockedInTheFrontsDirectoryAndNothingOutsideIt() throws Exception {
+    Path front = Files.createDirectories(tmp.resolve("front"));
+    Files.createDirectories(front.resolve("configs"));
+    Files.writeString(front.resolve("base.yaml"), "contents:\n  packages: [busybox]\n");
+    String yaml = "include: base.yaml\ncontents:\n  repositories: [examples/repository]\n"
+        + "  keyring: [examples/repository/key.rsa.pub]\n";
+    CoreCoordinatorEngine engine = daemonWithFront(front);
+
+    engine.validate(frontConfig(yaml)); // the include is found in the front's directory
+
+    assertThat(tmp.resolve("data/inputs")).as("no input tree: the front's directory is the tree").doesNotExist();
+    assertThatThrownBy(() -> engine.validate(new ImageSource("app", "configs/app.yaml",
+        yaml.getBytes(StandardCharsets.UTF_8), Map.of())))
+        .as("the same config submitted by a client: its (empty) input tree has no base.yaml")
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("base.yaml");
+    for (String contents : new String[] {
+        "  repositories: [/etc]\n",
+        "  repositories: [../outside]\n",
+        "  keyring: [file:///etc/passwd]\n"}) {
+      assertThatThrownBy(() -> engine.validate(frontConfig("contents:\n" + contents)))
+          .as(contents)
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("configs/app.yaml: ")
+          .hasMessageContaining("is a local path outside the directory the registry front was started in");
+    }
+  }
+
+  @Test
+  void aFrontConfigOnACoordinatorWithoutAFrontIsRefused() throws Exception {
+    assertThatThrownBy(() -> daemon().validate(frontConfig("contents:\n  packages: [busybox]\n")))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("a config of a registry front, but this coordinator serves none");
   }
 }

@@ -86,6 +86,16 @@ class StateSerializersTest {
   }
 
   @Test
+  void theRegistryFrontsOwnConfigsStayTheFrontsAcrossARoundTrip() {
+    ImageSource front = new ImageSource("app", "configs/app.yaml", "archs: [amd64]\n".getBytes(), Map.of(),
+        List.of("curl"), true);
+
+    assertThat(roundTrip(ImageRecord.submitted(front)).source().frontConfig()).isTrue();
+    assertThat(roundTrip(ImageRecord.submitted(SOURCE)).source().frontConfig()).isFalse();
+    assertThat(roundTrip(ImageRecord.submitted(front))).isEqualTo(ImageRecord.submitted(front));
+  }
+
+  @Test
   void tasksWithResultsAndTheCompareAndSetRoundTrip() {
     TaskRecord task = TaskRecord.queued("j1", "nginx", Arch.ARM64, "sha256:" + "e".repeat(64), new byte[] {9, 8},
         4).claimed("w1", 1000).requeued("lease expired").claimed("w2", 2000).succeeded(RESULT);
