@@ -18,6 +18,18 @@ public interface BlobStore {
   Optional<InputStream> open(String digest) throws IOException;
 
   /**
+   * The blob's bytes from byte {@code offset} on (a download resuming where it broke off), or empty when absent.
+   * The default skips; a store that can seek overrides it.
+   */
+  default Optional<InputStream> open(String digest, long offset) throws IOException {
+    Optional<InputStream> in = open(digest);
+    if (in.isPresent()) {
+      in.get().skipNBytes(offset);
+    }
+    return in;
+  }
+
+  /**
    * Starts writing a blob that must turn out to have {@code digest} and {@code size}. Writing one the store has
    * is allowed (idempotent); the new bytes are still verified, then dropped.
    */

@@ -4,11 +4,14 @@ import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -55,6 +58,16 @@ public final class DiskBlobStore implements BlobStore {
     Path p = path(digest);
     try {
       return Optional.of(Files.newInputStream(p));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String digest, long offset) throws IOException {
+    try {
+      FileChannel channel = FileChannel.open(path(digest), StandardOpenOption.READ);
+      return Optional.of(Channels.newInputStream(channel.position(offset)));
     } catch (java.nio.file.NoSuchFileException e) {
       return Optional.empty();
     }
