@@ -144,8 +144,7 @@ public final class Worker implements AutoCloseable {
     peers.ifPresent(p -> p.bindTo(registry));
     // A build that finished while the coordinator restarts waits for it rather than fail the attempt.
     BlobTransfer blobs = new BlobTransfer(channel, COORDINATOR_PATIENCE);
-    TaskExecutor executor = engine.create(new TaskExecutor.Context(cache, settings.workDir(),
-        digest -> blobs.open(digest.toString())));
+    TaskExecutor executor = engine.create(new TaskExecutor.Context(cache, settings.workDir(), blobs));
     CoordinatorConnection connection = new CoordinatorConnection(channel,
         new CoordinatorConnection.Identity(settings.id(), settings.arch(), settings.slots(), EngineVersion.get()));
     TaskRunner runner = new TaskRunner(settings.id(), settings.slots(), executor, blobs,

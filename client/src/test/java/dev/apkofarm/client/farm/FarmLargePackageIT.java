@@ -38,6 +38,8 @@ class FarmLargePackageIT {
   private static final long GIB = 1L << 30;
   private static final long LIMIT_KIB = 384 * 1024;
   private static final List<String> JVM = List.of("-Xmx256m");
+  /** What bin/launch sets for every process it starts (see there). */
+  private static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
   @TempDir Path tmp;
 
@@ -69,7 +71,8 @@ class FarmLargePackageIT {
     apkSize = Files.size(arch.resolve(apk));
     assertThat(apkSize).isGreaterThan(GIB);
     repo = new HttpRepository(tmp.resolve("repo"));
-    farm = new FarmProcesses(Files.createDirectories(tmp.resolve("farm")), FarmProcesses.Mains.REAL, Map.of(), JVM);
+    farm = new FarmProcesses(Files.createDirectories(tmp.resolve("farm")), FarmProcesses.Mains.REAL, ENVIRONMENT,
+        JVM);
   }
 
   @AfterEach
@@ -110,8 +113,10 @@ class FarmLargePackageIT {
         PeakRss.class.getName(), "submit", tmp.resolve("configs").toString(), "--coordinator", coordinator.target(),
         "--output", out.toString()));
     long started = System.nanoTime();
-    Process client = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("farm/client.log").toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("farm/client.log").toFile());
+    pb.environment().putAll(ENVIRONMENT);
+    Process client = pb.start();
     assertThat(client.waitFor(5, TimeUnit.MINUTES)).as("the client to finish").isTrue();
     assertThat(client.exitValue()).as(Files.readString(tmp.resolve("farm/client.log")) + farm.logs()).isZero();
 

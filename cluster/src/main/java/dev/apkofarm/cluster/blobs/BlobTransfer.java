@@ -1,18 +1,14 @@
 package dev.apkofarm.cluster.blobs;
 
-import com.google.protobuf.UnsafeByteOperations;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.proto.v1.BlobServiceGrpc;
 import dev.apkofarm.proto.v1.FindMissingRequest;
-import dev.apkofarm.proto.v1.UploadChunk;
 import dev.apkofarm.proto.v1.UploadResponse;
 import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,12 +18,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The client side of {@code BlobService}: which blobs the coordinator lacks, chunked uploads that respect gRPC flow
@@ -144,77 +137,43 @@ public final class BlobTransfer {
 
   /** Uploads {@code size} bytes from {@code in}, which must digest to {@code digest}. */
   public void upload(String digest, long size, List<String> cacheKeys, InputStream in) throws IOException {
-    CompletableFuture<UploadResponse> done = new CompletableFuture<>();
-    Semaphore ready = new Semaphore(0);
-    ClientResponseObserver<UploadChunk, UploadResponse> responses = new ClientResponseObserver<>() {
-      @Override
-      public void beforeStart(ClientCallStreamObserver<UploadChunk> requests) {
-        requests.setOnReadyHandler(ready::release);
-      }
-
-      @Override
-      public void onNext(UploadResponse r) {
-        done.complete(r);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-        ready.release();
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    };
-    ClientCallStreamObserver<UploadChunk> requests =
-        (ClientCallStreamObserver<UploadChunk>) BlobServiceGrpc.newStub(channel).withOnReadyThreshold(IN_FLIGHT)
-            .upload(responses);
-    long offset = 0;
+    UploadCall call = new UploadCall(channel, "upload of " + digest);
+    Optional<UploadCall.Header> header = Optional.of(new UploadCall.Header(digest, size, cacheKeys));
     try {
+      long sent = 0;
       while (true) {
         // A new array each time: gRPC may keep a sent message for a transparent retry, so none is reused.
         byte[] buf = new byte[CHUNK];
         int n = in.readNBytes(buf, 0, CHUNK);
-        if (n == 0 && offset > 0) {
+        if (n == 0 && sent > 0) {
           break;
         }
-        while (!requests.isReady() && !done.isDone()) {
-          ready.tryAcquire(1, TimeUnit.SECONDS);
+        if (!call.send(buf, n, sent == 0 ? header : Optional.empty(), Duration.ofMinutes(10))) {
+          break; // the server refused early; finish() says why
         }
-        if (done.isDone()) {
-          break; // the server refused early; its error is in done
-        }
-        UploadChunk.Builder c = UploadChunk.newBuilder().setOffset(offset)
-            .setData(UnsafeByteOperations.unsafeWrap(buf, 0, n));
-        if (offset == 0) {
-          c.setDigest(digest).setSize(size).addAllCacheKeys(cacheKeys);
-        }
-        requests.onNext(c.build());
-        offset += n;
+        sent += n;
         if (n < CHUNK) {
           break;
         }
       }
-      requests.onCompleted();
-      UploadResponse r = done.get(10, TimeUnit.MINUTES);
-      if (r == null || !r.getDigest().equals(digest)) {
-        throw new IOException("upload of " + digest + " was not confirmed");
-      }
-    } catch (InterruptedException e) {
-      requests.cancel("interrupted", e);
-      Thread.currentThread().interrupt();
-      throw new IOException("upload of " + digest + " interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IOException("upload of " + digest + " refused: " + describe(e.getCause()), e.getCause());
-    } catch (TimeoutException e) {
-      requests.cancel("timeout", e);
-      throw new IOException("upload of " + digest + " timed out", e);
-    } catch (RuntimeException e) {
-      requests.cancel("failed", e);
+    } catch (IOException | RuntimeException e) {
+      call.cancel("failed");
       throw e;
     }
+    UploadResponse r = call.finish(Duration.ofMinutes(10));
+    if (!r.getDigest().equals(digest)) {
+      throw new IOException("upload of " + digest + " was confirmed as " + r.getDigest());
+    }
+  }
+
+  /**
+   * Starts uploading a blob whose digest and size are known only once it is written (a layer streamed to the
+   * coordinator while the worker compresses it): its bytes go out as they are written, and {@link
+   * StreamingUpload#finish} announces the digest and waits for the coordinator's verdict. Never patient: a
+   * coordinator that is away or slow makes the upload fail, never the writer, and the blob is uploaded later.
+   */
+  public StreamingUpload stream(String what) {
+    return new StreamingUpload(new UploadCall(channel, what));
   }
 
   /**

@@ -41,6 +41,7 @@ final class DownloadStream extends InputStream {
   private ByteString current = ByteString.EMPTY;
   private int position;
   private long offset;
+  private final long start;
   private long size = -1;
   private int breaks;
   private long resumes;
@@ -50,6 +51,7 @@ final class DownloadStream extends InputStream {
     this.channel = channel;
     this.digest = digest;
     this.offset = offset;
+    this.start = offset;
     this.patience = patience;
   }
 
@@ -95,9 +97,13 @@ final class DownloadStream extends InputStream {
     }
   }
 
-  /** Counts a break; throws when it is not worth asking again, else waits (with patience) for the channel. */
+  /**
+   * Counts a break; throws when it is not worth asking again, else waits (with patience) for the channel. Without
+   * patience a server that never sent a byte is not asked again (a peer that is gone: the reader has others).
+   */
   private void broke(StatusRuntimeException e) throws IOException {
-    if (!RESUMABLE.contains(e.getStatus().getCode()) || ++breaks > MAX_BREAKS || closed) {
+    boolean never = offset == start && patience.isZero();
+    if (!RESUMABLE.contains(e.getStatus().getCode()) || ++breaks > MAX_BREAKS || closed || never) {
       throw new IOException("download of " + digest + (offset > 0 ? " at byte " + offset : "") + " failed: "
           + BlobTransfer.describe(e), e);
     }

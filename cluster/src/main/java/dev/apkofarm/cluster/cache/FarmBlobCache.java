@@ -72,7 +72,8 @@ public final class FarmBlobCache implements SharedCache, AutoCloseable {
     this(member, INLINE_LIMIT, sharing, peers);
   }
 
-  FarmBlobCache(HazelcastInstance member, long inlineLimit, Optional<Sharing> sharing, PeerReads peers) {
+  /** With another inline limit than {@link #INLINE_LIMIT} (tests, and the benchmark that chose it). */
+  public FarmBlobCache(HazelcastInstance member, long inlineLimit, Optional<Sharing> sharing, PeerReads peers) {
     this.member = member;
     this.inline = new HazelcastBlobCache(member, (int) Math.min(HazelcastBlobCache.MAX_CHUNK, Math.max(1,
         inlineLimit)));
@@ -147,7 +148,7 @@ public final class FarmBlobCache implements SharedCache, AutoCloseable {
   /** Stores {@code content} inline when it is small; a larger blob is not kept (it has no file here to serve). */
   @Override
   public void put(BlobKey key, InputStream content) throws IOException {
-    byte[] head = content.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, inlineLimit + 1));
+    byte[] head = content.readNBytes((int) Math.min(Integer.MAX_VALUE - 9, Math.max(0, inlineLimit)) + 1);
     if (head.length <= inlineLimit) {
       inline.put(key, new ByteArrayInputStream(head));
     }

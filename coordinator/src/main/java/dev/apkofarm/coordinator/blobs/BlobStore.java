@@ -35,6 +35,15 @@ public interface BlobStore {
    */
   Writer writer(String digest, long size) throws IOException;
 
+  /**
+   * Starts writing a blob whose digest and size its sender learns only once it has written it (a layer streamed
+   * while it is compressed): {@link Writer#announce} gives them before {@link Writer#commit()}, which verifies them.
+   * At most {@code maxSize} bytes are taken.
+   */
+  default Writer writer(long maxSize) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " takes only blobs announced first");
+  }
+
   /** Stores {@code content}, verifying it; returns nothing new if the blob exists. */
   default void put(String digest, long size, InputStream content) throws IOException {
     try (Writer w = writer(digest, size)) {
@@ -53,6 +62,14 @@ public interface BlobStore {
     long written();
 
     void write(byte[] bytes, int offset, int length) throws IOException;
+
+    /**
+     * For a writer made without them ({@link BlobStore#writer(long)}): the digest and size the bytes must turn out
+     * to have.
+     */
+    default void announce(String digest, long size) throws IOException {
+      throw new IllegalStateException("this writer's digest was given when it was made");
+    }
 
     /**
      * Verifies size and digest and makes the blob visible.

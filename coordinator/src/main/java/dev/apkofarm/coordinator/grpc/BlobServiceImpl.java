@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * seed the package cache under extra keys (packages a client ships from a local repository).
  */
 public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
+  /** The most a blob whose size comes only with its last chunk may grow to before the upload is refused. */
+  static final long MAX_STREAMED = 64L << 30;
+
   private static final Logger log = LoggerFactory.getLogger(BlobServiceImpl.class);
 
   private final BlobStore store;
@@ -79,6 +82,8 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
       private long size;
       private final List<String> cacheKeys = new ArrayList<>();
       private boolean failed;
+      /** Whether digest and size were given (first chunk, or the last for a blob its sender streamed as it wrote). */
+      private boolean announced;
 
       @Override
       public void onNext(UploadChunk c) {
@@ -86,7 +91,9 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
           return;
         }
         try {
-          if (writer == null) {
+          if (writer == null && c.getDigest().isEmpty()) {
+            writer = store.writer(MAX_STREAMED); // digest and size come with the last chunk
+          } else if (writer == null) {
             digest = c.getDigest();
             size = c.getSize();
             Digest.parse(digest);
@@ -94,6 +101,16 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
               cacheKeys.add(new BlobKey(k).value());
             }
             writer = store.writer(digest, size);
+            announced = true;
+          } else if (!c.getDigest().isEmpty()) {
+            if (announced) {
+              throw new IllegalArgumentException("upload of " + digest + ": digest given twice");
+            }
+            digest = c.getDigest();
+            size = c.getSize();
+            Digest.parse(digest);
+            writer.announce(digest, size);
+            announced = true;
           }
           if (c.getOffset() != writer.written()) {
             throw new IllegalArgumentException(
@@ -116,8 +133,8 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
           return;
         }
         try {
-          if (writer == null) {
-            throw new IllegalArgumentException("empty upload: the first chunk carries digest and size");
+          if (writer == null || !announced) {
+            throw new IllegalArgumentException("upload without its digest and size (in the first chunk or the last)");
           }
           writer.commit();
           writer.close();

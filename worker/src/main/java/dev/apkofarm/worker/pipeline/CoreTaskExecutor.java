@@ -14,6 +14,7 @@ import dev.apkofarm.core.build.StorePackageSource;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.install.PackageArchive;
 import dev.apkofarm.core.io.TemporaryDirectory;
+import dev.apkofarm.core.oci.BlobSink;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
 import dev.apkofarm.core.oci.Platform;
@@ -70,6 +71,9 @@ public final class CoreTaskExecutor implements TaskExecutor {
     PackageStore store = new PackageStore(new Fetcher(Fetcher.Options.defaults(ctx.workDir(), Optional.of(cacheDir))),
         disk, List.of(ctx.cache()), ctx.cache(), MAX_PACKAGE);
     DirectoryBlobStore out = new DirectoryBlobStore(ctx.workDir().resolve("blobs"));
+    // Without a push, every blob also streams to the coordinator while it is written (see StreamingSink).
+    BlobSink sink = assigned.pushRepository().isEmpty() ? new StreamingSink(out, ctx.coordinator(), assigned.toString())
+        : out;
     List<LockedPackage> packages = task.packages();
     AtomicLong opened = new AtomicLong();
     AtomicLong fetched = new AtomicLong();
@@ -94,7 +98,7 @@ public final class CoreTaskExecutor implements TaskExecutor {
       };
       progress.progress(BuildStage.FETCH, 0, packages.size(), "");
       built = new ArchBuilder(fetchPool, w -> log.warn("{}: {}", assigned, w), () -> installed.set(System.nanoTime()))
-          .build(task.locked(), task.arch(), counting, task.options(), out);
+          .build(task.locked(), task.arch(), counting, task.options(), sink);
       // Stages as they end: fetch (with verifying and expanding) until the last package is in hand, install (and
       // finish the tree) after that, then layer (tar, gzip, config, manifest, SBOM).
       long end = System.nanoTime();
@@ -124,7 +128,8 @@ public final class CoreTaskExecutor implements TaskExecutor {
   private PackageOrigin origin(ArchTask task, LockedPackage p) throws BadInputException {
     Optional<ArchTask.StoredPackage> stored = task.storedCopy(p);
     if (stored.isPresent()) {
-      return new PackageOrigin.Content(stored.get().digest(), stored.get().size(), ctx.coordinatorStore());
+      return new PackageOrigin.Content(stored.get().digest(), stored.get().size(),
+          digest -> ctx.coordinator().open(digest.toString()));
     }
     if (p.remote()) {
       return new PackageOrigin.Location(p.url());
