@@ -184,9 +184,14 @@ public final class FarmBlobCache implements SharedCache, AutoCloseable {
     }
   }
 
+  /**
+   * Claims {@code key} for this member, or waits for the member that holds the claim. A member that cannot serve its
+   * large blobs to the others (no {@link Sharing}) takes no claim, since they would wait for it for nothing; it
+   * still waits for another member's claim, and then takes the blob from that member.
+   */
   @Override
   public Optional<Claim> claim(BlobKey key) throws IOException {
-    return claims.claim(key);
+    return sharing.isPresent() ? claims.claim(key) : claims.follow(key);
   }
 
   /** Registers the cache's counters: inline hits and misses, peer reads and bytes, dropped locations, claim waits. */

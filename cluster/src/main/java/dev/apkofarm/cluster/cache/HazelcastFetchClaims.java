@@ -84,6 +84,22 @@ public final class HazelcastFetchClaims implements FetchClaims, AutoCloseable {
     if (holder == null) {
       return Optional.of(held(k, mine));
     }
+    return awaitEnd(key, holder);
+  }
+
+  /**
+   * Like {@link #claim} for a member that cannot share what it fetches (no peer blob service): waits for another
+   * member's claim on {@code key} if there is one (empty: look in the tiers again), else lets the caller fetch
+   * without taking a claim, so that nobody waits for a fetch that will not be shared with them.
+   */
+  public Optional<Claim> follow(BlobKey key) throws IOException {
+    String holder = claims.get(key.value());
+    return holder == null ? Optional.of(() -> { }) : awaitEnd(key, holder);
+  }
+
+  /** Waits until {@code holder}'s claim on {@code key} ended (released, lapsed, or its member left); then empty. */
+  private Optional<Claim> awaitEnd(BlobKey key, String holder) throws IOException {
+    String k = key.value();
     waits.incrementAndGet();
     log.debug("{} is being fetched by {}: waiting", key, holder);
     while (true) {

@@ -181,6 +181,33 @@ class FarmBlobCacheTest {
   }
 
   @Test
+  void aMemberThatCannotShareTakesNoClaimButWaitsForTheClaimOfOneThatCan() throws Exception {
+    Node sharing = node(first);
+    HazelcastInstance other = joiner();
+    PeerReads peers = new PeerReads(Transport.Security.plaintextLoopback());
+    closing.add(peers);
+    FarmBlobCache unshared = new FarmBlobCache(other, LIMIT, Optional.empty(), peers);
+    closing.add(unshared);
+
+    try (FetchClaims.Claim free = unshared.claim(key(8)).orElseThrow()) {
+      assertThat(first.getMap(Members.CACHE_CLAIMS).get(key(8).value())).isNull(); // nobody waits for it
+    }
+    FetchClaims.Claim held = sharing.cache().claim(key(9)).orElseThrow();
+    CompletableFuture<Optional<FetchClaims.Claim>> waiting = CompletableFuture.supplyAsync(() -> {
+      try {
+        return unshared.claim(key(9));
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    Await.until(Duration.ofSeconds(30), "the member without sharing to wait", () -> unshared.claimsWaited() == 1);
+    assertThat(waiting).isNotDone();
+    held.close();
+
+    assertThat(waiting.get(30, TimeUnit.SECONDS)).isEmpty(); // look again: the blob is shared by now
+  }
+
+  @Test
   void theClaimOfAMemberThatDiedDoesNotBlockTheOthers() throws Exception {
     Node waiter = node(first);
     HazelcastInstance doomed = joiner();
