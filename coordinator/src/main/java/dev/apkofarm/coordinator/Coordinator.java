@@ -1,7 +1,9 @@
 package dev.apkofarm.coordinator;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.apkofarm.cluster.cache.HazelcastBlobCache;
+import dev.apkofarm.cluster.blobs.PeerBlobService;
+import dev.apkofarm.cluster.cache.FarmBlobCache;
+import dev.apkofarm.cluster.cache.PeerReads;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.hazelcast.KnownMembers;
 import dev.apkofarm.cluster.hazelcast.Members;
@@ -60,6 +62,8 @@ public final class Coordinator implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final DiskBlobStore blobs;
   private final RegistryFront front;
+  private final FarmBlobCache cache;
+  private final PeerReads peers;
 
   private Coordinator(Builder b) {
     this.member = b.member;
@@ -75,6 +79,8 @@ public final class Coordinator implements AutoCloseable {
     this.registry = b.registry;
     this.blobs = b.blobs;
     this.front = b.front;
+    this.cache = b.cache;
+    this.peers = b.peers;
   }
 
   /**
@@ -101,7 +107,10 @@ public final class Coordinator implements AutoCloseable {
         known.follow(b.member);
       }
       b.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      HazelcastBlobCache cache = new HazelcastBlobCache(b.member);
+      // The coordinator fetches no package: it keeps small ones a client ships (inline), never a large one in its heap.
+      b.peers = new PeerReads(PeerBlobService.security(s.security()));
+      b.cache = new FarmBlobCache(b.member, Optional.empty(), b.peers);
+      FarmBlobCache cache = b.cache;
       cache.bindTo(b.registry);
       b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
       CoordinatorEngine engine =
@@ -240,6 +249,8 @@ public final class Coordinator implements AutoCloseable {
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }
+    cache.close();
+    peers.close();
     if (ownsMember) {
       member.shutdown();
     }
@@ -270,10 +281,18 @@ public final class Coordinator implements AutoCloseable {
     PrometheusMeterRegistry registry;
     DiskBlobStore blobs;
     RegistryFront front;
+    PeerReads peers;
+    FarmBlobCache cache;
 
     void abandon() {
       if (front != null) {
         front.close();
+      }
+      if (cache != null) {
+        cache.close();
+      }
+      if (peers != null) {
+        peers.close();
       }
       servers.forEach(Server::shutdownNow);
       if (ticker != null) {

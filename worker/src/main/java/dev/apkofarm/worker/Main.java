@@ -58,6 +58,11 @@ public final class Main implements Callable<Integer> {
       description = "Serve Prometheus /metrics on this port; 0 = any free port (default: off).")
   int metricsPort;
 
+  @Option(names = "--blob-port", paramLabel = "PORT", defaultValue = "0",
+      description = "Port of the read-only blob service through which the other workers take large cached packages"
+          + " from this one (on the --hazelcast-host interface); 0 = any free port, -1 = none (default: 0).")
+  int blobPort;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", description = "error, warn, info, debug.")
   String logLevel;
 
@@ -103,7 +108,7 @@ public final class Main implements Callable<Integer> {
     Path work = workDir != null ? workDir : UserCache.root().resolve("worker");
     WorkerSettings s = new WorkerSettings(coordinator, security.security(), workerId, native_,
         slots != null ? slots : Runtime.getRuntime().availableProcessors(), hazelcast.settings(loopback), work,
-        drainGrace, healthPort, metricsPort, registry.registryOptions());
+        drainGrace, healthPort, metricsPort, registry.registryOptions(), blobPort);
     Worker w = Worker.start(s, engine);
     Daemons.serve("apko-worker", ready, new BoundPorts(-1, w.healthPort(), w.metricsPort(), w.hazelcastPort()),
         w::close);

@@ -2,14 +2,16 @@ package dev.apkofarm.worker;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.cluster.blobs.BlobTransfer;
-import dev.apkofarm.cluster.cache.HazelcastBlobCache;
+import dev.apkofarm.cluster.blobs.PeerBlobService;
+import dev.apkofarm.cluster.cache.FarmBlobCache;
+import dev.apkofarm.cluster.cache.PeerReads;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.ops.MetricsEndpoint;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.EngineVersion;
-import dev.apkofarm.core.cache.BlobCache;
+import dev.apkofarm.core.cache.SharedCache;
 import dev.apkofarm.proto.v1.ClusterInfo;
 import dev.apkofarm.proto.v1.GetClusterInfoRequest;
 import dev.apkofarm.proto.v1.WorkerServiceGrpc;
@@ -29,7 +31,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,20 +52,22 @@ public final class Worker implements AutoCloseable {
   private final TaskRunner runner;
   private final HazelcastInstance member;
   private final ManagedChannel ownedChannel;
+  private final List<AutoCloseable> owned;
   private final Server healthServer;
   private final HealthStatusManager health;
   private final MetricsEndpoint metrics;
   private final WorkerSettings settings;
-  private final BlobCache cache;
+  private final SharedCache cache;
 
   private Worker(WorkerSettings settings, CoordinatorConnection connection, TaskRunner runner,
-      HazelcastInstance member, ManagedChannel ownedChannel, Server healthServer,
-      HealthStatusManager health, MetricsEndpoint metrics, BlobCache cache) {
+      HazelcastInstance member, ManagedChannel ownedChannel, List<AutoCloseable> owned, Server healthServer,
+      HealthStatusManager health, MetricsEndpoint metrics, SharedCache cache) {
     this.settings = settings;
     this.connection = connection;
     this.runner = runner;
     this.member = member;
     this.ownedChannel = ownedChannel;
+    this.owned = owned;
     this.healthServer = healthServer;
     this.health = health;
     this.metrics = metrics;
@@ -69,12 +75,14 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Starts a worker over its own channel to {@code settings.coordinator()}, joining the cache cluster.
+   * Starts a worker over its own channel to {@code settings.coordinator()}, joining the cache cluster, with its peer
+   * blob service (unless {@code settings.blobPort()} is -1) so the other workers can take large packages from it.
    *
    * @param engine the build engine (the daemon's is {@code CoreTaskExecutor::new}; tests inject stand-ins)
    */
   public static Worker start(WorkerSettings settings, TaskExecutor.Factory engine) throws IOException {
     ManagedChannel channel = Transport.channel(settings.coordinator(), settings.security());
+    List<AutoCloseable> owned = new ArrayList<>();
     try {
       MemberSettings m = settings.member();
       if (m.members().isEmpty() && m.kubernetesServiceDns() == null) {
@@ -85,13 +93,27 @@ public final class Worker implements AutoCloseable {
             info.getMembersList());
       }
       HazelcastInstance member = Members.start(m);
-      try {
-        return start(settings, channel, channel, member, new HazelcastBlobCache(member), engine);
-      } catch (IOException | RuntimeException e) {
-        member.shutdown();
-        throw e;
+      owned.add(member::shutdown);
+      Transport.Security peerSecurity = PeerBlobService.security(settings.security());
+      PeerReads reads = new PeerReads(peerSecurity);
+      owned.add(reads);
+      Optional<FarmBlobCache.Sharing> sharing = Optional.empty();
+      PeerBlobService peers = new PeerBlobService();
+      if (settings.blobPort() >= 0) {
+        Server server = Transport.server(m.bindHost(), settings.blobPort(), peerSecurity,
+            List.of(peers.bindService()));
+        owned.add(server::shutdownNow);
+        String address = new Transport.HostPort(member.getCluster().getLocalMember().getAddress().getHost(),
+            server.getPort()).toString();
+        sharing = Optional.of(new FarmBlobCache.Sharing(peers, address));
+        log.info("worker {}: serving cached blobs to its peers on {}", settings.id(), address);
       }
+      FarmBlobCache cache = new FarmBlobCache(member, sharing, reads);
+      owned.add(cache);
+      return start(settings, channel, channel, member, owned, cache, sharing.map(FarmBlobCache.Sharing::service),
+          engine);
     } catch (IOException | RuntimeException e) {
+      closeAll(owned);
       channel.shutdownNow();
       throw e;
     }
@@ -99,27 +121,30 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Starts a worker over an existing channel with a package cache it does not own (the embedded farm; tests): no
-   * Hazelcast member of its own.
+   * Hazelcast member and no peer blob service of its own.
    */
-  public static Worker start(WorkerSettings settings, Channel channel, BlobCache cache, TaskExecutor.Factory engine)
+  public static Worker start(WorkerSettings settings, Channel channel, SharedCache cache, TaskExecutor.Factory engine)
       throws IOException {
-    return start(settings, channel, null, null, cache, engine);
+    return start(settings, channel, null, null, List.of(), cache, Optional.empty(), engine);
   }
 
   /**
-   * @param member the worker's own member (shut down with the worker), or null
+   * @param member the worker's own Hazelcast member, or null
+   * @param owned what the worker closes when it stops (its member, peer service, cache), last first
    */
-  private static Worker start(WorkerSettings settings, Channel channel, ManagedChannel owned,
-      HazelcastInstance member, BlobCache cache, TaskExecutor.Factory engine) throws IOException {
+  private static Worker start(WorkerSettings settings, Channel channel, ManagedChannel ownedChannel,
+      HazelcastInstance member, List<AutoCloseable> owned, SharedCache cache, Optional<PeerBlobService> peers,
+      TaskExecutor.Factory engine)
+      throws IOException {
     Files.createDirectories(settings.workDir());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    if (cache instanceof HazelcastBlobCache h) {
-      h.bindTo(registry);
+    if (cache instanceof FarmBlobCache f) {
+      f.bindTo(registry);
     }
+    peers.ifPresent(p -> p.bindTo(registry));
     // A build that finished while the coordinator restarts waits for it rather than fail the attempt.
     BlobTransfer blobs = new BlobTransfer(channel, COORDINATOR_PATIENCE);
-    TaskExecutor executor = engine.create(new TaskExecutor.Context(cache, settings.workDir(),
-        digest -> blobs.open(digest.toString())));
+    TaskExecutor executor = engine.create(new TaskExecutor.Context(cache, settings.workDir(), blobs));
     CoordinatorConnection connection = new CoordinatorConnection(channel,
         new CoordinatorConnection.Identity(settings.id(), settings.arch(), settings.slots(), EngineVersion.get()));
     TaskRunner runner = new TaskRunner(settings.id(), settings.slots(), executor, blobs,
@@ -141,7 +166,17 @@ public final class Worker implements AutoCloseable {
     log.info("worker {} {}", settings.id(), RegistryAccessOptions.describe(settings.registry()));
     connection.start(runner);
     health.setStatus("", ServingStatus.SERVING);
-    return new Worker(settings, connection, runner, member, owned, healthServer, health, metrics, cache);
+    return new Worker(settings, connection, runner, member, ownedChannel, owned, healthServer, health, metrics, cache);
+  }
+
+  private static void closeAll(List<AutoCloseable> owned) {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        log.debug("closing {}: {}", owned.get(i), e.getMessage());
+      }
+    }
   }
 
   public String id() {
@@ -158,7 +193,7 @@ public final class Worker implements AutoCloseable {
     return runner;
   }
 
-  public BlobCache cache() {
+  public SharedCache cache() {
     return cache;
   }
 
@@ -192,8 +227,6 @@ public final class Worker implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
-    if (member != null) {
-      member.shutdown();
-    }
+    closeAll(owned);
   }
 }

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param metricsPort {@code /metrics} port; -1 = none, 0 = any
  * @param registry how the worker pushes to registries for {@code --push}: credentials from its user's docker config,
  *     extra CAs, hosts allowed over plain HTTP
+ * @param blobPort the port of its peer blob service (large cached packages for the other workers); 0 = any, -1 =
+ *     none (it then shares only small ones, through Hazelcast)
  */
 public record WorkerSettings(
     String coordinator,
@@ -35,7 +37,8 @@ public record WorkerSettings(
     Duration drainGrace,
     int healthPort,
     int metricsPort,
-    RegistryOptions registry) {
+    RegistryOptions registry,
+    int blobPort) {
   public WorkerSettings {
     Objects.requireNonNull(coordinator, "coordinator");
     Objects.requireNonNull(security, "security");
@@ -48,6 +51,16 @@ public record WorkerSettings(
     if (slots < 1) {
       throw new IllegalArgumentException("--slots must be at least 1");
     }
+    if (blobPort < -1 || blobPort > 65535) {
+      throw new IllegalArgumentException("--blob-port " + blobPort + " is not a port");
+    }
+  }
+
+  /** With the peer blob service on any free port. */
+  public WorkerSettings(String coordinator, Transport.Security security, String id, Arch arch, int slots,
+      MemberSettings member, Path workDir, Duration drainGrace, int healthPort, int metricsPort,
+      RegistryOptions registry) {
+    this(coordinator, security, id, arch, slots, member, workDir, drainGrace, healthPort, metricsPort, registry, 0);
   }
 
   /** With the default registry access: the docker config of this process's user, the system trust store. */

@@ -10,6 +10,7 @@ import dev.apkofarm.coordinator.model.JobStatus;
 import dev.apkofarm.coordinator.model.TaskRecord;
 import dev.apkofarm.coordinator.model.TaskStatus;
 import dev.apkofarm.core.cache.DiskBlobCache;
+import dev.apkofarm.core.cache.SharedCache;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.testing.Await;
 import dev.apkofarm.worker.testing.FakeEngines;
@@ -60,7 +61,7 @@ class WorkerTest {
     channels.add(channel);
     WorkerSettings settings = new WorkerSettings(id, Transport.Security.plaintextLoopback(), id, Arch.AMD64, 1,
         MemberSettings.loopback("unused", List.of()), tmp.resolve(id), Duration.ZERO, -1, -1);
-    Worker w = Worker.start(settings, channel, new DiskBlobCache(tmp.resolve(id + "-cache")),
+    Worker w = Worker.start(settings, channel, SharedCache.unshared(new DiskBlobCache(tmp.resolve(id + "-cache"))),
         FakeEngines.Worker::new);
     workers.add(w);
     return w;

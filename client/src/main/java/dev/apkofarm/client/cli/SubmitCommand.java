@@ -208,7 +208,8 @@ final class SubmitCommand extends ClientCommand {
       view.close();
     }
     Job done = BuildServiceGrpc.newBlockingStub(channel).getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
-    LayoutWriter layouts = output == null ? null : new LayoutWriter(new BlobTransfer(channel));
+    // A download that breaks off waits this long for the farm to be reachable again, then goes on where it was.
+    LayoutWriter layouts = output == null ? null : new LayoutWriter(new BlobTransfer(channel, Duration.ofMinutes(1)));
     for (ImageStatus image : done.getImagesList()) {
       if (image.getState() == ImageState.IMAGE_SUCCEEDED) {
         if (layouts != null) {

@@ -1,7 +1,8 @@
 package dev.apkofarm.client.embedded;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.apkofarm.cluster.cache.HazelcastBlobCache;
+import dev.apkofarm.cluster.cache.FarmBlobCache;
+import dev.apkofarm.cluster.cache.PeerReads;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
@@ -37,15 +38,17 @@ public final class EmbeddedFarm implements AutoCloseable {
   private final HazelcastInstance member;
   private final Coordinator coordinator;
   private final Worker worker;
+  private final FarmBlobCache cache;
   private final ManagedChannel clientChannel;
   private final ManagedChannel workerChannel;
   private final Path dataDir;
 
-  private EmbeddedFarm(HazelcastInstance member, Coordinator coordinator, Worker worker, ManagedChannel clientChannel,
-      ManagedChannel workerChannel, Path dataDir) {
+  private EmbeddedFarm(HazelcastInstance member, Coordinator coordinator, Worker worker, FarmBlobCache cache,
+      ManagedChannel clientChannel, ManagedChannel workerChannel, Path dataDir) {
     this.member = member;
     this.coordinator = coordinator;
     this.worker = worker;
+    this.cache = cache;
     this.clientChannel = clientChannel;
     this.workerChannel = workerChannel;
     this.dataDir = dataDir;
@@ -101,6 +104,7 @@ public final class EmbeddedFarm implements AutoCloseable {
     String name = "apko-farm-embedded-" + UUID.randomUUID();
     HazelcastInstance member = Members.start(MemberSettings.loopback(name, List.of()));
     Coordinator coordinator = null;
+    FarmBlobCache cache = null;
     try {
       CoordinatorSettings cs = new CoordinatorSettings("127.0.0.1", -1, Transport.Security.plaintextLoopback(),
           MemberSettings.loopback(name, List.of()), data.resolve("coordinator"),
@@ -112,10 +116,15 @@ public final class EmbeddedFarm implements AutoCloseable {
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
           Arch.host().orElse(Arch.AMD64), slots, MemberSettings.loopback(name, List.of()), data.resolve("worker"),
           Duration.ZERO, -1, -1, registry);
-      Worker worker = Worker.start(ws, workerChannel, new HazelcastBlobCache(member), engines.worker());
+      // One worker, no peer: large packages stay on its disk, small ones and the claims in the member.
+      cache = new FarmBlobCache(member, Optional.empty(), new PeerReads(Transport.Security.plaintextLoopback()));
+      Worker worker = Worker.start(ws, workerChannel, cache, engines.worker());
       ManagedChannel client = InProcessChannelBuilder.forName(name).directExecutor().build();
-      return new EmbeddedFarm(member, coordinator, worker, client, workerChannel, data);
+      return new EmbeddedFarm(member, coordinator, worker, cache, client, workerChannel, data);
     } catch (IOException | RuntimeException e) {
+      if (cache != null) {
+        cache.close();
+      }
       if (coordinator != null) {
         coordinator.close();
       }
@@ -141,6 +150,7 @@ public final class EmbeddedFarm implements AutoCloseable {
   public void close() {
     clientChannel.shutdownNow();
     worker.close();
+    cache.close();
     workerChannel.shutdownNow();
     coordinator.close();
     member.shutdown();

@@ -50,6 +50,7 @@ final class FarmProcesses implements AutoCloseable {
   private final Path logs;
   private final Mains mains;
   private final Map<String, String> environment;
+  private final List<String> jvmOptions;
   private final List<Daemon> daemons = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
   final String clusterName = "it-" + UUID.randomUUID();
@@ -91,9 +92,15 @@ final class FarmProcesses implements AutoCloseable {
 
   /** Daemons that also get {@code environment} (e.g. {@code DOCKER_CONFIG} and {@code HOME}). */
   FarmProcesses(Path logs, Mains mains, Map<String, String> environment) {
+    this(logs, mains, environment, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"));
+  }
+
+  /** Daemons whose JVMs run with {@code jvmOptions} (a heap limit, say) instead of the tests' usual ones. */
+  FarmProcesses(Path logs, Mains mains, Map<String, String> environment, List<String> jvmOptions) {
     this.logs = logs;
     this.mains = mains;
     this.environment = environment;
+    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   Daemon coordinator(String... extra) throws IOException {
@@ -142,8 +149,9 @@ final class FarmProcesses implements AutoCloseable {
     Path log = logs.resolve(name + ".log");
     Path ready = logs.resolve(name + ".ready");
     Files.deleteIfExists(ready); // a daemon of the same name started before must not answer for this one
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
     cmd.add(main);
     cmd.addAll(args);
     cmd.addAll(List.of("--ready-file", ready.toString()));

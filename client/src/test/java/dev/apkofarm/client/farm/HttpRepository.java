@@ -60,6 +60,12 @@ final class HttpRepository implements AutoCloseable {
     return packageGets.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
+  /** Downloads served so far of the packages whose path ends with {@code fileName}. */
+  int packageDownloads(String fileName) {
+    return packageGets.entrySet().stream().filter(e -> e.getKey().endsWith("/" + fileName))
+        .mapToInt(e -> e.getValue().get()).sum();
+  }
+
   private void serve(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
     Path file = root.resolve(path.substring(1)).normalize();
@@ -87,10 +93,9 @@ final class HttpRepository implements AutoCloseable {
         ex.sendResponseHeaders(200, -1);
         return;
       }
-      byte[] body = Files.readAllBytes(file);
-      ex.sendResponseHeaders(200, body.length);
+      ex.sendResponseHeaders(200, Files.size(file));
       try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
+        Files.copy(file, out); // streamed: a test package may be larger than this JVM's heap
       }
     }
   }

@@ -32,8 +32,9 @@ public final class HazelcastOptions {
       description = "Discover members through this headless Kubernetes service instead of TCP-IP.")
   String kubernetesServiceDns;
 
-  @Option(names = "--cache-size-mib", paramLabel = "MIB", defaultValue = "512",
-      description = "Heap each member gives the shared package cache before evicting (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--cache-size-mib", paramLabel = "MIB", defaultValue = "64",
+      description = "Heap each member gives the small packages of the shared cache (up to 1 MiB each; larger ones stay"
+          + " on workers' disks) before evicting (default: ${DEFAULT-VALUE}).")
   int cacheMib;
 
   /** The member settings, listening on loopback when {@code loopback} and no host was given. */

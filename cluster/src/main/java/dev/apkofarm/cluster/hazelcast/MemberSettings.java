@@ -43,7 +43,7 @@ public record MemberSettings(
    * port, so members of processes started at once cannot race for one; others learn the port from the member.
    */
   public static MemberSettings loopback(String clusterName, List<String> members) {
-    return new MemberSettings(clusterName, "127.0.0.1", "127.0.0.1", 0, members, null, 256);
+    return new MemberSettings(clusterName, "127.0.0.1", "127.0.0.1", 0, members, null, 64);
   }
 
   public MemberSettings withMembers(List<String> m) {

@@ -6,6 +6,7 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -24,6 +25,10 @@ public final class Members {
   public static final String CACHE_CHUNKS = "apkofarm-cache-chunks";
   /** Metadata of cached blobs (size, chunk count). */
   public static final String CACHE_META = "apkofarm-cache-meta";
+  /** Where large cached blobs are: cache key -> locations on members' disks (a multimap). */
+  public static final String CACHE_LOCATIONS = "apkofarm-cache-locations";
+  /** Who fetches a blob from its origin right now: cache key -> claim (with a time to live). */
+  public static final String CACHE_CLAIMS = "apkofarm-cache-claims";
   /** Prefix of the scheduler's state maps (jobs, tasks, results, events). */
   public static final String STATE_PREFIX = "apkofarm-state-";
 
@@ -84,6 +89,10 @@ public final class Members {
             .setEvictionPolicy(EvictionPolicy.LRU)
             .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
             .setSize(200_000)));
+    // Small entries, each worth keeping through one member's loss: a lost location or claim costs a second fetch.
+    c.addMultiMapConfig(new MultiMapConfig(CACHE_LOCATIONS).setBackupCount(1)
+        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    c.addMapConfig(new MapConfig(CACHE_CLAIMS).setBackupCount(1));
     // Two synchronous backups: the state survives the coordinator and a worker dying at once (a coordinator killed
     // and a worker lost while it restarts), with a write confirmed only once three members hold it.
     c.addMapConfig(new MapConfig(STATE_PREFIX + "*").setBackupCount(2));

@@ -18,10 +18,31 @@ public interface BlobStore {
   Optional<InputStream> open(String digest) throws IOException;
 
   /**
+   * The blob's bytes from byte {@code offset} on (a download resuming where it broke off), or empty when absent.
+   * The default skips; a store that can seek overrides it.
+   */
+  default Optional<InputStream> open(String digest, long offset) throws IOException {
+    Optional<InputStream> in = open(digest);
+    if (in.isPresent()) {
+      in.get().skipNBytes(offset);
+    }
+    return in;
+  }
+
+  /**
    * Starts writing a blob that must turn out to have {@code digest} and {@code size}. Writing one the store has
    * is allowed (idempotent); the new bytes are still verified, then dropped.
    */
   Writer writer(String digest, long size) throws IOException;
+
+  /**
+   * Starts writing a blob whose digest and size its sender learns only once it has written it (a layer streamed
+   * while it is compressed): {@link Writer#announce} gives them before {@link Writer#commit()}, which verifies them.
+   * At most {@code maxSize} bytes are taken.
+   */
+  default Writer writer(long maxSize) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " takes only blobs announced first");
+  }
 
   /** Stores {@code content}, verifying it; returns nothing new if the blob exists. */
   default void put(String digest, long size, InputStream content) throws IOException {
@@ -41,6 +62,14 @@ public interface BlobStore {
     long written();
 
     void write(byte[] bytes, int offset, int length) throws IOException;
+
+    /**
+     * For a writer made without them ({@link BlobStore#writer(long)}): the digest and size the bytes must turn out
+     * to have.
+     */
+    default void announce(String digest, long size) throws IOException {
+      throw new IllegalStateException("this writer's digest was given when it was made");
+    }
 
     /**
      * Verifies size and digest and makes the blob visible.

@@ -4,11 +4,14 @@ import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -61,29 +64,46 @@ public final class DiskBlobStore implements BlobStore {
   }
 
   @Override
+  public Optional<InputStream> open(String digest, long offset) throws IOException {
+    try {
+      FileChannel channel = FileChannel.open(path(digest), StandardOpenOption.READ);
+      return Optional.of(Channels.newInputStream(channel.position(offset)));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Writer writer(String digest, long size) throws IOException {
-    Path target = path(digest);
+    path(digest); // a digest, or refused here
     if (size < 0) {
       throw new IllegalArgumentException("negative size for " + digest);
     }
-    Path tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
-    return new DiskWriter(digest, size, target, tmp);
+    Path tmp = Files.createTempFile(root.resolve("sha256"), ".upload-", ".tmp");
+    return new DiskWriter(digest, size, size, tmp);
   }
 
-  private static final class DiskWriter implements Writer {
-    private final String digest;
-    private final long size;
-    private final Path target;
+  @Override
+  public Writer writer(long maxSize) throws IOException {
+    Path tmp = Files.createTempFile(root.resolve("sha256"), ".upload-", ".tmp");
+    return new DiskWriter(null, -1, maxSize, tmp);
+  }
+
+  private final class DiskWriter implements Writer {
+    private String digest;
+    private long size;
+    private final long max;
     private final Path tmp;
     private final OutputStream out;
     private final MessageDigest sha = Digest.newSha256();
     private long written;
     private boolean committed;
 
-    DiskWriter(String digest, long size, Path target, Path tmp) throws IOException {
+    /** @param digest null until {@link #announce}d */
+    DiskWriter(String digest, long size, long max, Path tmp) throws IOException {
       this.digest = digest;
       this.size = size;
-      this.target = target;
+      this.max = max;
       this.tmp = tmp;
       this.out = Files.newOutputStream(tmp);
     }
@@ -94,10 +114,25 @@ public final class DiskBlobStore implements BlobStore {
     }
 
     @Override
+    public void announce(String digest, long size) throws IOException {
+      if (this.digest != null) {
+        throw new IllegalStateException("blob " + this.digest + " was announced already");
+      }
+      path(digest);
+      if (size < 0 || size > max) {
+        throw new BlobVerificationException("blob " + digest + " announced with " + size + " bytes (at most " + max
+            + ")");
+      }
+      this.digest = digest;
+      this.size = size;
+    }
+
+    @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-      if (written + length > size) {
-        throw new BlobVerificationException(
-            "blob " + digest + " is larger than its announced " + size + " bytes");
+      if (written + length > (digest == null ? max : size)) {
+        throw new BlobVerificationException(digest == null
+            ? "a blob streamed without its digest passed " + max + " bytes"
+            : "blob " + digest + " is larger than its announced " + size + " bytes");
       }
       out.write(bytes, offset, length);
       sha.update(bytes, offset, length);
@@ -107,6 +142,10 @@ public final class DiskBlobStore implements BlobStore {
     @Override
     public void commit() throws IOException {
       out.close();
+      if (digest == null) {
+        throw new BlobVerificationException("a blob streamed without its digest ended without announcing it");
+      }
+      Path target = path(digest);
       if (written != size) {
         throw new BlobVerificationException(
             "blob " + digest + " has " + written + " bytes, announced " + size);

@@ -1,6 +1,7 @@
 package dev.apkofarm.coordinator.engine;
 
 import dev.apkofarm.coordinator.blobs.BlobStore;
+import dev.apkofarm.coordinator.blobs.DiskBlobStore;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
@@ -19,8 +20,9 @@ import java.util.stream.Stream;
 /**
  * Lays out the files a client shipped with a config (includes, keys, local repositories; uploaded to the blob store)
  * as the tree the config expects relative to its working directory, so the lock step reads them as on the client.
- * The tree is named by the digest of its listing (identical submissions share it) and appears atomically. Paths that
- * are absolute or climb out with {@code ..} are refused.
+ * The tree is named by the digest of its listing (identical submissions share it) and appears atomically; its files
+ * are hard links to the stored blobs where the filesystem allows. Paths that are absolute or climb out with {@code ..}
+ * are refused.
  */
 final class InputTree {
   private InputTree() {}
@@ -43,6 +45,9 @@ final class InputTree {
       for (Map.Entry<String, String> e : sorted.entrySet()) {
         Path dst = tmp.resolve(e.getKey()).normalize();
         Files.createDirectories(dst.getParent());
+        if (link(store, e.getValue(), dst)) {
+          continue;
+        }
         try (InputStream in = store.open(e.getValue()).orElseThrow(() -> new BadInputException(
             config + ": the file " + e.getKey() + " (" + e.getValue() + ") was not uploaded before Submit"))) {
           Files.copy(in, dst);
@@ -62,6 +67,22 @@ final class InputTree {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Hard-links a stored blob into the tree: a shipped package of a GiB is not copied again (nothing writes to either
+   * name). False when the store is not on this disk or the filesystem cannot link; the caller copies.
+   */
+  private static boolean link(BlobStore store, String digest, Path dst) {
+    if (!(store instanceof DiskBlobStore disk) || !disk.has(digest)) {
+      return false;
+    }
+    try {
+      Files.createLink(dst, disk.path(digest));
+      return true;
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.apkofarm.coordinator.grpc;
 
-import com.google.protobuf.ByteString;
+import dev.apkofarm.cluster.blobs.DownloadPump;
 import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.blobs.BlobVerificationException;
 import dev.apkofarm.core.cache.BlobCache;
@@ -18,9 +18,11 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * seed the package cache under extra keys (packages a client ships from a local repository).
  */
 public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
-  /** Download chunk size: well under gRPC's default 4 MiB message limit. */
-  static final int CHUNK = 1024 * 1024;
+  /** The most a blob whose size comes only with its last chunk may grow to before the upload is refused. */
+  static final long MAX_STREAMED = 64L << 30;
 
   private static final Logger log = LoggerFactory.getLogger(BlobServiceImpl.class);
 
@@ -64,10 +66,24 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
   public StreamObserver<UploadChunk> upload(StreamObserver<UploadResponse> out) {
     return new StreamObserver<>() {
       private BlobStore.Writer writer;
+      /** The writer as a stream, so a chunk is written from its bytes without copying them. */
+      private final OutputStream sink = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          writer.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          writer.write(b, off, len);
+        }
+      };
       private String digest;
       private long size;
       private final List<String> cacheKeys = new ArrayList<>();
       private boolean failed;
+      /** Whether digest and size were given (first chunk, or the last for a blob its sender streamed as it wrote). */
+      private boolean announced;
 
       @Override
       public void onNext(UploadChunk c) {
@@ -75,7 +91,9 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
           return;
         }
         try {
-          if (writer == null) {
+          if (writer == null && c.getDigest().isEmpty()) {
+            writer = store.writer(MAX_STREAMED); // digest and size come with the last chunk
+          } else if (writer == null) {
             digest = c.getDigest();
             size = c.getSize();
             Digest.parse(digest);
@@ -83,13 +101,22 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
               cacheKeys.add(new BlobKey(k).value());
             }
             writer = store.writer(digest, size);
+            announced = true;
+          } else if (!c.getDigest().isEmpty()) {
+            if (announced) {
+              throw new IllegalArgumentException("upload of " + digest + ": digest given twice");
+            }
+            digest = c.getDigest();
+            size = c.getSize();
+            Digest.parse(digest);
+            writer.announce(digest, size);
+            announced = true;
           }
           if (c.getOffset() != writer.written()) {
             throw new IllegalArgumentException(
                 "upload of " + digest + ": chunk at offset " + c.getOffset() + ", expected " + writer.written());
           }
-          byte[] data = c.getData().toByteArray();
-          writer.write(data, 0, data.length);
+          c.getData().writeTo(sink); // the chunk's own bytes, not a copy
         } catch (IOException | RuntimeException e) {
           abort(e);
         }
@@ -106,8 +133,8 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
           return;
         }
         try {
-          if (writer == null) {
-            throw new IllegalArgumentException("empty upload: the first chunk carries digest and size");
+          if (writer == null || !announced) {
+            throw new IllegalArgumentException("upload without its digest and size (in the first chunk or the last)");
           }
           writer.commit();
           writer.close();
@@ -154,63 +181,27 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
   @Override
   public void download(DownloadRequest request, StreamObserver<DownloadChunk> plain) {
     ServerCallStreamObserver<DownloadChunk> out = (ServerCallStreamObserver<DownloadChunk>) plain;
-    InputStream in;
-    long size;
+    String digest = request.getDigest();
     try {
-      Digest.parse(request.getDigest());
-      Optional<InputStream> opened = store.open(request.getDigest());
-      if (opened.isEmpty()) {
-        out.onError(Status.NOT_FOUND.withDescription("no blob " + request.getDigest()).asRuntimeException());
+      Digest.parse(digest);
+      OptionalLong size = store.size(digest);
+      if (size.isEmpty()) {
+        out.onError(Status.NOT_FOUND.withDescription("no blob " + digest).asRuntimeException());
         return;
       }
-      in = opened.get();
-      size = store.size(request.getDigest()).orElse(0);
+      if (request.getOffset() < 0 || request.getOffset() > size.getAsLong()) {
+        out.onError(Status.OUT_OF_RANGE.withDescription("offset " + request.getOffset() + " is outside " + digest
+            + " (" + size.getAsLong() + " bytes)").asRuntimeException());
+        return;
+      }
+      Optional<InputStream> in = store.open(digest, request.getOffset());
+      if (in.isEmpty()) {
+        out.onError(Status.NOT_FOUND.withDescription("no blob " + digest).asRuntimeException());
+        return;
+      }
+      DownloadPump.start(in.get(), request.getOffset(), size.getAsLong(), out, n -> { });
     } catch (IOException | IllegalArgumentException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
     }
-    // Flow control: send while the transport is ready, resume on its ready signal, never buffer the blob.
-    Runnable pump = new Runnable() {
-      private long offset;
-      private boolean done;
-
-      @Override
-      public synchronized void run() {
-        try {
-          while (!done && out.isReady()) {
-            byte[] buf = in.readNBytes(CHUNK);
-            if (buf.length == 0 && offset > 0) {
-              done = true;
-              in.close();
-              out.onCompleted();
-              return;
-            }
-            DownloadChunk.Builder c = DownloadChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buf));
-            if (offset == 0) {
-              c.setSize(size);
-            }
-            out.onNext(c.build());
-            offset += buf.length;
-            if (buf.length < CHUNK) {
-              done = true;
-              in.close();
-              out.onCompleted();
-            }
-          }
-        } catch (IOException e) {
-          done = true;
-          out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-        }
-      }
-    };
-    out.setOnCancelHandler(() -> {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // cancelled
-      }
-    });
-    out.setOnReadyHandler(pump);
-    pump.run();
   }
 }

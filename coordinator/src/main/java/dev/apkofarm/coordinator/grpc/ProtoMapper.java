@@ -193,6 +193,7 @@ final class ProtoMapper {
       case STAGE_INSTALL -> Stage.INSTALL;
       case STAGE_LAYER -> Stage.LAYER;
       case STAGE_PUSH -> Stage.PUSH;
+      case STAGE_UPLOAD -> Stage.UPLOAD;
       default -> throw new IllegalArgumentException("unknown stage " + s);
     };
   }

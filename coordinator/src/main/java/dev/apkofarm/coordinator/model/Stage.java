@@ -6,7 +6,9 @@ public enum Stage {
   FETCH,
   INSTALL,
   LAYER,
-  PUSH;
+  PUSH,
+  /** Sending the built blobs to the coordinator's store (without {@code --push}). */
+  UPLOAD;
 
   /** The lower-case name used in metrics tags and plain output. */
   public String label() {

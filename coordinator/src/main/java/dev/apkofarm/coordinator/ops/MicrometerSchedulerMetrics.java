@@ -73,6 +73,13 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   }
 
   @Override
+  public void indexed(long nanos) {
+    Timer.builder("apkofarm.image.index")
+        .description("Coordinator time to assemble an image's index and its SBOM from the built archs")
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
   public void published(long nanos) {
     Timer.builder("apkofarm.image.publish")
         .description("Coordinator time to push an image's referrers, index and tag after the workers pushed its archs")

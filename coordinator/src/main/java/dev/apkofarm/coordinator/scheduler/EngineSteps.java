@@ -75,7 +75,9 @@ final class EngineSteps {
         () -> {
           BlobRef index;
           try {
+            long assembling = System.nanoTime();
             index = indexStep.assemble(image, perArch, lockedArch, settings);
+            metrics.indexed(System.nanoTime() - assembling);
           } catch (Exception | LinkageError e) {
             String why = "index assembly failed: " + Scheduler.describe(e);
             loop.accept(() -> outcome.failed(why, false));

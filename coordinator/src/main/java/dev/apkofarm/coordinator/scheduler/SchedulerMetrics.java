@@ -16,6 +16,9 @@ public interface SchedulerMetrics {
   /** Packages a finished task fetched from repositories, and those a cache served. */
   void packages(long fetched, long cached);
 
+  /** The coordinator's index step for one image: assembling its index (and SBOM) from the built archs. */
+  default void indexed(long nanos) {}
+
   /** The coordinator's share of a push: one image's referrers, index and tag (the workers' share is stage push). */
   default void published(long nanos) {}
 

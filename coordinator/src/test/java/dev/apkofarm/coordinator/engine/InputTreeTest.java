@@ -38,6 +38,16 @@ class InputTreeTest {
   }
 
   @Test
+  void aShippedFileIsTheStoredBlobLinkedNotASecondCopy() throws Exception {
+    DiskBlobStore store = new DiskBlobStore(tmp.resolve("blobs"));
+    String d = put(store, "a large package, say");
+
+    Path tree = InputTree.materialise(store, tmp.resolve("inputs"), "a.yaml", Map.of("repo/x86_64/big.apk", d));
+
+    assertThat(Files.isSameFile(tree.resolve("repo/x86_64/big.apk"), store.path(d))).isTrue();
+  }
+
+  @Test
   void refusesPathsThatEscapeTheTree() throws Exception {
     DiskBlobStore store = new DiskBlobStore(tmp.resolve("blobs"));
     String d = put(store, "x");

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -237,28 +236,37 @@ public final class Fetcher {
    */
   public void fetchToFile(String location, Path target, long maxBytes) throws IOException {
     try (AtomicFile tmp = AtomicFile.beside(target)) {
-      if (!isRemote(location)) {
-        Path p = localPath(location);
-        try {
-          if (Files.size(p) > maxBytes) {
-            throw new FetchException(location + " is larger than the limit of " + maxBytes + " bytes", false);
-          }
-          Files.copy(p, tmp.path(), StandardCopyOption.REPLACE_EXISTING);
-        } catch (NoSuchFileException e) {
-          throw new FetchException(location + " does not exist", true);
-        }
-      } else {
-        if (options.offline()) {
-          throw new FetchException("offline, and " + location + " is not in the cache", true);
-        }
-        HttpResponse<InputStream> res = send(request(location).build(), location);
-        try (InputStream in = res.body();
-            OutputStream out = tmp.newOutputStream()) {
-          checkStatus(res, location);
-          copyLimited(in, out, maxBytes, location);
-        }
+      try (OutputStream out = tmp.newOutputStream()) {
+        fetchTo(location, out, maxBytes);
       }
       tmp.commit(target);
+    }
+  }
+
+  /**
+   * Streams a resource into {@code out} (which the caller closes), refusing more than {@code maxBytes}: a caller
+   * that digests or counts the bytes on their way to disk wraps {@code out}.
+   */
+  public void fetchTo(String location, OutputStream out, long maxBytes) throws IOException {
+    if (!isRemote(location)) {
+      Path p = localPath(location);
+      try (InputStream in = Files.newInputStream(p)) {
+        if (Files.size(p) > maxBytes) {
+          throw new FetchException(location + " is larger than the limit of " + maxBytes + " bytes", false);
+        }
+        copyLimited(in, out, maxBytes, location);
+      } catch (NoSuchFileException e) {
+        throw new FetchException(location + " does not exist", true);
+      }
+      return;
+    }
+    if (options.offline()) {
+      throw new FetchException("offline, and " + location + " is not in the cache", true);
+    }
+    HttpResponse<InputStream> res = send(request(location).build(), location);
+    try (InputStream in = res.body()) {
+      checkStatus(res, location);
+      copyLimited(in, out, maxBytes, location);
     }
   }
 

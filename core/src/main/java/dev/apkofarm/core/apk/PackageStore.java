@@ -4,10 +4,13 @@ import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.core.cache.BlobKey;
 import dev.apkofarm.core.cache.DiskBlobCache;
+import dev.apkofarm.core.cache.FetchClaims;
+import dev.apkofarm.core.cache.LocalBlob;
 import dev.apkofarm.core.io.AtomicFile;
 import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +28,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives verified packages: looks in the local disk cache, then in further {@link BlobCache} tiers (the farm adds a
- * Hazelcast one), then fetches from the repository. Every blob, whatever tier it came from, is verified against the
- * index (control SHA-1, which binds {@code .PKGINFO} and so the data SHA-256) before use; a tier that returns a bad
- * blob has the entry removed and the next tier is tried. A package fetched or found in a slower tier is written to
- * the faster ones. Cache keys are {@code apk:<control sha1 hex>}: the index's checksum, known before fetching.
+ * shared one), then fetches from the package's origin. Every blob, whatever tier it came from, is verified against
+ * the index (control SHA-1, which binds {@code .PKGINFO} and so the data SHA-256) before use; a tier that returns a
+ * bad blob, or fails while streaming it, has the entry removed and the next tier is tried. A package fetched, or
+ * found in a tier, is offered to every tier ({@link BlobCache#offer}) with its sha256, taken while the bytes arrived.
+ * With {@link FetchClaims} shared by several processes, one of them fetches a package from its origin while the
+ * others wait and then take it from a tier. Cache keys are {@code apk:<control sha1 hex>}: the index's checksum,
+ * known before fetching.
  */
 public final class PackageStore {
   private static final Logger LOG = LoggerFactory.getLogger(PackageStore.class);
@@ -36,6 +42,7 @@ public final class PackageStore {
   private final Fetcher fetcher;
   private final DiskBlobCache disk;
   private final List<BlobCache> tiers;
+  private final FetchClaims claims;
   private final long maxPackage;
   private final Limits limits;
 
@@ -45,11 +52,11 @@ public final class PackageStore {
    * @param tiers further tiers, fastest first (may be empty)
    */
   public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers) {
-    this(fetcher, disk, tiers, 4L << 30);
+    this(fetcher, disk, tiers, FetchClaims.NONE, 4L << 30);
   }
 
   public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, long maxPackage) {
-    this(fetcher, disk, tiers, maxPackage, Limits.DEFAULTS);
+    this(fetcher, disk, tiers, FetchClaims.NONE, maxPackage, Limits.DEFAULTS);
   }
 
   /**
@@ -57,9 +64,25 @@ public final class PackageStore {
    * @param limits what an opened package may hold (control and data sizes, entries, paths, expansion)
    */
   public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, long maxPackage, Limits limits) {
+    this(fetcher, disk, tiers, FetchClaims.NONE, maxPackage, limits);
+  }
+
+  /**
+   * @param claims who fetches a package from its origin when others need it too ({@link FetchClaims#NONE}: this
+   *     process, always)
+   */
+  public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, FetchClaims claims,
+      long maxPackage) {
+    this(fetcher, disk, tiers, claims, maxPackage, Limits.DEFAULTS);
+  }
+
+  /** With claims and limits. */
+  public PackageStore(Fetcher fetcher, DiskBlobCache disk, List<BlobCache> tiers, FetchClaims claims,
+      long maxPackage, Limits limits) {
     this.fetcher = fetcher;
     this.disk = disk;
     this.tiers = List.copyOf(tiers);
+    this.claims = claims;
     this.maxPackage = maxPackage;
     this.limits = limits;
   }
@@ -106,47 +129,107 @@ public final class PackageStore {
   public ApkPackage get(PackageInfo info, PackageOrigin origin) throws IOException, PackageVerificationException {
     BlobKey key = key(info);
     Path local = disk.file(key);
+    while (true) {
+      Optional<ApkPackage> cached = cached(info, key, local);
+      if (cached.isPresent()) {
+        return cached.get();
+      }
+      Optional<FetchClaims.Claim> claim = claims.claim(key);
+      if (claim.isEmpty()) {
+        continue; // another fetched it meanwhile (or gave up): look again
+      }
+      try (FetchClaims.Claim mine = claim.get()) {
+        // Shared between our look and our claim (the claim of whoever shared it ended just before ours began)?
+        cached = cached(info, key, local);
+        return cached.isPresent() ? cached.get() : fromOrigin(info, origin, key, local);
+      }
+    }
+  }
+
+  /** The package from the disk cache (where another thread of this process may have put it), else from a tier. */
+  private Optional<ApkPackage> cached(PackageInfo info, BlobKey key, Path local) throws IOException {
     if (Files.exists(local)) {
       Optional<ApkPackage> ok = verifyOrDrop(local, info, disk, key);
       if (ok.isPresent()) {
-        return ok.get();
+        return ok;
       }
     }
+    return fromTiers(info, key, local);
+  }
+
+  /** The package from the first tier that has a good copy, kept on disk and offered to the tiers; else empty. */
+  private Optional<ApkPackage> fromTiers(PackageInfo info, BlobKey key, Path local) throws IOException {
     for (BlobCache tier : tiers) {
       Optional<InputStream> in = tier.open(key);
       if (in.isEmpty()) {
         continue;
       }
       try (AtomicFile tmp = disk.newEntry()) {
+        MessageDigest sha = Digest.newSha256();
+        long size;
         try (InputStream s = in.get();
-            OutputStream out = tmp.newOutputStream()) {
-          s.transferTo(out);
+            OutputStream out = new DigestOutputStream(tmp.newOutputStream(), sha)) {
+          size = s.transferTo(out);
+        } catch (InterruptedIOException e) {
+          throw e;
+        } catch (IOException e) {
+          // A tier that breaks off or streams bytes that are not what it promised is a bad copy, like one that
+          // fails verification: not the build's failure.
+          LOG.warn("reading {} from cache tier {} failed ({}); removing it there", info.nameVersion(), tier,
+              e.getMessage());
+          tier.remove(key);
+          continue;
         }
         Optional<ApkPackage> ok = verifyOrDrop(tmp.path(), info, tier, key);
         if (ok.isPresent()) {
           tmp.commit(local);
-          return ok.get().movedTo(local);
+          offer(info, key, new LocalBlob(local, Digest.sha256(sha.digest()), size));
+          return Optional.of(ok.get().movedTo(local));
         }
       }
     }
+    return Optional.empty();
+  }
+
+  /** Fetches the package from its origin, verifies it, keeps it on disk and offers it to the tiers. */
+  private ApkPackage fromOrigin(PackageInfo info, PackageOrigin origin, BlobKey key, Path local)
+      throws IOException, PackageVerificationException {
     try (AtomicFile tmp = disk.newEntry()) {
+      Digest sha256;
+      long size;
       if (origin instanceof PackageOrigin.Content c) {
         copyVerified(info, c, tmp.path());
+        sha256 = c.digest();
+        size = c.size();
       } else {
-        fetcher.fetchToFile(((PackageOrigin.Location) origin).url(), tmp.path(), maxPackage);
+        // Digested on its way to disk only when a tier will want it (a local build has none).
+        MessageDigest sha = tiers.isEmpty() ? null : Digest.newSha256();
+        try (OutputStream file = tmp.newOutputStream();
+            OutputStream out = sha == null ? file : new DigestOutputStream(file, sha)) {
+          fetcher.fetchTo(((PackageOrigin.Location) origin).url(), out, maxPackage);
+        }
+        sha256 = sha == null ? null : Digest.sha256(sha.digest());
+        size = Files.size(tmp.path());
       }
       ApkPackage verified = ApkPackage.open(tmp.path(), info, limits);
       tmp.commit(local);
-      for (BlobCache tier : tiers) {
-        try (InputStream s = Files.newInputStream(local)) {
-          tier.put(key, s);
-        } catch (IOException e) {
-          LOG.warn("could not store {} in cache tier {}: {}", info.nameVersion(), tier, e.getMessage());
-        }
+      if (sha256 != null) {
+        offer(info, key, new LocalBlob(local, sha256, size));
       }
       return verified.movedTo(local);
     } catch (FetchException e) {
       throw new FetchException("package " + info.nameVersion() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Offers a verified package on disk to every tier; a tier that fails costs a warning, not the build. */
+  private void offer(PackageInfo info, BlobKey key, LocalBlob blob) {
+    for (BlobCache tier : tiers) {
+      try {
+        tier.offer(key, blob);
+      } catch (IOException e) {
+        LOG.warn("could not store {} in cache tier {}: {}", info.nameVersion(), tier, e.getMessage());
+      }
     }
   }
 

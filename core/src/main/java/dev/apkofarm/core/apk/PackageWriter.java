@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.Deflater;
 import java.util.TreeMap;
 
 /**
@@ -40,6 +41,24 @@ public final class PackageWriter {
       SignatureAlgorithm algorithm,
       Path out)
       throws IOException {
+    return write(spec, content, signingKey, algorithm, out, Deflater.DEFAULT_COMPRESSION);
+  }
+
+  /**
+   * Writes the package with its data section compressed at {@code gzipLevel} (0 to 9; 0 stores the bytes, so a
+   * large package of incompressible test data is written at disk speed).
+   */
+  public static PackageInfo write(
+      PackageSpec spec,
+      PackageContent content,
+      Optional<SigningKey> signingKey,
+      SignatureAlgorithm algorithm,
+      Path out,
+      int gzipLevel)
+      throws IOException {
+    if (gzipLevel != Deflater.DEFAULT_COMPRESSION && (gzipLevel < 0 || gzipLevel > 9)) {
+      throw new IllegalArgumentException("gzip level must be 0..9, not " + gzipLevel);
+    }
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     // The data section is written first because .PKGINFO, which precedes it, records its hash.
@@ -49,7 +68,7 @@ public final class PackageWriter {
       long installedSize;
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(data), 64 * 1024);
           DigestOutputStream digest = new DigestOutputStream(file, dataSha256)) {
-        GzipWriter gz = new GzipWriter(digest);
+        GzipWriter gz = new GzipWriter(digest, gzipLevel);
         installedSize = writeData(spec, content, new TarWriter(gz));
         gz.close();
       }

@@ -47,14 +47,24 @@ import java.util.function.Consumer;
 public final class ArchBuilder {
   private final ExecutorService fetchPool;
   private final Consumer<String> warnings;
+  private final Runnable treeFinished;
 
   /**
    * @param fetchPool threads that fetch and expand packages (I/O and inflate; several per core is fine)
    * @param warnings receives notes for the user (missing /etc/passwd, ...)
    */
   public ArchBuilder(ExecutorService fetchPool, Consumer<String> warnings) {
+    this(fetchPool, warnings, () -> { });
+  }
+
+  /**
+   * @param installed told when every package is installed and the tree finished, before the layers are written (a
+   *     farm worker times its stages with it)
+   */
+  public ArchBuilder(ExecutorService fetchPool, Consumer<String> warnings, Runnable installed) {
     this.fetchPool = fetchPool;
     this.warnings = warnings;
+    this.treeFinished = installed;
   }
 
   /**
@@ -91,6 +101,7 @@ public final class ArchBuilder {
 
     Finisher.Result finished = Finisher.finish(tree, config, all, image.runtimeRepositories(), builtTime);
     finished.warnings().forEach(w -> warnings.accept(arch + ": " + w));
+    treeFinished.run();
 
     OwnerNames names = Finisher.ownerNames(tree);
     LayerWriter writer = new LayerWriter(options.gzip(), options.compressionPool(), options.compressionThreads());

@@ -2,6 +2,7 @@ package dev.apkofarm.core.cache;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,17 @@ public interface BlobCache {
    * heap). Idempotent; a concurrent reader never sees a partially written entry.
    */
   void put(BlobKey key, InputStream content) throws IOException;
+
+  /**
+   * Offers a verified blob this process keeps on disk, for other processes to take: a tier may copy it in (what
+   * {@link #put} does, the default) or only record where it is and serve it from there (a farm's tier for large
+   * blobs, which never copies them into memory). The file stays where it is.
+   */
+  default void offer(BlobKey key, LocalBlob blob) throws IOException {
+    try (InputStream in = Files.newInputStream(blob.file())) {
+      put(key, in);
+    }
+  }
 
   /** Removes the entry, e.g. after it failed verification. Absent keys are ignored. */
   void remove(BlobKey key) throws IOException;

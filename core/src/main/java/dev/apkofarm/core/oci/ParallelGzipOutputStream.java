@@ -15,7 +15,9 @@ import java.util.zip.Deflater;
  * A gzip stream compressed in parallel, in the manner of pgzip: the input is cut into fixed-size blocks, each block
  * is deflated on its own (primed with the previous block's last 32 KiB as a dictionary, ended with a sync flush) by
  * a pool thread, and the results are written in order as one gzip member. The output depends only on the input and
- * {@link GzipSettings}, not on thread timing. Memory is bounded: at most {@code 2 x threads} blocks are in flight.
+ * {@link GzipSettings}, not on thread timing. Memory is bounded: at most {@code 2 x threads} blocks are in flight,
+ * and their arrays are used again rather than allocated per block (a layer of a GiB would otherwise be a thousand
+ * pairs of block-sized arrays, each humongous to G1 on a small heap, whose churn alone makes the heap grow).
  *
  * <p>The header has no name and mtime 0, OS 255 (unknown); no host information.
  */
@@ -27,7 +29,10 @@ final class ParallelGzipOutputStream extends OutputStream {
   private final GzipSettings settings;
   private final ExecutorService executor;
   private final int maxInFlight;
-  private final ArrayDeque<Future<Chunk>> pending = new ArrayDeque<>();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /** Input blocks and output buffers free for the next block (touched by the writing thread only). */
+  private final ArrayDeque<byte[]> freeBlocks = new ArrayDeque<>();
+  private final ArrayDeque<byte[]> freeOutputs = new ArrayDeque<>();
   private final CRC32 crc = new CRC32();
   private final ThreadLocal<Deflater> deflaters;
   private long totalIn;
@@ -38,6 +43,9 @@ final class ParallelGzipOutputStream extends OutputStream {
 
   /** A compressed block: {@code length} bytes of {@code bytes}. */
   private record Chunk(byte[] bytes, int length) {}
+
+  /** A block being compressed, and the block it reads as its dictionary (free again once this one is done). */
+  private record Pending(Future<Chunk> chunk, byte[] dictionary) {}
 
   public ParallelGzipOutputStream(OutputStream out, GzipSettings settings, ExecutorService executor, int threads)
       throws IOException {
@@ -84,39 +92,52 @@ final class ParallelGzipOutputStream extends OutputStream {
     byte[] data = block;
     int length = fill;
     byte[] dict = previous;
-    Future<Chunk> f = executor.submit(() -> compress(data, length, dict, last));
-    pending.addLast(f);
+    byte[] output = freeOutputs.isEmpty() ? new byte[outputSize(settings.blockSize())] : freeOutputs.pop();
+    Future<Chunk> f = executor.submit(() -> compress(data, length, dict, last, output));
+    pending.addLast(new Pending(f, dict));
     previous = data;
-    block = last ? null : new byte[settings.blockSize()];
+    block = last ? null : freeBlocks.isEmpty() ? new byte[settings.blockSize()] : freeBlocks.pop();
     fill = 0;
-    while (pending.size() >= maxInFlight || (!pending.isEmpty() && pending.peekFirst().isDone())) {
+    while (pending.size() >= maxInFlight || (!pending.isEmpty() && pending.peekFirst().chunk().isDone())) {
       writeNext();
     }
   }
 
   private void writeNext() throws IOException {
-    Future<Chunk> f = pending.pollFirst();
+    Pending p = pending.pollFirst();
     try {
-      Chunk c = f.get();
+      Chunk c = p.chunk().get();
       out.write(c.bytes(), 0, c.length());
+      if (c.bytes().length == outputSize(settings.blockSize())) {
+        freeOutputs.push(c.bytes());
+      }
+      if (p.dictionary() != null) {
+        // Blocks finish in order: the block before this one is done too, and this one no longer reads its bytes.
+        freeBlocks.push(p.dictionary());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      pending.forEach(p -> p.cancel(true));
+      pending.forEach(q -> q.chunk().cancel(true));
       throw new InterruptedIOException("interrupted while compressing");
     } catch (ExecutionException e) {
-      pending.forEach(p -> p.cancel(true));
+      pending.forEach(q -> q.chunk().cancel(true));
       throw new IOException("compressing a layer block failed", e.getCause());
     }
   }
 
-  private Chunk compress(byte[] data, int length, byte[] dict, boolean last) {
+  /** Room for a deflated block of {@code length} bytes (deflate grows incompressible input by a little). */
+  private static int outputSize(int length) {
+    return Math.max(1024, length + (length >> 3) + 64);
+  }
+
+  private Chunk compress(byte[] data, int length, byte[] dict, boolean last, byte[] output) {
     Deflater d = deflaters.get();
     d.reset();
     if (dict != null) {
       d.setDictionary(dict, dict.length - DICTIONARY, DICTIONARY);
     }
     d.setInput(data, 0, length);
-    byte[] buf = new byte[Math.max(1024, length + (length >> 3) + 64)];
+    byte[] buf = output;
     int size = 0;
     if (last) {
       d.finish();

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server that, once, cuts the connection (RST both ways): either after
- * a given number of client-to-server bytes (a drop in the middle of an upload's body), or inside the n-th request
- * that starts with a marker such as {@code "PATCH "} (a drop before the server saw a whole request). Later
- * connections pass through untouched.
+ * a given number of client-to-server bytes (a drop in the middle of an upload's body), after a given number of
+ * server-to-client bytes (a drop in the middle of a download), or inside the n-th request that starts with a marker
+ * such as {@code "PATCH "} (a drop before the server saw a whole request). Later connections pass through untouched.
  */
 public final class CuttingProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -26,10 +26,17 @@ public final class CuttingProxy implements AutoCloseable {
   private final AtomicLong forwarded = new AtomicLong();
   private final byte[] marker;
   private final AtomicInteger markersLeft;
+  private final boolean cutDownstream;
+  private final AtomicLong forwardedDown = new AtomicLong();
 
   /** Proxies to 127.0.0.1:{@code targetPort}, cutting after {@code cutAfterBytes} upstream bytes. */
   public CuttingProxy(int targetPort, long cutAfterBytes) throws IOException {
-    this(targetPort, cutAfterBytes, null, 0);
+    this(targetPort, cutAfterBytes, null, 0, false);
+  }
+
+  /** Proxies to 127.0.0.1:{@code targetPort}, cutting after {@code cutAfterBytes} server-to-client bytes. */
+  public static CuttingProxy downstream(int targetPort, long cutAfterBytes) throws IOException {
+    return new CuttingProxy(targetPort, cutAfterBytes, null, 0, true);
   }
 
   /**
@@ -37,10 +44,12 @@ public final class CuttingProxy implements AutoCloseable {
    * the client-to-server stream (only the marker itself of that request goes through).
    */
   public static CuttingProxy atMarker(int targetPort, String marker, int nth) throws IOException {
-    return new CuttingProxy(targetPort, Long.MAX_VALUE, marker, nth);
+    return new CuttingProxy(targetPort, Long.MAX_VALUE, marker, nth, false);
   }
 
-  private CuttingProxy(int targetPort, long cutAfterBytes, String marker, int nth) throws IOException {
+  private CuttingProxy(int targetPort, long cutAfterBytes, String marker, int nth, boolean cutDownstream)
+      throws IOException {
+    this.cutDownstream = cutDownstream;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.targetPort = targetPort;
     this.budget = new AtomicLong(cutAfterBytes);
@@ -64,6 +73,11 @@ public final class CuttingProxy implements AutoCloseable {
   /** Client-to-server bytes forwarded in total. */
   public long forwardedUpstream() {
     return forwarded.get();
+  }
+
+  /** Server-to-client bytes forwarded in total. */
+  public long forwardedDownstream() {
+    return forwardedDown.get();
   }
 
   private void acceptLoop() {
@@ -122,13 +136,13 @@ public final class CuttingProxy implements AutoCloseable {
           }
         }
       }
-      if (upstream && marker == null && armed.get()) {
+      if (upstream != cutDownstream && marker == null && armed.get()) {
         long left = budget.addAndGet(-n);
         if (left < 0 && armed.compareAndSet(true, false)) {
           int pass = (int) (n + left);
           if (pass > 0) {
             out.write(buf, 0, pass);
-            forwarded.addAndGet(pass);
+            (upstream ? forwarded : forwardedDown).addAndGet(pass);
           }
           out.flush();
           cuts.incrementAndGet();
@@ -138,9 +152,7 @@ public final class CuttingProxy implements AutoCloseable {
         }
       }
       out.write(buf, 0, n);
-      if (upstream) {
-        forwarded.addAndGet(n);
-      }
+      (upstream ? forwarded : forwardedDown).addAndGet(n);
     }
     to.shutdownOutput();
   }

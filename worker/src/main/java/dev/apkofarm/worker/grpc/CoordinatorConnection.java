@@ -211,8 +211,8 @@ public final class CoordinatorConnection implements Reporter, AutoCloseable {
   }
 
   @Override
-  public void succeeded(TaskId ref, BuiltTask built, long pushNanos) {
-    WorkerMessage m = TaskMessages.result(ref, built, pushNanos);
+  public void succeeded(TaskId ref, BuiltTask built) {
+    WorkerMessage m = TaskMessages.result(ref, built);
     onIo(() -> write(m));
   }
 

@@ -41,14 +41,11 @@ final class TaskMessages {
         .setDetail(detail)).build();
   }
 
-  static WorkerMessage result(TaskId ref, BuiltTask built, long pushNanos) {
+  static WorkerMessage result(TaskId ref, BuiltTask built) {
     TaskResult.Builder r = TaskResult.newBuilder().setTask(ref(ref))
         .setBuilt(BuiltArchMessages.toMessage(built.built()))
         .setPackagesFetched(built.packagesFetched()).setPackagesCached(built.packagesCached());
     built.stageNanos().forEach((s, n) -> r.putStageNanos(s.name().toLowerCase(Locale.ROOT), n));
-    if (pushNanos > 0) {
-      r.putStageNanos("push", pushNanos);
-    }
     return WorkerMessage.newBuilder().setResult(r).build();
   }
 

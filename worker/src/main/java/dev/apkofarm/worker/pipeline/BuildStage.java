@@ -6,5 +6,7 @@ public enum BuildStage {
   FETCH,
   INSTALL,
   LAYER,
-  PUSH
+  PUSH,
+  /** Sending the built blobs to the coordinator's store (without {@code --push}). */
+  UPLOAD
 }

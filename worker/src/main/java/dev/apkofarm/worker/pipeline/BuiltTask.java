@@ -38,6 +38,14 @@ public record BuiltTask(
     }
   }
 
+  /** This task with {@code nanos} more spent in {@code stage} (its delivery, timed after the build). */
+  public BuiltTask plus(BuildStage stage, long nanos) {
+    Map<BuildStage, Long> more = new EnumMap<>(BuildStage.class);
+    more.putAll(stageNanos);
+    more.merge(stage, nanos, Long::sum);
+    return new BuiltTask(built, files, more, packagesFetched, packagesCached);
+  }
+
   public Descriptor manifest() {
     return built.manifest();
   }

@@ -1,6 +1,6 @@
 package dev.apkofarm.worker.pipeline;
 
-import dev.apkofarm.cluster.cache.HazelcastBlobCache;
+import dev.apkofarm.cluster.cache.FarmBlobCache;
 import dev.apkofarm.cluster.contract.ArchTask;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.apk.Fetcher;
@@ -14,6 +14,7 @@ import dev.apkofarm.core.build.StorePackageSource;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.install.PackageArchive;
 import dev.apkofarm.core.io.TemporaryDirectory;
+import dev.apkofarm.core.oci.BlobSink;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.DirectoryBlobStore;
 import dev.apkofarm.core.oci.Platform;
@@ -34,13 +35,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-arch build on core's engine. The task is decoded from its typed message and its build key checked (a
  * mismatch means this worker would build other bytes than the coordinator expects). Packages come from the worker's
- * disk cache, then the farm's Hazelcast tier, then their origin: the repository URL when remote, the coordinator's
- * blob store (by digest) when from a local repository — a worker never opens a path it was sent. Every package is
- * verified whatever tier it came from (see {@link PackageStore}). The arch is built by {@link ArchBuilder} into the
+ * disk cache, then the farm's shared cache (small ones from Hazelcast, large ones streamed from the disk of the worker
+ * that has them), then their origin: the repository URL when remote, the coordinator's blob store (by digest) when
+ * from a local repository — a worker never opens a path it was sent. One worker of the farm fetches a package from
+ * its origin while the others that need it wait and take it from the cache (its claims). Every package is verified
+ * whatever tier it came from (see {@link PackageStore}). The arch is built by {@link ArchBuilder} into the
  * worker's blob directory, from where it is delivered.
  */
 public final class CoreTaskExecutor implements TaskExecutor {
   private static final Logger log = LoggerFactory.getLogger(CoreTaskExecutor.class);
+  /** The largest package a worker takes (as a local build: {@link PackageStore}'s default). */
+  private static final long MAX_PACKAGE = 4L << 30;
 
   private final Context ctx;
   private final ExecutorService fetchPool = Executors.newFixedThreadPool(8, r -> {
@@ -63,9 +68,12 @@ public final class CoreTaskExecutor implements TaskExecutor {
     }
     Path cacheDir = ctx.workDir().resolve("engine-cache");
     DiskBlobCache disk = new DiskBlobCache(cacheDir.resolve("packages"));
-    PackageStore store = new PackageStore(
-        new Fetcher(Fetcher.Options.defaults(ctx.workDir(), Optional.of(cacheDir))), disk, List.of(ctx.cache()));
+    PackageStore store = new PackageStore(new Fetcher(Fetcher.Options.defaults(ctx.workDir(), Optional.of(cacheDir))),
+        disk, List.of(ctx.cache()), ctx.cache(), MAX_PACKAGE);
     DirectoryBlobStore out = new DirectoryBlobStore(ctx.workDir().resolve("blobs"));
+    // Without a push, every blob also streams to the coordinator while it is written (see StreamingSink).
+    BlobSink sink = assigned.pushRepository().isEmpty() ? new StreamingSink(out, ctx.coordinator(), assigned.toString())
+        : out;
     List<LockedPackage> packages = task.packages();
     AtomicLong opened = new AtomicLong();
     AtomicLong fetched = new AtomicLong();
@@ -77,12 +85,11 @@ public final class CoreTaskExecutor implements TaskExecutor {
     try (TemporaryDirectory scratch = TemporaryDirectory.of(
             Files.createTempDirectory(ctx.workDir().resolve("scratch"), "task-"));
         StorePackageSource source = new StorePackageSource(store, p -> origin(task, p), scratch.path())) {
-      AtomicLong firstFetch = new AtomicLong(Long.MAX_VALUE);
-      AtomicLong lastFetch = new AtomicLong();
+      AtomicLong lastFetch = new AtomicLong(start);
+      AtomicLong installed = new AtomicLong();
       PackageSource counting = pkg -> {
-        firstFetch.accumulateAndGet(System.nanoTime(), Math::min);
         boolean local = Files.exists(disk.file(pkg.cacheKey()));
-        boolean shared = !local && ctx.cache() instanceof HazelcastBlobCache h && h.contains(pkg.cacheKey());
+        boolean shared = !local && ctx.cache() instanceof FarmBlobCache f && f.contains(pkg.cacheKey());
         PackageArchive a = source.open(pkg);
         (local || shared ? cached : fetched).incrementAndGet();
         progress.progress(BuildStage.FETCH, opened.incrementAndGet(), packages.size(), pkg.toString());
@@ -90,11 +97,16 @@ public final class CoreTaskExecutor implements TaskExecutor {
         return a;
       };
       progress.progress(BuildStage.FETCH, 0, packages.size(), "");
-      built = new ArchBuilder(fetchPool, w -> log.warn("{}: {}", assigned, w))
-          .build(task.locked(), task.arch(), counting, task.options(), out);
-      long fetch = lastFetch.get() > 0 ? lastFetch.get() - Math.min(firstFetch.get(), lastFetch.get()) : 0;
-      nanos.put(BuildStage.FETCH, fetch);
-      nanos.put(BuildStage.LAYER, System.nanoTime() - start - fetch); // install, finish, tar, gzip
+      built = new ArchBuilder(fetchPool, w -> log.warn("{}: {}", assigned, w), () -> installed.set(System.nanoTime()))
+          .build(task.locked(), task.arch(), counting, task.options(), sink);
+      // Stages as they end: fetch (with verifying and expanding) until the last package is in hand, install (and
+      // finish the tree) after that, then layer (tar, gzip, config, manifest, SBOM).
+      long end = System.nanoTime();
+      long inHand = lastFetch.get();
+      long tree = Math.max(installed.get(), inHand);
+      nanos.put(BuildStage.FETCH, inHand - start);
+      nanos.put(BuildStage.INSTALL, tree - inHand);
+      nanos.put(BuildStage.LAYER, end - tree);
     }
     progress.progress(BuildStage.LAYER, built.layers().size(), built.layers().size(),
         built.manifest().digest().toString());
@@ -116,7 +128,8 @@ public final class CoreTaskExecutor implements TaskExecutor {
   private PackageOrigin origin(ArchTask task, LockedPackage p) throws BadInputException {
     Optional<ArchTask.StoredPackage> stored = task.storedCopy(p);
     if (stored.isPresent()) {
-      return new PackageOrigin.Content(stored.get().digest(), stored.get().size(), ctx.coordinatorStore());
+      return new PackageOrigin.Content(stored.get().digest(), stored.get().size(),
+          digest -> ctx.coordinator().open(digest.toString()));
     }
     if (p.remote()) {
       return new PackageOrigin.Location(p.url());

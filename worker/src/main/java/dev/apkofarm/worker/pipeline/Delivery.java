@@ -25,11 +25,15 @@ final class Delivery {
     this.registry = registry;
   }
 
-  /** @return nanoseconds spent pushing to the registry (0 when not pushing) */
-  long deliver(AssignedTask task, BuiltTask built, ProgressSink progress) throws IOException {
+  /** @return {@code built} with the time of its delivery (stage upload, or push) */
+  BuiltTask deliver(AssignedTask task, BuiltTask built, ProgressSink progress) throws IOException {
     if (task.pushRepository().isEmpty()) {
-      upload(built, built.built().imageBlobs());
-      return 0;
+      long start = System.nanoTime();
+      List<Descriptor> blobs = built.built().imageBlobs();
+      progress.progress(BuildStage.UPLOAD, 0, blobs.size(), "");
+      upload(built, blobs);
+      progress.progress(BuildStage.UPLOAD, blobs.size(), blobs.size(), "");
+      return built.plus(BuildStage.UPLOAD, System.nanoTime() - start);
     }
     String repository = task.pushRepository().get();
     long start = System.nanoTime();
@@ -42,7 +46,7 @@ final class Delivery {
     List<Descriptor> small = new ArrayList<>(List.of(built.manifest()));
     built.built().sbom().ifPresent(small::add);
     upload(built, small);
-    return nanos;
+    return built.plus(BuildStage.PUSH, nanos);
   }
 
   private void upload(BuiltTask built, List<Descriptor> descriptors) throws IOException {

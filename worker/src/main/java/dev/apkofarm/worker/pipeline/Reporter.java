@@ -7,8 +7,8 @@ public interface Reporter {
   /** How far an attempt is (throttled by the runner). */
   void progress(TaskId ref, BuildStage stage, long done, long total, String detail);
 
-  /** An attempt finished and its blobs are where the coordinator expects them. */
-  void succeeded(TaskId ref, BuiltTask built, long pushNanos);
+  /** An attempt finished and its blobs are where the coordinator expects them (the delivery timed in its stages). */
+  void succeeded(TaskId ref, BuiltTask built);
 
   /** An attempt ended without a result; {@code permanent} when another attempt cannot help (bad input). */
   void failed(TaskId ref, String reason, boolean permanent);

@@ -1,7 +1,7 @@
 package dev.apkofarm.worker.pipeline;
 
-import dev.apkofarm.core.apk.PackageOrigin;
-import dev.apkofarm.core.cache.BlobCache;
+import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.core.cache.SharedCache;
 import java.nio.file.Path;
 
 /**
@@ -15,11 +15,12 @@ public interface TaskExecutor {
   /**
    * Where an executor works.
    *
-   * @param cache the farm's shared package cache
+   * @param cache the farm's shared package cache, and who fetches which package from its origin
    * @param workDir the worker's scratch space and disk cache
-   * @param coordinatorStore the coordinator's blob store, where packages of local repositories are
+   * @param coordinator the coordinator's blob store: where packages of local repositories are, and where built blobs
+   *     go
    */
-  record Context(BlobCache cache, Path workDir, PackageOrigin.ContentStore coordinatorStore) {}
+  record Context(SharedCache cache, Path workDir, BlobTransfer coordinator) {}
 
   /** Makes the executor once the worker has joined the cluster and reached its coordinator. */
   @FunctionalInterface

@@ -101,10 +101,10 @@ public final class TaskRunner implements AutoCloseable {
       if (r.cancelReason != null) {
         throw new InterruptedException("finished after it was cancelled");
       }
-      long pushNanos = delivery.deliver(r.task, built, (stage, done, total, detail) -> progress(r, stage, done,
+      BuiltTask delivered = delivery.deliver(r.task, built, (stage, done, total, detail) -> progress(r, stage, done,
           total, detail));
       finish(r);
-      reporter.succeeded(ref, built, pushNanos);
+      reporter.succeeded(ref, delivered);
       log.info("worker {}: {} done in {} ms: {}", workerId, r.task, (System.nanoTime() - start) / 1_000_000,
           built.manifest().digest());
     } catch (InterruptedException | InterruptedIOException | ClosedByInterruptException e) {

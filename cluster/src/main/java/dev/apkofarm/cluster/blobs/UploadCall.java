@@ -1,0 +1,144 @@
+package dev.apkofarm.cluster.blobs;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.apkofarm.proto.v1.BlobServiceGrpc;
+import dev.apkofarm.proto.v1.UploadChunk;
+import dev.apkofarm.proto.v1.UploadResponse;
+import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One {@code BlobService.Upload} call: chunks sent as fast as the transport takes them (a sender waits while gRPC
+ * holds {@link BlobTransfer#IN_FLIGHT} bytes, never more), the digest and size in the first chunk, or, when the sender
+ * learns them only as it finishes (a blob streamed while it is written), in the last.
+ */
+final class UploadCall {
+  private final CompletableFuture<UploadResponse> done = new CompletableFuture<>();
+  private final Semaphore ready = new Semaphore(0);
+  private final ClientCallStreamObserver<UploadChunk> requests;
+  private final String what;
+  private long offset;
+  private boolean started;
+
+  /** @param what names the blob in messages */
+  UploadCall(Channel channel, String what) {
+    this.what = what;
+    ClientResponseObserver<UploadChunk, UploadResponse> responses = new ClientResponseObserver<>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<UploadChunk> r) {
+        r.setOnReadyHandler(ready::release);
+      }
+
+      @Override
+      public void onNext(UploadResponse r) {
+        done.complete(r);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+        ready.release();
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    };
+    this.requests = (ClientCallStreamObserver<UploadChunk>) BlobServiceGrpc.newStub(channel)
+        .withOnReadyThreshold(BlobTransfer.IN_FLIGHT).upload(responses);
+  }
+
+  /** Whether the server has ended the call (refused the upload, or failed). */
+  boolean ended() {
+    return done.isDone();
+  }
+
+  /**
+   * Sends {@code bytes} (which the call keeps: the caller never touches the array again) as the next chunk, the
+   * blob's digest, size and cache keys with it when {@code header} is given; waits first while the transport is not
+   * ready, at most {@code patience}.
+   *
+   * @return false when the server ended the call meanwhile (its reason comes from {@link #finish})
+   * @throws IOException when the transport stays busy longer than {@code patience}
+   */
+  boolean send(byte[] bytes, int length, Optional<Header> header, Duration patience) throws IOException {
+    long deadline = System.nanoTime() + patience.toNanos();
+    try {
+      while (!requests.isReady() && !done.isDone()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IOException(what + ": the coordinator took nothing for " + patience.toSeconds() + " s");
+        }
+        ready.tryAcquire(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancel("interrupted");
+      throw new InterruptedIOException(what + " interrupted");
+    }
+    if (done.isDone()) {
+      return false;
+    }
+    UploadChunk.Builder c = UploadChunk.newBuilder().setOffset(offset)
+        .setData(UnsafeByteOperations.unsafeWrap(bytes, 0, length));
+    header.ifPresent(h -> c.setDigest(h.digest()).setSize(h.size()).addAllCacheKeys(h.cacheKeys()));
+    requests.onNext(c.build());
+    offset += length;
+    started = true;
+    return true;
+  }
+
+  /** Whether a chunk was sent. */
+  boolean started() {
+    return started;
+  }
+
+  /** Ends the upload and waits for the server's verdict on the blob. */
+  UploadResponse finish(Duration patience) throws IOException {
+    try {
+      if (!done.isDone()) {
+        requests.onCompleted();
+      }
+      UploadResponse r = done.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+      if (r == null) {
+        throw new IOException(what + " was not confirmed");
+      }
+      return r;
+    } catch (InterruptedException e) {
+      cancel("interrupted");
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(what + " interrupted");
+    } catch (ExecutionException e) {
+      throw new IOException(what + " refused: " + BlobTransfer.describe(e.getCause()), e.getCause());
+    } catch (TimeoutException e) {
+      cancel("timeout");
+      throw new IOException(what + " timed out", e);
+    }
+  }
+
+  /** Abandons the upload; the server drops what it received. */
+  void cancel(String why) {
+    requests.cancel(why, null);
+  }
+
+  /**
+   * What a chunk says about its blob.
+   *
+   * @param digest sha256:hex
+   * @param size its length
+   * @param cacheKeys package cache keys to store it under too (first chunk only)
+   */
+  record Header(String digest, long size, List<String> cacheKeys) {}
+}

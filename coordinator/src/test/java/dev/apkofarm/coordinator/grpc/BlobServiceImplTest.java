@@ -1,0 +1,142 @@
+package dev.apkofarm.coordinator.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.cluster.blobs.StreamingUpload;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.blobs.DiskBlobStore;
+import dev.apkofarm.core.oci.Digest;
+import dev.apkofarm.core.testing.Await;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's blob service over real loopback gRPC: blobs streamed before their digest is known (a worker's
+ * layer while it is compressed) are stored once the announced digest checks out and refused otherwise, leaving
+ * nothing behind; downloads start at the offset asked.
+ */
+class BlobServiceImplTest {
+  @TempDir Path tmp;
+
+  private DiskBlobStore store;
+  private Server server;
+  private ManagedChannel channel;
+  private BlobTransfer blobs;
+
+  @BeforeEach
+  void start() throws IOException {
+    store = new DiskBlobStore(tmp.resolve("blobs"));
+    server = Transport.server("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
+        List.of(new BlobServiceImpl(store, Optional.empty()).bindService()));
+    channel = Transport.channel("127.0.0.1:" + server.getPort(), Transport.Security.plaintextLoopback());
+    blobs = new BlobTransfer(channel);
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  private static byte[] random(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+
+  /** Writes {@code bytes} into {@code up} in uneven pieces, as a compressor would. */
+  private static void write(StreamingUpload up, byte[] bytes) throws IOException {
+    for (int off = 0; off < bytes.length; ) {
+      int n = Math.min(bytes.length - off, 70_001);
+      up.write(bytes, off, n);
+      off += n;
+    }
+  }
+
+  private long leftovers() throws IOException {
+    try (Stream<Path> s = Files.list(tmp.resolve("blobs/sha256"))) {
+      return s.filter(p -> p.getFileName().toString().startsWith(".upload-")).count();
+    }
+  }
+
+  @Test
+  void aBlobStreamedBeforeItsDigestIsKnownIsStoredOnceTheDigestChecksOut() throws IOException {
+    byte[] layer = random(3 * 1024 * 1024 + 5);
+    Digest d = Digest.of(layer);
+    StreamingUpload up = blobs.stream("layer");
+
+    write(up, layer);
+
+    assertThat(up.finish(d, layer.length)).isTrue();
+    try (InputStream in = store.open(d.toString()).orElseThrow()) {
+      assertThat(in.readAllBytes()).isEqualTo(layer);
+    }
+    assertThat(leftovers()).isZero();
+  }
+
+  @Test
+  void aStreamedBlobAnnouncedUnderAnotherDigestIsRefusedAndNothingIsKept() throws IOException {
+    byte[] layer = random(1024 * 1024);
+    Digest claimed = Digest.of(new byte[] {1});
+    StreamingUpload up = blobs.stream("layer");
+
+    write(up, layer);
+
+    assertThat(up.finish(claimed, layer.length)).isFalse();
+    assertThat(up.failure().orElseThrow()).hasMessageContaining("has digest " + Digest.of(layer));
+    assertThat(store.has(claimed.toString())).isFalse();
+    assertThat(store.has(Digest.of(layer).toString())).isFalse();
+    assertThat(leftovers()).isZero();
+  }
+
+  @Test
+  void aCancelledStreamLeavesNothingBehind() throws Exception {
+    byte[] layer = random(2 * 1024 * 1024);
+    StreamingUpload up = blobs.stream("layer");
+    write(up, layer);
+
+    up.cancel();
+
+    Await.until(Duration.ofSeconds(30), "the upload's temp file to go",
+        () -> {
+          try {
+            return leftovers() == 0;
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        });
+    assertThat(store.has(Digest.of(layer).toString())).isFalse();
+  }
+
+  @Test
+  void aDownloadStartsAtTheOffsetAskedAndTheWholeIsVerified() throws IOException {
+    byte[] blob = random(2 * 1024 * 1024 + 3);
+    String d = Digest.of(blob).toString();
+    store.put(d, blob.length, new ByteArrayInputStream(blob));
+    java.security.MessageDigest sha = Digest.newSha256();
+    sha.update(blob, 0, 1_000_000);
+    ByteArrayOutputStream rest = new ByteArrayOutputStream();
+
+    assertThat(blobs.download(d, 1_000_000, sha, rest)).isEqualTo(blob.length);
+
+    assertThat(rest.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(blob, 1_000_000, blob.length));
+    assertThatThrownBy(() -> blobs.open(d, blob.length + 1).read()).hasMessageContaining("OUT_OF_RANGE");
+  }
+}
