@@ -15,7 +15,7 @@ public final class Main {
    * The embedded farm runs Hazelcast, gRPC and the farm's daemons in this process: their logs would drown the
    * progress display, so only warnings (errors for Hazelcast) reach the terminal unless the user set otherwise.
    */
-  private static void quietLibraries() {
+  public static void quietLibraries() {
     setDefault("org.slf4j.simpleLogger.log.com.hazelcast", "error");
     setDefault("org.slf4j.simpleLogger.log.io.grpc", "warn");
     setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");

@@ -6,8 +6,10 @@ import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.InputText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,8 +20,13 @@ import picocli.CommandLine.ScopeType;
     name = "apko-client",
     mixinStandardHelpOptions = true,
     versionProvider = ApkoClientCommand.Version.class,
-    description = "Build OCI images from APK packages, locally or on an apko-farm.",
-    subcommands = {
+    description = "Build OCI images from APK packages, locally or on an apko-farm.")
+public final class ApkoClientCommand implements Runnable {
+  /**
+   * The subcommands, in the order {@code --help} lists them (then {@code help}). Added by {@link #newCommandLine}
+   * rather than named in the annotation, so a process can build only the ones its arguments name.
+   */
+  static final List<Class<?>> SUBCOMMANDS = List.of(
       BuildCommand.class,
       BuildMinirootfsCommand.class,
       BuildCpioCommand.class,
@@ -37,10 +44,8 @@ import picocli.CommandLine.ScopeType;
       WatchCommand.class,
       CancelCommand.class,
       ServeCommand.class,
-      VersionCommand.class,
-      CommandLine.HelpCommand.class
-    })
-public final class ApkoClientCommand implements Runnable {
+      VersionCommand.class);
+
   /** Exit code for a failure of the build or the machine. */
   public static final int EXIT_FAILURE = 1;
   /** Exit code for bad input: a config, package, key or argument the user must fix. */
@@ -121,9 +126,20 @@ public final class ApkoClientCommand implements Runnable {
     return logLevel;
   }
 
-  /** Runs the CLI with the process's streams and returns the exit code. */
+  /**
+   * Runs the CLI with the process's streams and returns the exit code. Only the subcommands some argument names are
+   * built in full: picocli reads every option of every command it is given, which took most of a {@code version}
+   * run's time; the others are listed (name and description, for {@code --help} and for suggestions) but never run.
+   */
   public static int run(String... args) {
-    return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    if (asksOnlyForTheVersion(args)) {
+      // The version needs no command line at all: this answers it before picocli and its reflection load.
+      System.out.println(versionLine());
+      return 0;
+    }
+    List<String> named = Arrays.asList(args);
+    return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(),
+        EmbeddedFarm.Engines.CORE, named::contains).execute(args);
   }
 
   /** A configured command line (exit codes, error handling) writing to the given streams; used by tests too. */
@@ -139,10 +155,30 @@ public final class ApkoClientCommand implements Runnable {
   /** As above, with an embedded farm on {@code farmEngines} (tests of the farm's plumbing use stand-ins). */
   public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment,
       EmbeddedFarm.Engines farmEngines) {
+    return newCommandLine(out, err, environment, farmEngines, name -> true);
+  }
+
+  /**
+   * As above, with only the subcommands whose names pass {@code built} built in full; the others are stand-ins that
+   * carry their name and description, so usage and error messages read the same (see {@link #run}).
+   */
+  static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment,
+      EmbeddedFarm.Engines farmEngines, Predicate<String> built) {
     ApkoClientCommand root = new ApkoClientCommand();
     root.environment = Map.copyOf(environment);
     root.farmEngines = farmEngines;
     CommandLine cl = new CommandLine(root);
+    for (Class<?> command : SUBCOMMANDS) {
+      Command annotation = command.getAnnotation(Command.class);
+      if (built.test(annotation.name())) {
+        cl.addSubcommand(annotation.name(), command);
+      } else {
+        CommandLine.Model.CommandSpec listed = CommandLine.Model.CommandSpec.create().name(annotation.name());
+        listed.usageMessage().description(annotation.description());
+        cl.addSubcommand(annotation.name(), listed);
+      }
+    }
+    cl.addSubcommand("help", CommandLine.HelpCommand.class);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
@@ -166,11 +202,21 @@ public final class ApkoClientCommand implements Runnable {
     return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
   }
 
+  /** Whether the arguments are exactly one of the ways to ask for the version (the command or the option). */
+  static boolean asksOnlyForTheVersion(String... args) {
+    return args.length == 1 && List.of("version", "--version", "-V").contains(args[0]);
+  }
+
+  /** What {@code version} and {@code --version} print. */
+  static String versionLine() {
+    return "apko-client " + EngineVersion.get();
+  }
+
   /** Supplies {@code --version}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"apko-client " + EngineVersion.get()};
+      return new String[] {versionLine()};
     }
   }
 }

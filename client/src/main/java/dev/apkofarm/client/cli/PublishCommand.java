@@ -52,7 +52,6 @@ import picocli.CommandLine.Parameters;
           + " credsStore, credHelpers) and are never printed."
     })
 final class PublishCommand extends ClientCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Parameters(
       index = "1..*",
@@ -255,7 +254,9 @@ final class PublishCommand extends ClientCommand {
             .orElseThrow(() -> new RegistryException(repository.registry(), repository.repositoryOnly() + "@"
                 + index + " vanished right after the push"));
     StringBuilder text = new StringBuilder();
-    for (JsonNode m : JSON.readTree(root.bytes()).path("manifests")) {
+    // A mapper made here, not a static one: picocli makes every command object at start, so a static field would set
+    // Jackson up for `version` too.
+    for (JsonNode m : new ObjectMapper().readTree(root.bytes()).path("manifests")) {
       text.append(repository.withDigest(Digest.parse(m.path("digest").asText()))).append('\n');
     }
     text.append(repository.withDigest(index)).append('\n');

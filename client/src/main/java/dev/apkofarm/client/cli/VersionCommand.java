@@ -1,6 +1,5 @@
 package dev.apkofarm.client.cli;
 
-import dev.apkofarm.core.EngineVersion;
 import picocli.CommandLine.Command;
 
 /** {@code apko-client version}: the engine version, as {@code --version} prints it. */
@@ -8,7 +7,7 @@ import picocli.CommandLine.Command;
 final class VersionCommand extends ClientCommand {
   @Override
   public Integer call() {
-    out().println("apko-client " + EngineVersion.get());
+    out().println(ApkoClientCommand.versionLine());
     return 0;
   }
 }

@@ -91,15 +91,22 @@ public final class Fetcher {
   }
 
   private final Options options;
-  private final HttpClient http;
+  /** Made on the first remote fetch: a build from local repositories sets up no HTTP client and no TLS. */
+  private HttpClient http;
 
   public Fetcher(Options options) {
     this.options = options;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(options.timeout())
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .connectTimeout(options.timeout())
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
+    }
+    return http;
   }
 
   public Options options() {
@@ -290,7 +297,7 @@ public final class Fetcher {
     IOException last = null;
     for (int attempt = 1; attempt <= options.attempts(); attempt++) {
       try {
-        HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> res = http().send(req, HttpResponse.BodyHandlers.ofInputStream());
         int code = res.statusCode();
         if ((code >= 500 || code == 429) && attempt < options.attempts()) {
           res.body().close();

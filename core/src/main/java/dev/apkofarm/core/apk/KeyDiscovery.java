@@ -48,9 +48,13 @@ public final class KeyDiscovery {
   public static final String ALPINE_RELEASES = "https://alpinelinux.org/releases.json";
   private static final Logger LOG = LoggerFactory.getLogger(KeyDiscovery.class);
   private static final Pattern ALPINE = Pattern.compile("^https?://.+/alpine/([^/]+)/[^/]+$");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_DOCUMENT = 4 << 20;
   private static final long MAX_KEY = 1 << 20;
+
+  /** Made on first use: discovery reads JSON only for remote repositories, so a local build sets up no Jackson. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /**
    * A discovered key.
@@ -110,7 +114,7 @@ public final class KeyDiscovery {
   private List<Key> alpine(String repository, String release, String apkArch) throws BadInputException, IOException {
     JsonNode releases;
     try {
-      releases = JSON.readTree(fetcher.fetchBytes(alpineReleases, MAX_DOCUMENT));
+      releases = Json.MAPPER.readTree(fetcher.fetchBytes(alpineReleases, MAX_DOCUMENT));
     } catch (IOException e) {
       if (fetcher.options().offline()) {
         LOG.debug("offline: no Alpine keys for {}: {}", repository, e.getMessage());
@@ -175,12 +179,12 @@ public final class KeyDiscovery {
         }
         throw e;
       }
-      String jwksUri = JSON.readTree(config).path("jwks_uri").asText("");
+      String jwksUri = Json.MAPPER.readTree(config).path("jwks_uri").asText("");
       if (!Fetcher.isRemote(jwksUri)) {
         throw new IOException("apk-configuration has no http(s) jwks_uri");
       }
       List<Key> out = new ArrayList<>();
-      for (JsonNode k : JSON.readTree(fetcher.fetchBytes(jwksUri, MAX_DOCUMENT)).path("keys")) {
+      for (JsonNode k : Json.MAPPER.readTree(fetcher.fetchBytes(jwksUri, MAX_DOCUMENT)).path("keys")) {
         String kid = k.path("kid").asText("");
         if (kid.isEmpty() || !kid.matches("[A-Za-z0-9._-]+")) {
           throw new IOException("a JWKS key has no usable \"kid\"");

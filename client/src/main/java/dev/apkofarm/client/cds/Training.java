@@ -1,0 +1,70 @@
+package dev.apkofarm.client.cds;
+
+import dev.apkofarm.client.Main;
+import dev.apkofarm.client.cli.ApkoClientCommand;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training run of the class-data-sharing archive: the build runs this once, at {@code package} time, in a JVM
+ * started with {@code -XX:ArchiveClassesAtExit}, so every class the CLI's common commands load is in the archive the
+ * launchers hand to later runs. Each command runs as a user runs it, through the CLI's own command line, on the
+ * repository's test data; a command that fails fails the build, since an archive trained on an error path would
+ * leave the real path out.
+ *
+ * <p>Usage: {@code Training TESTDATA_DIR SCRATCH_DIR} (a fresh directory is made in SCRATCH_DIR for each run, and
+ * left for the build's clean).
+ */
+public final class Training {
+  private Training() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: Training TESTDATA_DIR SCRATCH_DIR");
+      System.exit(2);
+    }
+    Path testdata = Path.of(args[0]).toAbsolutePath().normalize();
+    Path scratch = Files.createTempDirectory(Files.createDirectories(Path.of(args[1]).toAbsolutePath()), "run-");
+    Main.quietLibraries();
+    for (List<String> command : commands(testdata, scratch)) {
+      int code =
+          ApkoClientCommand.newCommandLine(discard(), discard(), Map.of()).execute(command.toArray(String[]::new));
+      if (code != 0) {
+        System.err.println("training command failed (exit " + code + "): " + String.join(" ", command));
+        System.exit(1);
+      }
+    }
+    System.exit(0);
+  }
+
+  /** The commands trained on, in the shapes scripts/bench-cli measures. */
+  private static List<List<String>> commands(Path testdata, Path scratch) throws IOException {
+    Path cli = testdata.resolve("apko/cli");
+    Path alpine = testdata.resolve("apko/apk/alpine-316");
+    Path cache = scratch.resolve("cache");
+    // show-packages reads Alpine 3.16's index laid out as a repository, as the benchmark does.
+    Path repository = Files.createDirectories(scratch.resolve("alpine/x86_64"));
+    Files.copy(alpine.resolve("APKINDEX.tar.gz"), repository.resolve("APKINDEX.tar.gz"));
+    Path config = scratch.resolve("build-base.yaml");
+    Files.writeString(config, "contents:\n  repositories: [" + scratch.resolve("alpine") + "]\n  keyring: ["
+        + alpine.resolve("alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub") + "]\n  packages: [build-base]\n"
+        + "archs: [x86_64]\n");
+    Path golden = Files.createDirectories(scratch.resolve("golden"));
+    return List.of(
+        List.of("version"),
+        List.of("--help"),
+        List.of("-C", cli.toString(), "build", "testdata/apko.yaml", "golden:latest", golden.toString(),
+            "--arch", "amd64,arm64", "--cache-dir", cache.toString()),
+        List.of("show-packages", config.toString(), "--cache-dir", cache.toString()),
+        List.of("-C", cli.toString(), "submit", "testdata/apko.yaml", "--output", scratch.resolve("submit").toString()));
+  }
+
+  private static PrintWriter discard() {
+    return new PrintWriter(OutputStream.nullOutputStream(), true);
+  }
+}
