@@ -1,12 +1,12 @@
 package dev.apkofarm.bench;
 
-import dev.apkofarm.core.apk.ApkIndex;
-import dev.apkofarm.core.apk.IndexReader;
-import dev.apkofarm.core.apk.Keyring;
-import dev.apkofarm.core.apk.Repository;
-import dev.apkofarm.core.apk.RepositoryIndex;
-import dev.apkofarm.core.apk.Resolution;
-import dev.apkofarm.core.apk.Resolver;
+import dev.apkofarm.core.apk.index.ApkIndex;
+import dev.apkofarm.core.apk.index.IndexReader;
+import dev.apkofarm.core.apk.repo.Repository;
+import dev.apkofarm.core.apk.repo.RepositoryIndex;
+import dev.apkofarm.core.apk.resolve.Resolution;
+import dev.apkofarm.core.apk.resolve.Resolver;
+import dev.apkofarm.core.apk.sign.Keyring;
 import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.apkofarm.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.HostileRepository;
+import dev.apkofarm.core.apk.repo.HostileRepository;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.testing.TarTrees;
 import java.io.PrintWriter;

@@ -2,11 +2,11 @@ package dev.apkofarm.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.ApkIndex;
-import dev.apkofarm.core.apk.ApkPackage;
-import dev.apkofarm.core.apk.IndexReader;
-import dev.apkofarm.core.apk.Keyring;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.index.ApkIndex;
+import dev.apkofarm.core.apk.index.IndexReader;
+import dev.apkofarm.core.apk.pkg.ApkPackage;
+import dev.apkofarm.core.apk.sign.Keyring;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

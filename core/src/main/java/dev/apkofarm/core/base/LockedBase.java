@@ -1,10 +1,10 @@
 package dev.apkofarm.core.base;
 
+import dev.apkofarm.core.apk.index.ApkIndex;
+import dev.apkofarm.core.apk.lock.BaseIndex;
+import dev.apkofarm.core.apk.repo.Repository;
 import dev.apkofarm.core.config.Arch;
-import dev.apkofarm.core.apk.ApkIndex;
-import dev.apkofarm.core.apk.BaseIndex;
 import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.Repository;
 import dev.apkofarm.core.install.InstalledPackage;
 import dev.apkofarm.core.install.PackageMeta;
 import java.nio.file.Path;

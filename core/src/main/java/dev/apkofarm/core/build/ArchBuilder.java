@@ -1,9 +1,9 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.apk.Limits;
-import dev.apkofarm.core.apk.PackageVerificationException;
+import dev.apkofarm.core.apk.lock.BaseImageRefusal;
+import dev.apkofarm.core.apk.pkg.PackageVerificationException;
 import dev.apkofarm.core.base.BaseArch;
 import dev.apkofarm.core.base.BaseLayers;
 import dev.apkofarm.core.config.Arch;

@@ -1,11 +1,11 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.InputText;
-import dev.apkofarm.core.apk.ApkPackage;
-import dev.apkofarm.core.apk.MalformedArchiveException;
-import dev.apkofarm.core.apk.PackageVerificationException;
-import dev.apkofarm.core.apk.PkgInfo;
-import dev.apkofarm.core.apk.TarEntry;
+import dev.apkofarm.core.apk.archive.MalformedArchiveException;
+import dev.apkofarm.core.apk.archive.TarEntry;
+import dev.apkofarm.core.apk.pkg.ApkPackage;
+import dev.apkofarm.core.apk.pkg.PackageVerificationException;
+import dev.apkofarm.core.apk.pkg.PkgInfo;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.install.ControlEntry;
 import dev.apkofarm.core.install.DataEntry;
@@ -81,7 +81,7 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
         try {
           checksum = e.checksumSha1();
         } catch (IllegalArgumentException ex) {
-          throw new dev.apkofarm.core.apk.PackageVerificationException(apk.displayName(), ex.getMessage());
+          throw new dev.apkofarm.core.apk.pkg.PackageVerificationException(apk.displayName(), ex.getMessage());
         }
         data.add(
             new DataEntry(

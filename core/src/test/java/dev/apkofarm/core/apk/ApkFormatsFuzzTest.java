@@ -3,6 +3,14 @@ package dev.apkofarm.core.apk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.apkofarm.core.apk.archive.GzipReader;
+import dev.apkofarm.core.apk.archive.MalformedArchiveException;
+import dev.apkofarm.core.apk.archive.TarEntry;
+import dev.apkofarm.core.apk.archive.TarReader;
+import dev.apkofarm.core.apk.index.IndexReader;
+import dev.apkofarm.core.apk.index.IndexText;
+import dev.apkofarm.core.apk.pkg.PkgInfo;
+import dev.apkofarm.core.apk.sign.Keyring;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

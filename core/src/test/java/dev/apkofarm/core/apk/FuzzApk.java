@@ -1,5 +1,8 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.apk.archive.GzipWriter;
+import dev.apkofarm.core.apk.archive.TarWriter;
+import dev.apkofarm.core.apk.pkg.ApkLayout;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

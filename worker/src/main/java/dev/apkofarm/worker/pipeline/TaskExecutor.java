@@ -1,6 +1,6 @@
 package dev.apkofarm.worker.pipeline;
 
-import dev.apkofarm.core.apk.PackageOrigin;
+import dev.apkofarm.core.apk.repo.PackageOrigin;
 import dev.apkofarm.core.cache.BlobCache;
 import java.nio.file.Path;
 

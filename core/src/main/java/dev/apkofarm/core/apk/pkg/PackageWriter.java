@@ -1,0 +1,189 @@
+package dev.apkofarm.core.apk.pkg;
+
+import dev.apkofarm.core.apk.PackageInfo;
+import dev.apkofarm.core.apk.archive.GzipWriter;
+import dev.apkofarm.core.apk.archive.TarEntry;
+import dev.apkofarm.core.apk.archive.TarWriter;
+import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
+import dev.apkofarm.core.apk.sign.SigningKey;
+import dev.apkofarm.core.io.AtomicFile;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Writes a signed .apk (signature, control and data gzip sections) from a {@link PackageSpec} and a
+ * {@link PackageContent}. The output is reproducible: entries sorted by path, mtimes = the spec's build date, fixed
+ * gzip headers, deterministic RSA signatures, so the same input gives the same bytes. File contents are streamed,
+ * never held in memory; the file appears under its final name only when complete.
+ */
+public final class PackageWriter {
+  private PackageWriter() {}
+
+  /**
+   * Writes the package.
+   *
+   * @param signingKey the key to sign with; empty writes an unsigned package (valid, but only installable from a
+   *     signed index)
+   * @return the package as its index will list it
+   */
+  public static PackageInfo write(
+      PackageSpec spec,
+      PackageContent content,
+      Optional<SigningKey> signingKey,
+      SignatureAlgorithm algorithm,
+      Path out)
+      throws IOException {
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    // The data section is written first because .PKGINFO, which precedes it, records its hash.
+    Path data = Files.createTempFile(dir, "." + spec.name() + "-", ".data.tmp");
+    try (AtomicFile whole = AtomicFile.beside(out)) {
+      MessageDigest dataSha256 = ApkLayout.newDigest("sha256");
+      long installedSize;
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(data), 64 * 1024);
+          DigestOutputStream digest = new DigestOutputStream(file, dataSha256)) {
+        GzipWriter gz = new GzipWriter(digest);
+        installedSize = writeData(spec, content, new TarWriter(gz));
+        gz.close();
+      }
+      byte[] pkginfo = pkginfo(spec, installedSize, HexFormat.of().formatHex(dataSha256.digest()));
+      byte[] control = control(spec, pkginfo);
+      byte[] signature =
+          signingKey.isPresent() ? signature(signingKey.get(), algorithm, control, spec.buildDate()) : new byte[0];
+      try (OutputStream o = whole.newOutputStream()) {
+        o.write(signature);
+        o.write(control);
+        Files.copy(data, o);
+      }
+      long size = Files.size(whole.path());
+      whole.commit(out);
+      byte[] controlSha1 = ApkLayout.newDigest("sha1").digest(control);
+      return PkgInfo.parse(pkginfo).toPackageInfo(controlSha1, size);
+    } finally {
+      Files.deleteIfExists(data);
+    }
+  }
+
+  private static long writeData(PackageSpec spec, PackageContent content, TarWriter tar) throws IOException {
+    long installed = 0;
+    long mtime = spec.buildDate();
+    for (PackageContent.Entry e : content.entries()) {
+      switch (e.kind()) {
+        case DIRECTORY:
+          tar.header(e.path(), TarWriter.Kind.DIRECTORY, e.mode(), e.uid(), e.gid(), mtime, 0, "", Map.of(), e.xattrs());
+          break;
+        case SYMLINK:
+          tar.header(e.path(), TarWriter.Kind.SYMLINK, e.mode(), e.uid(), e.gid(), mtime, 0, e.link(), Map.of(), e.xattrs());
+          break;
+        case HARDLINK:
+          tar.header(e.path(), TarWriter.Kind.HARDLINK, e.mode(), e.uid(), e.gid(), mtime, 0, e.link(), Map.of(), e.xattrs());
+          break;
+        case FILE:
+          {
+            PackageContent.Source source = e.source().orElseThrow();
+            long size = source.size();
+            MessageDigest sha1 = ApkLayout.newDigest("sha1");
+            try (InputStream in = source.open()) {
+              byte[] buf = new byte[64 * 1024];
+              int n;
+              while ((n = in.read(buf)) > 0) {
+                sha1.update(buf, 0, n);
+              }
+            }
+            Map<String, String> pax = Map.of(TarEntry.CHECKSUM_RECORD, HexFormat.of().formatHex(sha1.digest()));
+            tar.header(e.path(), TarWriter.Kind.FILE, e.mode(), e.uid(), e.gid(), mtime, size, "", pax, e.xattrs());
+            try (InputStream in = source.open()) {
+              tar.content(in, size);
+            }
+            installed += size;
+            break;
+          }
+        default:
+          throw new IllegalStateException("unknown entry kind " + e.kind());
+      }
+    }
+    tar.finish();
+    return installed;
+  }
+
+  private static byte[] pkginfo(PackageSpec s, long installedSize, String dataHash) {
+    StringBuilder b = new StringBuilder("# Generated by apko-farm\n");
+    line(b, "pkgname", s.name());
+    line(b, "pkgver", s.version());
+    line(b, "arch", s.arch());
+    line(b, "size", Long.toString(installedSize));
+    line(b, "origin", s.origin());
+    line(b, "pkgdesc", s.description());
+    line(b, "url", s.url());
+    line(b, "commit", s.commit());
+    if (s.buildDate() != 0) {
+      line(b, "builddate", Long.toString(s.buildDate()));
+    }
+    line(b, "maintainer", s.maintainer());
+    line(b, "license", s.license());
+    s.depends().forEach(d -> line(b, "depend", d));
+    s.provides().forEach(p -> line(b, "provides", p));
+    s.replaces().forEach(r -> line(b, "replaces", r));
+    if (!s.installIf().isEmpty()) {
+      line(b, "install_if", String.join(" ", s.installIf()));
+    }
+    if (s.providerPriority() != 0) {
+      line(b, "provider_priority", Long.toString(s.providerPriority()));
+    }
+    if (s.replacesPriority() != 0) {
+      line(b, "replaces_priority", Long.toString(s.replacesPriority()));
+    }
+    if (!s.triggers().isEmpty()) {
+      line(b, "triggers", String.join(" ", s.triggers()));
+    }
+    line(b, "datahash", dataHash);
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void line(StringBuilder b, String key, String value) {
+    b.append(key).append(" = ").append(value).append('\n');
+  }
+
+  /** The control section: .PKGINFO then the scripts, a tar fragment (no end marker), gzipped. */
+  private static byte[] control(PackageSpec spec, byte[] pkginfo) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    GzipWriter gz = new GzipWriter(out);
+    TarWriter tar = new TarWriter(gz);
+    long mtime = spec.buildDate();
+    tar.header(".PKGINFO", TarWriter.Kind.FILE, 0644, 0, 0, mtime, pkginfo.length, "", Map.of(), Map.of());
+    tar.content(new ByteArrayInputStream(pkginfo), pkginfo.length);
+    for (Map.Entry<String, String> script : new TreeMap<>(spec.scripts()).entrySet()) {
+      byte[] body = script.getValue().getBytes(StandardCharsets.UTF_8);
+      tar.header(script.getKey(), TarWriter.Kind.FILE, 0755, 0, 0, mtime, body.length, "", Map.of(), Map.of());
+      tar.content(new ByteArrayInputStream(body), body.length);
+    }
+    gz.close();
+    return out.toByteArray();
+  }
+
+  /** A signature section over {@code signed}: one {@code .SIGN.<scheme>.<key>} entry, no end marker, gzipped. */
+  public static byte[] signature(SigningKey key, SignatureAlgorithm algorithm, byte[] signed, long mtime)
+      throws IOException {
+    byte[] sig = key.sign(algorithm, signed);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    GzipWriter gz = new GzipWriter(out);
+    TarWriter tar = new TarWriter(gz);
+    tar.header(algorithm.fileName(key.name()), TarWriter.Kind.FILE, 0644, 0, 0, mtime, sig.length, "", Map.of(), Map.of());
+    tar.content(new ByteArrayInputStream(sig), sig.length);
+    gz.close();
+    return out.toByteArray();
+  }
+}
