@@ -1,6 +1,7 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.CodePointOrder;
+import dev.apkofarm.core.apk.archive.TarHeader;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.Node;
@@ -15,7 +16,6 @@ import dev.apkofarm.core.oci.LayerEntry;
 import dev.apkofarm.core.oci.LayerStream;
 import dev.apkofarm.core.oci.LayerWriter;
 import dev.apkofarm.core.oci.OwnerNames;
-import dev.apkofarm.core.oci.TarHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;

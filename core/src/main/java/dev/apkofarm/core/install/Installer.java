@@ -1,6 +1,8 @@
 package dev.apkofarm.core.install;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.archive.TarHeader;
+import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.Directory;
 import dev.apkofarm.core.fs.ImageTree;
@@ -8,8 +10,6 @@ import dev.apkofarm.core.fs.Node;
 import dev.apkofarm.core.fs.RegularFile;
 import dev.apkofarm.core.fs.Symlink;
 import dev.apkofarm.core.fs.TreeException;
-import dev.apkofarm.core.oci.TarHeader;
-import dev.apkofarm.core.oci.TarWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package dev.apkofarm.core.apk.index;
 import dev.apkofarm.core.apk.Limits;
 import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.apk.archive.GzipWriter;
+import dev.apkofarm.core.apk.archive.TarHeader;
 import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.apk.pkg.ApkPackage;
 import dev.apkofarm.core.apk.pkg.PackageVerificationException;
@@ -10,7 +11,6 @@ import dev.apkofarm.core.apk.pkg.PackageWriter;
 import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
 import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.io.AtomicFile;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -93,11 +92,11 @@ public final class IndexWriter {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     GzipWriter gz = new GzipWriter(out);
     TarWriter tar = new TarWriter(gz);
-    tar.header("APKINDEX", TarWriter.Kind.FILE, 0644, 0, 0, 0, apkindex.length, "", Map.of(), Map.of());
-    tar.content(new ByteArrayInputStream(apkindex), apkindex.length);
-    tar.header("DESCRIPTION", TarWriter.Kind.FILE, 0644, 0, 0, 0, desc.length, "", Map.of(), Map.of());
-    tar.content(new ByteArrayInputStream(desc), desc.length);
-    tar.finish();
+    tar.writeHeader(TarHeader.of(TarHeader.REG, "APKINDEX", "", apkindex.length, 0644, 0));
+    tar.write(apkindex, 0, apkindex.length);
+    tar.writeHeader(TarHeader.of(TarHeader.REG, "DESCRIPTION", "", desc.length, 0644, 0));
+    tar.write(desc, 0, desc.length);
+    tar.close();
     gz.close();
     return out.toByteArray();
   }

@@ -3,12 +3,12 @@ package dev.apkofarm.core.apk.pkg;
 import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.apk.archive.GzipWriter;
 import dev.apkofarm.core.apk.archive.TarEntry;
+import dev.apkofarm.core.apk.archive.TarHeader;
 import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
 import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.io.AtomicFile;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,13 +83,13 @@ public final class PackageWriter {
     for (PackageContent.Entry e : content.entries()) {
       switch (e.kind()) {
         case DIRECTORY:
-          tar.header(e.path(), TarWriter.Kind.DIRECTORY, e.mode(), e.uid(), e.gid(), mtime, 0, "", Map.of(), e.xattrs());
+          tar.writeHeader(header(TarHeader.DIR, e.path() + "/", "", 0, e, mtime, Map.of()));
           break;
         case SYMLINK:
-          tar.header(e.path(), TarWriter.Kind.SYMLINK, e.mode(), e.uid(), e.gid(), mtime, 0, e.link(), Map.of(), e.xattrs());
+          tar.writeHeader(header(TarHeader.SYMLINK, e.path(), e.link(), 0, e, mtime, Map.of()));
           break;
         case HARDLINK:
-          tar.header(e.path(), TarWriter.Kind.HARDLINK, e.mode(), e.uid(), e.gid(), mtime, 0, e.link(), Map.of(), e.xattrs());
+          tar.writeHeader(header(TarHeader.LINK, e.path(), e.link(), 0, e, mtime, Map.of()));
           break;
         case FILE:
           {
@@ -103,10 +103,10 @@ public final class PackageWriter {
                 sha1.update(buf, 0, n);
               }
             }
-            Map<String, String> pax = Map.of(TarEntry.CHECKSUM_RECORD, HexFormat.of().formatHex(sha1.digest()));
-            tar.header(e.path(), TarWriter.Kind.FILE, e.mode(), e.uid(), e.gid(), mtime, size, "", pax, e.xattrs());
+            byte[] checksum = HexFormat.of().formatHex(sha1.digest()).getBytes(StandardCharsets.US_ASCII);
+            tar.writeHeader(header(TarHeader.REG, e.path(), "", size, e, mtime, Map.of(TarEntry.CHECKSUM_RECORD, checksum)));
             try (InputStream in = source.open()) {
-              tar.content(in, size);
+              tar.copyFrom(in);
             }
             installed += size;
             break;
@@ -115,8 +115,16 @@ public final class PackageWriter {
           throw new IllegalStateException("unknown entry kind " + e.kind());
       }
     }
-    tar.finish();
+    tar.close();
     return installed;
+  }
+
+  /** One data entry's header: the entry's mode, owner and extended attributes, the package's time. */
+  private static TarHeader header(
+      char type, String name, String link, long size, PackageContent.Entry e, long mtime, Map<String, byte[]> pax) {
+    TreeMap<String, byte[]> records = new TreeMap<>(pax);
+    e.xattrs().forEach((k, v) -> records.put(TarEntry.XATTR_PREFIX + k, v));
+    return new TarHeader(type, name, link, size, e.mode(), e.uid(), e.gid(), "", "", mtime, 0, 0, records);
   }
 
   private static byte[] pkginfo(PackageSpec s, long installedSize, String dataHash) {
@@ -163,13 +171,14 @@ public final class PackageWriter {
     GzipWriter gz = new GzipWriter(out);
     TarWriter tar = new TarWriter(gz);
     long mtime = spec.buildDate();
-    tar.header(".PKGINFO", TarWriter.Kind.FILE, 0644, 0, 0, mtime, pkginfo.length, "", Map.of(), Map.of());
-    tar.content(new ByteArrayInputStream(pkginfo), pkginfo.length);
+    tar.writeHeader(TarHeader.of(TarHeader.REG, ".PKGINFO", "", pkginfo.length, 0644, mtime));
+    tar.write(pkginfo, 0, pkginfo.length);
     for (Map.Entry<String, String> script : new TreeMap<>(spec.scripts()).entrySet()) {
       byte[] body = script.getValue().getBytes(StandardCharsets.UTF_8);
-      tar.header(script.getKey(), TarWriter.Kind.FILE, 0755, 0, 0, mtime, body.length, "", Map.of(), Map.of());
-      tar.content(new ByteArrayInputStream(body), body.length);
+      tar.writeHeader(TarHeader.of(TarHeader.REG, script.getKey(), "", body.length, 0755, mtime));
+      tar.write(body, 0, body.length);
     }
+    tar.closeFragment();
     gz.close();
     return out.toByteArray();
   }
@@ -181,8 +190,9 @@ public final class PackageWriter {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     GzipWriter gz = new GzipWriter(out);
     TarWriter tar = new TarWriter(gz);
-    tar.header(algorithm.fileName(key.name()), TarWriter.Kind.FILE, 0644, 0, 0, mtime, sig.length, "", Map.of(), Map.of());
-    tar.content(new ByteArrayInputStream(sig), sig.length);
+    tar.writeHeader(TarHeader.of(TarHeader.REG, algorithm.fileName(key.name()), "", sig.length, 0644, mtime));
+    tar.write(sig, 0, sig.length);
+    tar.closeFragment();
     gz.close();
     return out.toByteArray();
   }

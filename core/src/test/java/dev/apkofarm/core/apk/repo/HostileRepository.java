@@ -2,6 +2,7 @@ package dev.apkofarm.core.apk.repo;
 
 import dev.apkofarm.core.apk.archive.GzipWriter;
 import dev.apkofarm.core.apk.archive.TarEntry;
+import dev.apkofarm.core.apk.archive.TarHeader;
 import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.apk.index.IndexWriter;
 import dev.apkofarm.core.apk.pkg.ApkLayout;
@@ -24,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A signed apk repository from a signer that turned hostile, for tests: packages whose data section holds whatever
@@ -78,10 +80,10 @@ public final class HostileRepository {
     ByteArrayOutputStream section = new ByteArrayOutputStream();
     GzipWriter gz = new GzipWriter(section);
     TarWriter tar = new TarWriter(gz);
-    tar.header("APKINDEX", TarWriter.Kind.FILE, 0644, 0, 0, 0, apkindex.length, "", Map.of(), Map.of());
-    tar.content(new ByteArrayInputStream(apkindex), apkindex.length);
-    tar.header("DESCRIPTION", TarWriter.Kind.FILE, 0644, 0, 0, 0, 0, "", Map.of(), Map.of());
-    tar.finish();
+    tar.writeHeader(TarHeader.of(TarHeader.REG, "APKINDEX", "", apkindex.length, 0644, 0));
+    tar.write(apkindex, 0, apkindex.length);
+    tar.writeHeader(TarHeader.of(TarHeader.REG, "DESCRIPTION", "", 0, 0644, 0));
+    tar.close();
     gz.close();
     byte[] index = section.toByteArray();
     byte[] signature = PackageWriter.signature(key, SignatureAlgorithm.RSA_SHA256, index, 0);
@@ -120,24 +122,24 @@ public final class HostileRepository {
     }
 
     public Package dir(String path) {
-      entries.add(new Entry(path, TarWriter.Kind.DIRECTORY, 0755, "", 0, null));
+      entries.add(new Entry(path.endsWith("/") ? path : path + "/", TarHeader.DIR, 0755, "", 0, null));
       return this;
     }
 
     public Package file(String path, String content) {
       byte[] b = content.getBytes(StandardCharsets.UTF_8);
-      entries.add(new Entry(path, TarWriter.Kind.FILE, 0644, "", b.length, () -> new ByteArrayInputStream(b)));
+      entries.add(new Entry(path, TarHeader.REG, 0644, "", b.length, () -> new ByteArrayInputStream(b)));
       return this;
     }
 
     /** A file of {@code size} zero bytes, streamed (never held in memory). */
     public Package zeros(String path, long size) {
-      entries.add(new Entry(path, TarWriter.Kind.FILE, 0644, "", size, () -> new Zeros(size)));
+      entries.add(new Entry(path, TarHeader.REG, 0644, "", size, () -> new Zeros(size)));
       return this;
     }
 
     public Package symlink(String path, String target) {
-      entries.add(new Entry(path, TarWriter.Kind.SYMLINK, 0777, target, 0, null));
+      entries.add(new Entry(path, TarHeader.SYMLINK, 0777, target, 0, null));
       return this;
     }
 
@@ -153,8 +155,8 @@ public final class HostileRepository {
           GzipWriter gz = new GzipWriter(digest);
           TarWriter tar = new TarWriter(gz);
           for (Entry e : entries) {
-            Map<String, String> pax = Map.of();
-            if (e.kind == TarWriter.Kind.FILE) {
+            TreeMap<String, byte[]> pax = new TreeMap<>();
+            if (e.kind == TarHeader.REG) {
               MessageDigest sha1 = ApkLayout.newDigest("sha1");
               try (InputStream in = e.content.open()) {
                 byte[] buf = new byte[1 << 16];
@@ -163,17 +165,17 @@ public final class HostileRepository {
                   sha1.update(buf, 0, n);
                 }
               }
-              pax = Map.of(TarEntry.CHECKSUM_RECORD, HexFormat.of().formatHex(sha1.digest()));
+              pax.put(TarEntry.CHECKSUM_RECORD, HexFormat.of().formatHex(sha1.digest()).getBytes(StandardCharsets.US_ASCII));
             }
-            tar.header(e.path, e.kind, e.mode, 0, 0, BUILD_DATE, e.size, e.link, pax, Map.of());
-            if (e.kind == TarWriter.Kind.FILE) {
+            tar.writeHeader(new TarHeader(e.kind, e.path, e.link, e.size, e.mode, 0, 0, "", "", BUILD_DATE, 0, 0, pax));
+            if (e.kind == TarHeader.REG) {
               try (InputStream in = e.content.open()) {
-                tar.content(in, e.size);
+                tar.copyFrom(in);
               }
               installed += e.size;
             }
           }
-          tar.finish();
+          tar.close();
           gz.close();
         }
         Map<String, String> info = new LinkedHashMap<>();
@@ -192,8 +194,9 @@ public final class HostileRepository {
         ByteArrayOutputStream controlOut = new ByteArrayOutputStream();
         GzipWriter gz = new GzipWriter(controlOut);
         TarWriter tar = new TarWriter(gz);
-        tar.header(".PKGINFO", TarWriter.Kind.FILE, 0644, 0, 0, BUILD_DATE, pkginfoBytes.length, "", Map.of(), Map.of());
-        tar.content(new ByteArrayInputStream(pkginfoBytes), pkginfoBytes.length);
+        tar.writeHeader(TarHeader.of(TarHeader.REG, ".PKGINFO", "", pkginfoBytes.length, 0644, BUILD_DATE));
+        tar.write(pkginfoBytes, 0, pkginfoBytes.length);
+        tar.closeFragment();
         gz.close();
         byte[] control = controlOut.toByteArray();
         byte[] signature = PackageWriter.signature(key, SignatureAlgorithm.RSA_SHA256, control, BUILD_DATE);
@@ -213,7 +216,7 @@ public final class HostileRepository {
     }
   }
 
-  private record Entry(String path, TarWriter.Kind kind, int mode, String link, long size, Content content) {}
+  private record Entry(String path, char kind, int mode, String link, long size, Content content) {}
 
   @FunctionalInterface
   private interface Content {

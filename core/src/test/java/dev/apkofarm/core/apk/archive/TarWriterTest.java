@@ -1,4 +1,4 @@
-package dev.apkofarm.core.oci;
+package dev.apkofarm.core.apk.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.apkofarm.core.oci;
+package dev.apkofarm.core.apk.archive;
 
 import dev.apkofarm.core.CodePointOrder;
 import java.util.Collections;
