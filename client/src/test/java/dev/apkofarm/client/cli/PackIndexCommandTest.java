@@ -69,7 +69,7 @@ class PackIndexCommandTest {
     assertThat(index.packages().get(0).depends()).containsExactly("busybox");
     assertThat(index.packages().get(0).arch()).isEqualTo("x86_64");
     ApkPackage pkg = ApkPackage.open(apk, index.packages().get(0));
-    assertThat(pkg.pkgInfo().provides()).containsExactly("greeting=1");
+    assertThat(pkg.info().provides()).containsExactly("greeting=1");
   }
 
   @Test

@@ -84,7 +84,7 @@ public final class ArchBuilder {
     all.addAll(installed);
     long newest = 0;
     for (InstalledPackage p : all) {
-      newest = Math.max(newest, p.meta().buildDate());
+      newest = Math.max(newest, p.meta().buildTime());
     }
     long builtTime = options.sourceDateEpoch().isPresent() ? optionDate : Math.max(optionDate, newest);
     Instant created = Instant.ofEpochSecond(builtTime);

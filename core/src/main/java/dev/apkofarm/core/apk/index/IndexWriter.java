@@ -52,7 +52,7 @@ public final class IndexWriter {
     for (Path f : files) {
       ApkPackage pkg =
           ApkPackage.open(f, f.getFileName().toString(), Optional.empty(), Limits.DEFAULTS);
-      PackageInfo info = pkg.toPackageInfo();
+      PackageInfo info = pkg.info();
       if (!f.getFileName().toString().equals(info.filename())) {
         throw new PackageVerificationException(
             f.getFileName().toString(), "its .PKGINFO says " + info.filename() + "; rename the file to match");

@@ -38,7 +38,7 @@ public final class ApkPackage {
   private final Path file;
   private final String displayName;
   private final ApkLayout layout;
-  private final PkgInfo pkgInfo;
+  private final PackageInfo info;
   private final Map<String, ControlFile> controlFiles;
   private final List<SignatureEntry> signatures;
   private final Limits limits;
@@ -47,14 +47,14 @@ public final class ApkPackage {
       Path file,
       String displayName,
       ApkLayout layout,
-      PkgInfo pkgInfo,
+      PackageInfo info,
       Map<String, ControlFile> controlFiles,
       List<SignatureEntry> signatures,
       Limits limits) {
     this.file = file;
     this.displayName = displayName;
     this.layout = layout;
-    this.pkgInfo = pkgInfo;
+    this.info = info;
     this.controlFiles = controlFiles;
     this.signatures = signatures;
     this.limits = limits;
@@ -207,7 +207,9 @@ public final class ApkPackage {
           "data section SHA-256 is " + HexFormat.of().formatHex(actualData) + " but .PKGINFO datahash is "
               + dataHash.get() + " (the file is corrupt or was tampered with)");
     }
-    return new ApkPackage(file, displayName, layout, info, controls, List.copyOf(signatures), limits);
+    return new ApkPackage(
+        file, displayName, layout, info.toPackageInfo(layout.control().digest(), layout.fileSize()), controls,
+        List.copyOf(signatures), limits);
   }
 
   /** The .apk file. */
@@ -217,7 +219,7 @@ public final class ApkPackage {
 
   /** This verified package after its file was renamed to {@code moved}: the same bytes, so not verified again. */
   public ApkPackage movedTo(Path moved) {
-    return new ApkPackage(moved, displayName, layout, pkgInfo, controlFiles, signatures, limits);
+    return new ApkPackage(moved, displayName, layout, info, controlFiles, signatures, limits);
   }
 
   /** How this package is named in messages. */
@@ -229,9 +231,6 @@ public final class ApkPackage {
     return layout;
   }
 
-  public PkgInfo pkgInfo() {
-    return pkgInfo;
-  }
 
   /** Control files other than {@code .PKGINFO} by name, in archive order. */
   public Map<String, ControlFile> controlFiles() {
@@ -243,9 +242,9 @@ public final class ApkPackage {
     return PackageInfo.checksumOf(layout.control().digest());
   }
 
-  /** This package as an index entry (what an index of it lists). */
-  public PackageInfo toPackageInfo() {
-    return pkgInfo.toPackageInfo(layout.control().digest(), layout.fileSize());
+  /** What its {@code .PKGINFO} says, with its index checksum and file size: what an index of it lists. */
+  public PackageInfo info() {
+    return info;
   }
 
   /** The names of the keys that signed this package (its own signature section, not the index). */

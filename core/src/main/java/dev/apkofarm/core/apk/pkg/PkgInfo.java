@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The {@code .PKGINFO} of a package's control section: {@code key = value} lines, {@code #} comments, list keys
+ * The {@code .PKGINFO} file of a package's control section, read: what it says becomes a {@link PackageInfo}
+ * ({@link #toPackageInfo}), after {@link #problem()} has checked it. The format: {@code key = value} lines, {@code #}
+ * comments, list keys
  * ({@code depend}, {@code provides}, {@code install_if}, {@code replaces}, {@code triggers}) repeated once per
  * value. Values are read the way apko's go-apk reads them (it uses an INI parser): trimmed, cut at an inline
  * {@code #} or {@code ;}, surrounding quotes removed, the first occurrence of a single-valued key wins, and repeated
@@ -170,70 +172,70 @@ public record PkgInfo(Map<String, List<String>> fields) {
     return Optional.empty();
   }
 
-  public String name() {
+  private String name() {
     return string("pkgname");
   }
 
-  public String version() {
+  private String version() {
     return string("pkgver");
   }
 
-  public String arch() {
+  private String arch() {
     return string("arch");
   }
 
-  public String description() {
+  private String description() {
     return string("pkgdesc");
   }
 
-  public String url() {
+  private String url() {
     return string("url");
   }
 
-  public String license() {
+  private String license() {
     return string("license");
   }
 
-  public String origin() {
+  private String origin() {
     return string("origin");
   }
 
-  public String maintainer() {
+  private String maintainer() {
     return string("maintainer");
   }
 
-  public String commit() {
+  private String commit() {
     return string("commit");
   }
 
   /** Installed size in bytes ({@code size}). */
-  public long installedSize() {
+  private long installedSize() {
     return number("size");
   }
 
   /** Build time in seconds since the epoch ({@code builddate}). */
-  public long buildDate() {
+  private long buildDate() {
     return number("builddate");
   }
 
-  public long providerPriority() {
+  private long providerPriority() {
     return number("provider_priority");
   }
 
-  public long replacesPriority() {
+  private long replacesPriority() {
     return number("replaces_priority");
   }
 
-  public List<String> depends() {
+  private List<String> depends() {
     return list("depend");
   }
 
-  public List<String> provides() {
+  private List<String> provides() {
     return list("provides");
   }
 
   /** install_if conditions: each value is a space-separated list, as written by abuild and melange. */
-  public List<String> installIf() {
+  private List<String> installIf() {
     List<String> out = new ArrayList<>();
     for (String v : installIfValues()) {
       for (String t : v.split(" ")) {
@@ -245,20 +247,17 @@ public record PkgInfo(Map<String, List<String>> fields) {
     return out;
   }
 
-  /**
-   * The {@code install_if} values as go-apk keeps them, without splitting on spaces: apko writes them into the
-   * installed database as {@code i:[a b]} (Go's formatting of this list), so the installer needs them raw.
-   */
-  public List<String> installIfValues() {
+  /** The {@code install_if} values as written. */
+  private List<String> installIfValues() {
     return list("install_if");
   }
 
-  public List<String> replaces() {
+  private List<String> replaces() {
     return list("replaces");
   }
 
   /** Trigger paths (the raw {@code triggers} values; apk splits them on spaces). */
-  public List<String> triggers() {
+  private List<String> triggers() {
     return list("triggers");
   }
 
@@ -267,13 +266,8 @@ public record PkgInfo(Map<String, List<String>> fields) {
     return first("datahash").filter(s -> !s.isEmpty());
   }
 
-  /** {@code name-version}. */
-  public String nameVersion() {
-    return name() + "-" + version();
-  }
-
   /**
-   * This package as an index entry: what {@code apko-client index} writes for it.
+   * This package's metadata: what {@code apko-client index} lists for it and the installed database records.
    *
    * @param controlSha1 the SHA-1 of the control section (the index checksum)
    * @param fileSize the size of the .apk file
@@ -297,6 +291,7 @@ public record PkgInfo(Map<String, List<String>> fields) {
         .providerPriority(providerPriority())
         .replaces(replaces())
         .replacesPriority(replacesPriority())
+        .triggers(triggers())
         .build();
   }
 }

@@ -57,9 +57,9 @@ class ApkPackageTest {
     PackageInfo expected = indexEntry("x86_64", "replayout");
     ApkPackage pkg = ApkPackage.open(cliRepo("x86_64").resolve("replayout-1.0.0-r0.apk"), expected);
     assertThat(pkg.checksum()).isEqualTo(expected.checksum().orElseThrow());
-    assertThat(pkg.pkgInfo().name()).isEqualTo("replayout");
-    assertThat(pkg.pkgInfo().replaces()).containsExactly("pretend-baselayout");
-    assertThat(pkg.pkgInfo().url()).isEmpty();
+    assertThat(pkg.info().name()).isEqualTo("replayout");
+    assertThat(pkg.info().replaces()).containsExactly("pretend-baselayout");
+    assertThat(pkg.info().url()).isEmpty();
     assertThat(pkg.controlFiles()).containsOnlyKeys(".melange.yaml");
     assertThat(pkg.signers()).containsExactly("melange.rsa.pub");
     Keyring ring = Keyring.load(List.of(Fixtures.apkoCli().resolve("testdata/packages/melange.rsa.pub")));
@@ -99,12 +99,12 @@ class ApkPackageTest {
     ApkPackage hello =
         ApkPackage.open(Fixtures.apko("apk/hello-0.1.0-r0.apk"), "hello", Optional.empty(), 1 << 20);
     assertThat(hello.layout().signature()).isEmpty();
-    assertThat(hello.pkgInfo().depends()).containsExactly("busybox");
+    assertThat(hello.info().depends()).containsExactly("busybox");
     ApkPackage base =
         ApkPackage.open(
             Fixtures.apko("apk/alpine-316/alpine-baselayout-3.2.0-r23.apk"), "base", Optional.empty(), 1 << 30);
     assertThat(base.controlFiles()).containsOnlyKeys(".pre-install", ".pre-upgrade", ".post-upgrade", ".post-install");
-    assertThat(base.pkgInfo().depends()).containsExactly("alpine-baselayout-data=3.2.0-r23", "/bin/sh", "so:libc.musl-aarch64.so.1");
+    assertThat(base.info().depends()).containsExactly("alpine-baselayout-data=3.2.0-r23", "/bin/sh", "so:libc.musl-aarch64.so.1");
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     base.copyDataTar(tar);
     assertThat(tar.size()).isEqualTo(153600);

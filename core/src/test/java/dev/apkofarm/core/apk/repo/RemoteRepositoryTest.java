@@ -166,7 +166,7 @@ class RemoteRepositoryTest {
     PackageStore store = new PackageStore(repos.fetcher(), disk, List.of(tier));
 
     List<ApkPackage> got = store.getAll(r.packages(), 4);
-    assertThat(got).extracting(p -> p.pkgInfo().name()).containsExactly("pretend-baselayout", "replayout");
+    assertThat(got).extracting(p -> p.info().name()).containsExactly("pretend-baselayout", "replayout");
     assertThat(tier.entries).hasSize(2);
     int fetches = server.requests.size();
 

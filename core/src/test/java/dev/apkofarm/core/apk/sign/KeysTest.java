@@ -77,4 +77,20 @@ class KeysTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("expected an RSA private key");
   }
+
+  @Test
+  void oneCodecReadsKeysAndCertificateBundles() throws Exception {
+    SigningKey key = SigningKey.generate("k.rsa.pub", 1024);
+    byte[] der = key.publicKey().publicKey().getEncoded();
+    String pem = new String(Pem.encode("PUBLIC KEY", der), StandardCharsets.US_ASCII);
+    assertThat(pem).isEqualTo(key.publicKey().pem());
+    // A bundle: a key with Windows line ends, a second block, then one whose END line is missing.
+    String bundle = pem.replace("\n", "\r\n") + "junk\n" + new String(Pem.encode("CERTIFICATE", new byte[] {1, 2}),
+        StandardCharsets.US_ASCII) + "-----BEGIN CERTIFICATE-----\nAAAA\n";
+    assertThat(Pem.decodeAll(bundle)).extracting(Pem.Block::type).containsExactly("PUBLIC KEY", "CERTIFICATE");
+    assertThat(Pem.decodeAll(bundle).get(0).bytes()).isEqualTo(der);
+    assertThat(Pem.publicKey(bundle.getBytes(StandardCharsets.US_ASCII), "bundle")).isEqualTo(key.publicKey().publicKey());
+    assertThatThrownBy(() -> Pem.publicKey("-----BEGIN PUBLIC KEY-----\nAAAA\n".getBytes(StandardCharsets.US_ASCII), "cut"))
+        .hasMessageContaining("cut: PEM block \"PUBLIC KEY\" has no END line");
+  }
 }
