@@ -53,6 +53,22 @@ public class ResolveBenchmark {
     return new Resolver("x86_64", indexes).resolve(List.of("build-base"));
   }
 
+  /** Fifty requested packages, a developer image's worth (issue 17's larger case). */
+  static final List<String> FIFTY =
+      List.of(
+          "alpine-base", "bash", "build-base", "busybox", "bzip2", "ca-certificates", "cmake", "coreutils", "curl",
+          "diffutils", "e2fsprogs", "file", "findutils", "gawk", "git", "gnupg", "grep", "gzip", "htop", "iproute2",
+          "iptables", "jq", "less", "libc-utils", "linux-headers", "lsof", "lua5.4", "make", "mariadb-client",
+          "musl-dev", "nano", "ncurses", "nginx", "nodejs", "openrc", "openssh", "openssl", "patch", "perl",
+          "postgresql14-client", "procps", "python3", "rsync", "sqlite", "strace", "tcpdump", "tmux", "tzdata",
+          "vim", "zstd");
+
+  /** Resolving {@link #FIFTY} (install_if across the world and the final check see the most here). */
+  @Benchmark
+  public Resolution resolveFiftyPackages() throws Exception {
+    return resolver.resolve(FIFTY);
+  }
+
   /** A larger world: alpine-base, build-base, nginx and python3 together. */
   @Benchmark
   public Resolution resolveFourWorlds() throws Exception {

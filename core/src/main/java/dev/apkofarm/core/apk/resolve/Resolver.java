@@ -1,6 +1,7 @@
 package dev.apkofarm.core.apk.resolve;
 
 import dev.apkofarm.core.CodePointOrder;
+import dev.apkofarm.core.apk.Dependency;
 import dev.apkofarm.core.apk.repo.RepositoryIndex;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,14 +13,19 @@ import java.util.TreeSet;
 /**
  * Chooses the packages to install for one arch from its repository indexes: for each world entry the best
  * satisfying candidate and, recursively, its dependencies; the result lists dependencies before dependents in the
- * order apko (go-apk) installs them. Build it once per set of indexes (building parses every dependency) and
- * resolve as often as needed; each resolution is independent and a resolver may be used from several threads.
+ * order apko (go-apk) installs them. Where go-apk's answer breaks apk's rules (a package of another arch, an
+ * install_if missed across world entries, a conflict, a constraint met too late) the answer is apk-tools'. Build it
+ * once per set of indexes (building parses every dependency) and resolve as often as needed; each resolution is
+ * independent and a resolver may be used from several threads.
  *
  * <p>Across archs (apko's rule): pass the resolvers of the other archs built for the same image and any package
  * version missing from one of them is disqualified, so every arch gets the same versions or the failure names the
  * package and the arch lacking it.
  */
 public final class Resolver {
+  /** Attempts at most: each applies one more constraint learnt from the one before. */
+  private static final int MAX_ATTEMPTS = 8;
+
   private final String arch;
   private final ResolverIndex index;
 
@@ -29,7 +35,7 @@ public final class Resolver {
    */
   public Resolver(String arch, List<RepositoryIndex> indexes) {
     this.arch = arch;
-    this.index = new ResolverIndex(indexes);
+    this.index = new ResolverIndex(arch, indexes);
   }
 
   public String arch() {
@@ -56,7 +62,7 @@ public final class Resolver {
    */
   public Resolution resolve(Collection<String> world, Collection<Resolver> otherArchs) throws ResolutionException {
     List<String> sorted = sortedWorld(world);
-    Map<Candidate, String> dq = new IdentityHashMap<>();
+    Map<Candidate, String> dq = new IdentityHashMap<>(index.otherArch);
     for (Resolver other : otherArchs) {
       if (other == this || other.arch.equals(arch)) {
         continue;
@@ -69,16 +75,28 @@ public final class Resolver {
         }
       }
     }
-    try {
-      List<Candidate> chosen = new Solve(index, dq).run(sorted);
-      List<ResolvedPackage> out = new ArrayList<>(chosen.size());
-      for (Candidate c : chosen) {
-        out.add(c.resolved());
+    // go-apk's greedy choice first; when it breaks a constraint it met too late, again with that constraint applied
+    // from the start (apk's backtracking, in the cases the issue measured), at most MAX_ATTEMPTS times.
+    List<Dependency> learned = new ArrayList<>();
+    Solve.Failure first = null;
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        List<Candidate> chosen = new Solve(index, dq, learned).run(sorted);
+        List<ResolvedPackage> out = new ArrayList<>(chosen.size());
+        for (Candidate c : chosen) {
+          out.add(c.resolved());
+        }
+        return new Resolution(arch, sorted, out);
+      } catch (Solve.Failure f) {
+        first = first == null ? f : first;
+        if (f.learn == null || learned.stream().anyMatch(l -> l.text().equals(f.learn.text()))) {
+          break;
+        }
+        learned.add(f.learn);
       }
-      return new Resolution(arch, sorted, out);
-    } catch (Solve.Failure f) {
-      throw new ResolutionException("cannot resolve packages for " + arch + ": " + f.getMessage());
     }
+    // The first failure is the one a reader can follow: later ones are about constraints it brought forward.
+    throw new ResolutionException("cannot resolve packages for " + arch + ": " + first.getMessage());
   }
 
   /** apko's world: de-duplicated and sorted (Go string order), empty entries dropped. */

@@ -7,6 +7,7 @@ import dev.apkofarm.core.apk.repo.RepositoryIndex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The immutable lookup tables of a set of repository indexes for one arch, built once and shared by every
  * resolution over them: candidates by name (packages of that name in index order, then providers of that name),
- * packages by install_if condition, and the name+version pairs present (for multi-arch consistency).
+ * packages by install_if condition, the name+version pairs present (for multi-arch consistency) and the packages
+ * built for another arch, which are never candidates.
  */
 final class ResolverIndex {
   final List<RepositoryIndex> indexes;
@@ -25,16 +27,25 @@ final class ResolverIndex {
   final Map<String, List<Candidate>> byName;
   /** install_if condition text → packages that have it. */
   final Map<String, List<Candidate>> byInstallIf;
+  /** install_if condition name → packages with a condition on that name, each once. */
+  final Map<String, List<Candidate>> byInstallIfName;
+  /**
+   * Packages whose {@code A:} is neither this arch nor {@code noarch}, with the reason: apk never installs them, and
+   * an index may list them (a mirror's mistake or a hostile index).
+   */
+  final Map<Candidate, String> otherArch;
   /** {@code name} → versions present in these indexes. */
   final Map<String, Set<String>> versions;
 
   private final Map<String, Dependency> parsed = new ConcurrentHashMap<>();
   private final Map<String, Optional<Version>> parsedVersions = new ConcurrentHashMap<>();
 
-  ResolverIndex(List<RepositoryIndex> indexes) {
+  ResolverIndex(String arch, List<RepositoryIndex> indexes) {
     this.indexes = List.copyOf(indexes);
     Map<String, List<Candidate>> names = new HashMap<>();
     Map<String, List<Candidate>> installIf = new HashMap<>();
+    Map<String, List<Candidate>> installIfNames = new HashMap<>();
+    Map<Candidate, String> wrongArch = new IdentityHashMap<>();
     Map<String, Set<String>> present = new HashMap<>();
     List<Candidate> all = new ArrayList<>();
     for (RepositoryIndex index : indexes) {
@@ -46,6 +57,15 @@ final class ResolverIndex {
         present.computeIfAbsent(p.name(), k -> new HashSet<>()).add(p.version());
         for (String cond : p.installIf()) {
           installIf.computeIfAbsent(cond, k -> new ArrayList<>()).add(c);
+        }
+        for (Dependency cond : c.installIf) {
+          List<Candidate> named = installIfNames.computeIfAbsent(cond.name(), k -> new ArrayList<>());
+          if (named.isEmpty() || named.get(named.size() - 1) != c) {
+            named.add(c);
+          }
+        }
+        if (!p.arch().isEmpty() && !p.arch().equals(arch) && !p.arch().equals("noarch")) {
+          wrongArch.put(c, "its arch is " + p.arch() + ", not " + arch);
         }
       }
     }
@@ -61,6 +81,10 @@ final class ResolverIndex {
     Map<String, List<Candidate>> frozenIf = new HashMap<>();
     installIf.forEach((k, v) -> frozenIf.put(k, List.copyOf(v)));
     this.byInstallIf = frozenIf;
+    Map<String, List<Candidate>> frozenIfNames = new HashMap<>();
+    installIfNames.forEach((k, v) -> frozenIfNames.put(k, List.copyOf(v)));
+    this.byInstallIfName = frozenIfNames;
+    this.otherArch = wrongArch;
     this.versions = present;
   }
 

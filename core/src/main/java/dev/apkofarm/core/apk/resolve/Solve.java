@@ -22,8 +22,10 @@ import java.util.Set;
  *
  * <p>Departures from go-apk, each where it is non-deterministic or plainly wrong: ties that go-apk breaks by Go map
  * iteration order are broken by index order; an install_if package is chosen as the best non-disqualified
- * candidate rather than the first listed; world entries {@code !name} are honoured (go-apk fails on them); and a
- * resolved set that contains a package another one conflicts with is refused.
+ * candidate rather than the first listed; world entries {@code !name} are honoured (go-apk fails on them). Then apk's
+ * rules where go-apk's answer is wrong (issue 17): install_if over the whole set ({@link InstallIfPass}) and the set
+ * checked and, when broken, explained in apk's layout ({@link Check}); a constraint met too late fails with the
+ * constraint to {@link Failure#learn learn}, for {@link Resolver} to try again with it.
  */
 final class Solve {
   private final ResolverIndex idx;
@@ -32,17 +34,30 @@ final class Solve {
   /** The dependency path being resolved, for messages. */
   private final Deque<String> path = new ArrayDeque<>();
 
-  Solve(ResolverIndex idx, Map<Candidate, String> initialDisqualified) {
+  /** Candidates ruled out because a chosen package holds a name they provide → that package and its provide. */
+  private final Map<Candidate, String> clashes = new IdentityHashMap<>();
+  /** Constraints an earlier attempt found too late, applied from the start (see {@link Resolver}). */
+  private final List<Dependency> learned;
+
+  Solve(ResolverIndex idx, Map<Candidate, String> initialDisqualified, List<Dependency> learned) {
     this.idx = idx;
     this.dq = new IdentityHashMap<>(initialDisqualified);
+    this.learned = learned;
   }
 
   /** An unchecked carrier for a resolution failure, turned into a {@link ResolutionException} at the top. */
   static final class Failure extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** A constraint that, applied from the start, may let another attempt succeed; null when none would. */
+    final transient Dependency learn;
 
     Failure(String message) {
+      this(message, null);
+    }
+
+    Failure(String message, Dependency learn) {
       super(message, null, false, false);
+      this.learn = learn;
     }
   }
 
@@ -57,6 +72,7 @@ final class Solve {
       }
     }
     constrain(all, "the world");
+    constrain(learned, "a package found to need it on an earlier attempt");
     Map<String, Candidate> chosen = new LinkedHashMap<>();
     List<Dependency> pending = new ArrayList<>(wanted);
     while (!pending.isEmpty()) {
@@ -78,7 +94,8 @@ final class Solve {
         chosen.putIfAbsent(c.name(), c);
       }
     }
-    checkConflicts(install, all);
+    new InstallIfPass(this, idx, dq).complete(install, tracked);
+    Check.of(this, install, all).run();
     return install;
   }
 
@@ -92,7 +109,7 @@ final class Solve {
       List<Candidate> all = candidatesOrFail(d);
       List<Candidate> ok = filter(all, d, "", d.tag().orElse(""), null);
       if (ok.isEmpty()) {
-        throw new Failure(Explain.noneSatisfies(d, all, this, "", null, path));
+        throw noneSatisfies(d, all, "", null, "world");
       }
       if (next == null || ok.size() < least) {
         next = d;
@@ -107,7 +124,7 @@ final class Solve {
     String pin = d.tag().orElse("");
     List<Candidate> ok = filter(all, d, "", pin, null);
     if (ok.isEmpty()) {
-      throw new Failure(Explain.noneSatisfies(d, all, this, "", null, path));
+      throw noneSatisfies(d, all, "", null, "world");
     }
     return new Ranking(idx, d.name(), Map.of(), Map.of(), pin).best(ok);
   }
@@ -174,7 +191,7 @@ final class Solve {
     return true;
   }
 
-  private List<Candidate> dependencies(
+  List<Candidate> dependencies(
       Candidate pkg,
       String allowPin,
       Set<String> parents,
@@ -211,7 +228,7 @@ final class Solve {
         Candidate installed = existing.get(dep.name());
         List<Candidate> ok = filter(all, dep, allowPin, "", installed);
         if (ok.isEmpty()) {
-          throw new Failure(Explain.noneSatisfies(dep, all, this, allowPin, installed, path));
+          throw noneSatisfies(dep, all, allowPin, installed, pkg.info.nameVersion());
         }
         path.removeLast();
         options.put(dep.text(), ok);
@@ -297,7 +314,28 @@ final class Solve {
     }
     throw new Failure(
         "already selected \"" + picked.name() + "=" + picked.versionText() + "\", which conflicts with \"" + dep
-            + "\"" + Explain.via(path));
+            + "\"" + Explain.via(path),
+        dep);
+  }
+
+  /**
+   * Nothing satisfies {@code d}: when what would have is ruled out only by packages already chosen, apk's layout
+   * (each package in the way, what it conflicts with, who needs it); otherwise every candidate and why not.
+   */
+  private Failure noneSatisfies(
+      Dependency d, List<Candidate> all, String allowPin, Candidate installed, String wantedBy) {
+    StringBuilder apk = new StringBuilder("unable to select packages:");
+    for (Candidate c : all) {
+      String clash = clashes.get(c);
+      if (clash != null && versionRejection(c, d) == null) {
+        apk.append("\n  ").append(c.info.nameVersion()).append(":\n    satisfies: ").append(wantedBy).append('[')
+            .append(d).append("]\n    conflicts: ").append(clash);
+      }
+    }
+    if (apk.indexOf("\n") >= 0) {
+      return new Failure(apk + Explain.via(path));
+    }
+    return new Failure(Explain.noneSatisfies(d, all, this, allowPin, installed, path));
   }
 
   List<Candidate> candidatesOrFail(Dependency d) {
@@ -332,6 +370,17 @@ final class Solve {
       return "in repository @" + c.pin + ", which is used only for packages requested with @" + c.pin;
     }
     return versionRejection(c, d);
+  }
+
+  /**
+   * Whether installed {@code c} is what {@code d} names (ignoring its {@code !}): the package or a provider of the
+   * name, at a version {@link #versionRejection} accepts.
+   */
+  boolean satisfies(Candidate c, Dependency d) {
+    if (!c.name().equals(d.name()) && c.provideOf(d.name()).isEmpty()) {
+      return false;
+    }
+    return d.op() == Dependency.Op.ANY || versionRejection(c, d) == null;
   }
 
   /** Why {@code c}'s version (or a provide's) does not satisfy {@code d}, or null when it does. */
@@ -425,6 +474,7 @@ final class Solve {
           continue;
         }
         dq.put(other, pkg.filename() + " already provides " + prov.name());
+        clashes.put(other, pkg.info.nameVersion() + "[" + prov.name() + "]");
       }
     }
   }
@@ -458,34 +508,6 @@ final class Solve {
       }
       if (prov.version().isPresent()) {
         selected.put(prov.name(), pkg);
-      }
-    }
-  }
-
-  /** Refuses a result containing a package that another chosen package (or the world) excludes with {@code !}. */
-  private void checkConflicts(List<Candidate> install, List<Dependency> world) {
-    List<String> excluded = new ArrayList<>();
-    for (Dependency w : world) {
-      if (w.conflict()) {
-        excluded.add("world|" + w.text().substring(1));
-      }
-    }
-    for (Candidate c : install) {
-      for (Dependency d : c.depends) {
-        if (d.conflict()) {
-          excluded.add(c.info.nameVersion() + "|" + d.text().substring(1));
-        }
-      }
-    }
-    for (String e : excluded) {
-      int bar = e.indexOf('|');
-      String by = e.substring(0, bar);
-      Dependency d = idx.dependency(e.substring(bar + 1));
-      for (Candidate c : install) {
-        boolean named = c.name().equals(d.name()) || c.provideOf(d.name()).isPresent();
-        if (named && versionRejection(c, d) == null && !by.equals(c.info.nameVersion())) {
-          throw new Failure(c.info.nameVersion() + " cannot be installed: " + by + " excludes it with \"!" + d + "\"");
-        }
       }
     }
   }

@@ -84,6 +84,19 @@ class AlpineResolveTest {
     assertThat(r.world()).containsExactly("alpine-base", "build-base", "nginx", "python3");
   }
 
+  @Test
+  void installIfCompanionsArriveWhicheverWorldEntryPulledInTheirConditions() throws Exception {
+    // Before (go-apk's order): nginx-openrc and curl-doc missing, each entry's closure holding one condition only.
+    Resolution service = resolver.resolve(List.of("nginx", "openrc"));
+    assertClosure("nginx openrc", service.packages());
+    assertThat(service.packages()).extracting(ResolvedPackage::name).contains("nginx-openrc", "openrc", "nginx");
+    Resolution docs = resolver.resolve(List.of("curl", "docs"));
+    assertClosure("curl docs", docs.packages());
+    assertThat(docs.packages()).extracting(ResolvedPackage::name).contains("curl-doc");
+    // Without docs, no documentation: the condition is the whole world's, not any one package's.
+    assertThat(resolver.resolve(List.of("curl")).packages()).extracting(ResolvedPackage::name).doesNotContain("curl-doc");
+  }
+
   /** Every dependency satisfied inside the set, no conflict inside it, no name twice, highest versions. */
   private static void assertClosure(String world, List<ResolvedPackage> packages) {
     Set<String> names = new HashSet<>();

@@ -110,7 +110,7 @@ class ResolverTest {
     Resolver late = resolver(repo("/r", pkg("z", "1-r0", "D:b y"), pkg("y", "1-r0", "D:!b"), pkg("b", "1-r0")));
     assertThatThrownBy(() -> resolve(late, "z"))
         .isInstanceOf(ResolutionException.class)
-        .hasMessageContaining("b-1-r0 cannot be installed: y-1-r0 excludes it");
+        .hasMessageContaining("unable to select packages:\n  b-1-r0:\n    satisfies: z-1-r0[b]\n    breaks: y-1-r0[!b]");
   }
 
   @Test
