@@ -2,6 +2,7 @@ package dev.apkofarm.core.apk.resolve;
 
 import dev.apkofarm.core.apk.Dependency;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ final class Check {
   private final Solve solve;
   private final List<Candidate> install;
   private final List<Dependency> world;
+  /** Name → the chosen packages of that name or providing it: what a dependency on the name can be met by. */
+  private final Map<String, List<Candidate>> byName = new HashMap<>();
   /** Package in the way → its problems, in the order found ({@code "conflicts: x-1-r0[!y]"}, ...). */
   private final Map<Candidate, List<String>> problems = new LinkedHashMap<>();
 
@@ -23,6 +26,34 @@ final class Check {
     this.solve = solve;
     this.install = install;
     this.world = world;
+    for (Candidate c : install) {
+      named(c.name()).add(c);
+      for (Dependency p : c.provides) {
+        List<Candidate> cs = named(p.name());
+        if (cs.isEmpty() || cs.get(cs.size() - 1) != c) {
+          cs.add(c);
+        }
+      }
+    }
+  }
+
+  private List<Candidate> named(String name) {
+    return byName.computeIfAbsent(name, k -> new ArrayList<>(1));
+  }
+
+  /** The chosen packages {@code d} (its {@code !} aside) names at a matching version. */
+  private List<Candidate> matching(Dependency d) {
+    List<Candidate> cs = byName.get(d.name());
+    if (cs == null) {
+      return List.of();
+    }
+    List<Candidate> out = new ArrayList<>(cs.size());
+    for (Candidate c : cs) {
+      if (solve.satisfies(c, d)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   static Check of(Solve solve, List<Candidate> install, List<Dependency> world) {
@@ -38,16 +69,11 @@ final class Check {
     }
     for (Candidate p : install) {
       for (Dependency d : p.depends) {
-        if (d.conflict() || installedMatch(d) != null) {
+        if (d.conflict() || !matching(d).isEmpty()) {
           continue;
         }
-        Candidate holder = null;
-        for (Candidate c : install) {
-          if (c.name().equals(d.name()) || c.provideOf(d.name()).isPresent()) {
-            holder = c;
-            break;
-          }
-        }
+        List<Candidate> holders = byName.getOrDefault(d.name(), List.of());
+        Candidate holder = holders.isEmpty() ? null : holders.get(0);
         if (holder == null) {
           add(p, "needs: " + d + ", which nothing chosen provides");
         } else {
@@ -62,10 +88,8 @@ final class Check {
   private void exclusions() {
     for (Dependency w : world) {
       if (w.conflict()) {
-        for (Candidate c : install) {
-          if (solve.satisfies(c, w)) {
-            add(c, "breaks: world[" + w + "]");
-          }
+        for (Candidate c : matching(w)) {
+          add(c, "breaks: world[" + w + "]");
         }
       }
     }
@@ -74,10 +98,10 @@ final class Check {
         if (!d.conflict()) {
           continue;
         }
-        for (Candidate c : install) {
+        for (Candidate c : matching(d)) {
           // A package naming itself is how abuild spells "replaces older me"; through a provide it is a conflict.
           boolean self = c == p && c.name().equals(d.name());
-          if (!self && solve.satisfies(c, d)) {
+          if (!self) {
             add(c, "breaks: " + p.info.nameVersion() + "[" + d + "]");
           }
         }
@@ -110,15 +134,6 @@ final class Check {
         }
       }
     }
-  }
-
-  private Candidate installedMatch(Dependency d) {
-    for (Candidate c : install) {
-      if (solve.satisfies(c, d)) {
-        return c;
-      }
-    }
-    return null;
   }
 
   private void add(Candidate c, String problem) {

@@ -3,6 +3,7 @@ package dev.apkofarm.core.apk.resolve;
 import dev.apkofarm.core.CodePointOrder;
 import dev.apkofarm.core.apk.Dependency;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +35,17 @@ final class InstallIfPass {
     while (true) {
       Map<String, List<Candidate>> triggered = new TreeMap<>(CodePointOrder.INSTANCE);
       Map<Candidate, Boolean> seen = new IdentityHashMap<>();
+      Map<String, List<Candidate>> installed = new HashMap<>();
       for (Candidate c : install) {
-        collect(c.name(), install, tracked, seen, triggered);
+        installed.computeIfAbsent(c.name(), k -> new ArrayList<>(1)).add(c);
         for (Dependency p : c.provides) {
-          collect(p.name(), install, tracked, seen, triggered);
+          installed.computeIfAbsent(p.name(), k -> new ArrayList<>(1)).add(c);
+        }
+      }
+      for (Candidate c : install) {
+        collect(c.name(), installed, tracked, seen, triggered);
+        for (Dependency p : c.provides) {
+          collect(p.name(), installed, tracked, seen, triggered);
         }
       }
       if (triggered.isEmpty()) {
@@ -75,22 +83,22 @@ final class InstallIfPass {
 
   private void collect(
       String name,
-      List<Candidate> install,
+      Map<String, List<Candidate>> installed,
       Set<String> tracked,
       Map<Candidate, Boolean> seen,
       Map<String, List<Candidate>> triggered) {
     for (Candidate t : idx.byInstallIfName.getOrDefault(name, List.of())) {
-      if (!tracked.contains(t.name()) && !dq.containsKey(t) && seen.put(t, Boolean.TRUE) == null && met(t, install)) {
+      if (!tracked.contains(t.name()) && !dq.containsKey(t) && seen.put(t, Boolean.TRUE) == null && met(t, installed)) {
         triggered.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(t);
       }
     }
   }
 
   /** Every condition holds: a named package (or provider) installed at a matching version, a {@code !name} absent. */
-  private boolean met(Candidate t, List<Candidate> install) {
+  private boolean met(Candidate t, Map<String, List<Candidate>> installed) {
     for (Dependency cond : t.installIf) {
       boolean present = false;
-      for (Candidate c : install) {
+      for (Candidate c : installed.getOrDefault(cond.name(), List.of())) {
         if (solve.satisfies(c, cond)) {
           present = true;
           break;

@@ -94,7 +94,9 @@ class AlpineResolveTest {
     assertClosure("curl docs", docs.packages());
     assertThat(docs.packages()).extracting(ResolvedPackage::name).contains("curl-doc");
     // Without docs, no documentation: the condition is the whole world's, not any one package's.
-    assertThat(resolver.resolve(List.of("curl")).packages()).extracting(ResolvedPackage::name).doesNotContain("curl-doc");
+    assertThat(resolver.resolve(List.of("curl")).packages())
+        .extracting(ResolvedPackage::name)
+        .doesNotContain("curl-doc");
   }
 
   /** Every dependency satisfied inside the set, no conflict inside it, no name twice, highest versions. */

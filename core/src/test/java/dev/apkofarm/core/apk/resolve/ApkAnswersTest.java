@@ -112,7 +112,8 @@ class ApkAnswersTest {
         .hasMessageContaining("b-1-r0:\n    satisfies: c-1-r0[b]\n    conflicts: a-1-r0[x]");
     assertThatThrownBy(() -> resolve(r, "a", "b"))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("unable to select packages:\n  b-1-r0:\n    satisfies: world[b]\n    conflicts: a-1-r0[x]");
+        .hasMessageContaining(
+            "unable to select packages:\n  b-1-r0:\n    satisfies: world[b]\n    conflicts: a-1-r0[x]");
   }
 
   @Test
@@ -120,8 +121,9 @@ class ApkAnswersTest {
     Resolver r =
         signed(pkg("a", "1-r0", "D:!vx"), pkg("b", "1-r0", "p:vx"), pkg("self", "1-r0", "p:cmd:self", "D:!cmd:self"),
             pkg("twice", "1-r0", "p:foo=1 foo=2"));
-    // Before: a and b installed together although a conflicts with what b provides.
+    // Refused before too (a's !vx disqualifies b); kept.
     assertThatThrownBy(() -> resolve(r, "a", "b")).isInstanceOf(ResolutionException.class).hasMessageContaining("!vx");
+    // Before: self-1-r0 installed.
     assertThatThrownBy(() -> resolve(r, "self"))
         .isInstanceOf(ResolutionException.class)
         .hasMessageContaining("self-1-r0:\n    satisfies: world[self]\n    breaks: self-1-r0[!cmd:self]");
