@@ -1,8 +1,8 @@
 package dev.apkofarm.bench;
 
-import dev.apkofarm.core.apk.ApkIndex;
-import dev.apkofarm.core.apk.IndexReader;
-import dev.apkofarm.core.apk.Keyring;
+import dev.apkofarm.core.apk.index.ApkIndex;
+import dev.apkofarm.core.apk.index.IndexReader;
+import dev.apkofarm.core.apk.sign.Keyring;
 import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.util.List;

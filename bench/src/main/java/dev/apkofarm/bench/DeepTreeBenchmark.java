@@ -1,5 +1,6 @@
 package dev.apkofarm.bench;
 
+import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.install.ApkDatabase;
@@ -7,7 +8,6 @@ import dev.apkofarm.core.install.ControlEntry;
 import dev.apkofarm.core.install.DataEntry;
 import dev.apkofarm.core.install.Installer;
 import dev.apkofarm.core.install.PackageArchive;
-import dev.apkofarm.core.install.PackageMeta;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,13 +56,13 @@ public class DeepTreeBenchmark {
       entries.add(entry(path + "/f", DataEntry.Kind.FILE, Optional.of(ContentRef.empty())));
       path.append("/d");
     }
-    PackageMeta meta = new PackageMeta(
-        "deep", "1.0-r0", "x86_64", "MIT", "deep", "deep", "", "", List.of(), List.of(), List.of(), "", List.of(), 0, 0,
-        0, 0, new byte[20], List.of());
+    PackageInfo meta =
+        PackageInfo.builder("deep", "1.0-r0").arch("x86_64").license("MIT").description("deep").origin("deep")
+            .checksum(PackageInfo.checksumOf(new byte[20])).build();
     List<DataEntry> data = List.copyOf(entries);
     archive = new PackageArchive() {
       @Override
-      public PackageMeta meta() {
+      public PackageInfo meta() {
         return meta;
       }
 

@@ -1,11 +1,11 @@
 package dev.apkofarm.bench;
 
+import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.RegularFile;
 import dev.apkofarm.core.oci.LayerEntry;
 import dev.apkofarm.core.oci.OwnerNames;
-import dev.apkofarm.core.oci.TarWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package dev.apkofarm.bench;
 
-import dev.apkofarm.core.apk.ApkIndex;
-import dev.apkofarm.core.apk.IndexReader;
-import dev.apkofarm.core.apk.Keyring;
-import dev.apkofarm.core.apk.Repository;
-import dev.apkofarm.core.apk.RepositoryIndex;
-import dev.apkofarm.core.apk.Resolution;
-import dev.apkofarm.core.apk.Resolver;
+import dev.apkofarm.core.apk.index.ApkIndex;
+import dev.apkofarm.core.apk.index.IndexReader;
+import dev.apkofarm.core.apk.repo.Repository;
+import dev.apkofarm.core.apk.repo.RepositoryIndex;
+import dev.apkofarm.core.apk.resolve.Resolution;
+import dev.apkofarm.core.apk.resolve.Resolver;
+import dev.apkofarm.core.apk.sign.Keyring;
 import dev.apkofarm.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.util.List;
@@ -51,6 +51,22 @@ public class ResolveBenchmark {
   @Benchmark
   public Resolution buildResolverAndResolveBuildBase() throws Exception {
     return new Resolver("x86_64", indexes).resolve(List.of("build-base"));
+  }
+
+  /** Fifty requested packages, a developer image's worth (issue 17's larger case). */
+  static final List<String> FIFTY =
+      List.of(
+          "alpine-base", "bash", "build-base", "busybox", "bzip2", "ca-certificates", "cmake", "coreutils", "curl",
+          "diffutils", "e2fsprogs", "file", "findutils", "gawk", "git", "gnupg", "grep", "gzip", "htop", "iproute2",
+          "iptables", "jq", "less", "libc-utils", "linux-headers", "lsof", "lua5.4", "make", "mariadb-client",
+          "musl-dev", "nano", "ncurses", "nginx", "nodejs", "openrc", "openssh", "openssl", "patch", "perl",
+          "postgresql14-client", "procps", "python3", "rsync", "sqlite", "strace", "tcpdump", "tmux", "tzdata",
+          "vim", "zstd");
+
+  /** Resolving {@link #FIFTY} (install_if across the world and the final check see the most here). */
+  @Benchmark
+  public Resolution resolveFiftyPackages() throws Exception {
+    return resolver.resolve(FIFTY);
   }
 
   /** A larger world: alpine-base, build-base, nginx and python3 together. */

@@ -1,9 +1,9 @@
 package dev.apkofarm.bench;
 
-import dev.apkofarm.core.apk.Fetcher;
-import dev.apkofarm.core.apk.Locker;
-import dev.apkofarm.core.apk.PackageStore;
-import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.apk.lock.Locker;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.PackageStore;
+import dev.apkofarm.core.apk.repo.Repositories;
 import dev.apkofarm.core.build.BuildOptions;
 import dev.apkofarm.core.build.BuiltImage;
 import dev.apkofarm.core.build.ImageBuilder;

@@ -1,8 +1,8 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.Resolution;
-import dev.apkofarm.core.apk.ResolvedPackage;
+import dev.apkofarm.core.apk.resolve.Resolution;
+import dev.apkofarm.core.apk.resolve.ResolvedPackage;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.LoadedConfig;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.IndexWriter;
 import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.index.IndexWriter;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.Fetcher;
-import dev.apkofarm.core.apk.KeyDiscovery;
-import dev.apkofarm.core.apk.Repository;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.KeyDiscovery;
+import dev.apkofarm.core.apk.repo.Repository;
 import dev.apkofarm.core.cache.UserCache;
 import dev.apkofarm.core.io.AtomicFile;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.LockFile;
+import dev.apkofarm.core.apk.lock.LockFile;
 import dev.apkofarm.core.config.LoadedConfig;
 import java.io.IOException;
 import java.nio.file.Path;

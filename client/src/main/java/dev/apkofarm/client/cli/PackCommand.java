@@ -1,11 +1,11 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.PackageContent;
 import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.PackageSpec;
-import dev.apkofarm.core.apk.PackageWriter;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.pkg.PackageContent;
+import dev.apkofarm.core.apk.pkg.PackageSpec;
+import dev.apkofarm.core.apk.pkg.PackageWriter;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.config.Arch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.apkofarm.client.cli;
 
-import dev.apkofarm.core.apk.ResolvedPackage;
+import dev.apkofarm.core.apk.resolve.ResolvedPackage;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

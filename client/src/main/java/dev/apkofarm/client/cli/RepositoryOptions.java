@@ -1,11 +1,11 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.Fetcher;
 import dev.apkofarm.core.apk.Limits;
-import dev.apkofarm.core.apk.Locker;
-import dev.apkofarm.core.apk.PackageStore;
-import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.apk.lock.Locker;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.PackageStore;
+import dev.apkofarm.core.apk.repo.Repositories;
 import dev.apkofarm.core.base.LockedBase;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.cache.UserCache;

@@ -1,8 +1,8 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.Fetcher;
-import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.Repositories;
 import dev.apkofarm.core.cache.UserCache;
 import dev.apkofarm.core.config.ConfigWriter;
 import dev.apkofarm.core.config.ImageConfig;

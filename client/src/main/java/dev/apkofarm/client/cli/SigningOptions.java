@@ -1,8 +1,8 @@
 package dev.apkofarm.client.cli;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.SignatureAlgorithm;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;

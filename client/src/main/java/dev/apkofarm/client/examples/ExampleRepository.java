@@ -1,12 +1,12 @@
 package dev.apkofarm.client.examples;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.PackageContent;
-import dev.apkofarm.core.apk.PackageSpec;
-import dev.apkofarm.core.apk.IndexWriter;
-import dev.apkofarm.core.apk.PackageWriter;
-import dev.apkofarm.core.apk.SignatureAlgorithm;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.index.IndexWriter;
+import dev.apkofarm.core.apk.pkg.PackageContent;
+import dev.apkofarm.core.apk.pkg.PackageSpec;
+import dev.apkofarm.core.apk.pkg.PackageWriter;
+import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.apkofarm.client.farm;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.Fetcher;
-import dev.apkofarm.core.apk.Repository;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.Repository;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.ImageContents;

@@ -2,7 +2,7 @@ package dev.apkofarm.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.HostileRepository;
+import dev.apkofarm.core.apk.repo.HostileRepository;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.testing.TarTrees;
 import java.io.PrintWriter;
@@ -148,6 +148,20 @@ class HostileInputTest {
     assertRefused(lock, "package name \"../../../outside/pwn\" is invalid");
     assertThat(dir.resolve("c.lock.json")).doesNotExist();
     assertThat(outside).doesNotExist();
+  }
+
+  @Test
+  void anImpossibleWorldIsRefusedWithApksExplanation() throws Exception {
+    repo.rawRecord("C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1-r0\nA:x86_64\nS:1\nT:x\nt:1\np:x=1");
+    repo.rawRecord("C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:b\nV:1-r0\nA:x86_64\nS:1\nT:x\nt:1\np:x=2");
+    repo.writeIndex();
+    config("", "a", "b");
+
+    int lock = run("-C", dir.toString(), "lock", "c.yaml", "--arch", "amd64", "--cache-dir",
+        dir.resolve("cache").toString(), "--output", "c.lock.json");
+    assertRefused(lock, "unable to select packages:");
+    assertThat(err.toString()).contains("b-1-r0:").contains("satisfies: world[b]").contains("conflicts: a-1-r0[x]");
+    assertThat(dir.resolve("c.lock.json")).doesNotExist();
   }
 
   // ---- 5: decompression bombs ----------------------------------------------------------------------------------

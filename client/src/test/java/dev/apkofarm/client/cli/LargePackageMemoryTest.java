@@ -3,7 +3,7 @@ package dev.apkofarm.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.client.Main;
-import dev.apkofarm.core.apk.HostileRepository;
+import dev.apkofarm.core.apk.repo.HostileRepository;
 import dev.apkofarm.core.fs.RegularFile;
 import dev.apkofarm.core.testing.ExternalTools;
 import dev.apkofarm.core.testing.TarTrees;

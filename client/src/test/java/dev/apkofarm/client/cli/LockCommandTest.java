@@ -2,7 +2,7 @@ package dev.apkofarm.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.LockFile;
+import dev.apkofarm.core.apk.lock.LockFile;
 import dev.apkofarm.core.testing.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;

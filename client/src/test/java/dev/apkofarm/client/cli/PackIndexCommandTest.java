@@ -2,11 +2,11 @@ package dev.apkofarm.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.ApkIndex;
-import dev.apkofarm.core.apk.ApkPackage;
-import dev.apkofarm.core.apk.IndexReader;
-import dev.apkofarm.core.apk.Keyring;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.index.ApkIndex;
+import dev.apkofarm.core.apk.index.IndexReader;
+import dev.apkofarm.core.apk.pkg.ApkPackage;
+import dev.apkofarm.core.apk.sign.Keyring;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ class PackIndexCommandTest {
     assertThat(index.packages().get(0).depends()).containsExactly("busybox");
     assertThat(index.packages().get(0).arch()).isEqualTo("x86_64");
     ApkPackage pkg = ApkPackage.open(apk, index.packages().get(0));
-    assertThat(pkg.pkgInfo().provides()).containsExactly("greeting=1");
+    assertThat(pkg.info().provides()).containsExactly("greeting=1");
   }
 
   @Test

@@ -2,8 +2,8 @@ package dev.apkofarm.client.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.Fetcher;
-import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.Repositories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +76,7 @@ class ExampleRepositoryTest {
     Repositories repositories = new Repositories(new Fetcher(Fetcher.Options.defaults(repo, java.util.Optional.empty())));
 
     var keyring = repositories.loadKeyring(List.of(repo.resolve("apko-farm-example.rsa.pub").toString()));
-    var index = repositories.loadOne(new dev.apkofarm.core.apk.Repository(java.util.Optional.empty(), repo.toString()),
+    var index = repositories.loadOne(new dev.apkofarm.core.apk.repo.Repository(java.util.Optional.empty(), repo.toString()),
         "aarch64", keyring, true);
 
     assertThat(index.index().packages()).extracting(p -> p.name())

@@ -2,13 +2,13 @@ package dev.apkofarm.client.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.IndexWriter;
-import dev.apkofarm.core.apk.PackageContent;
+import dev.apkofarm.core.apk.index.IndexWriter;
+import dev.apkofarm.core.apk.pkg.PackageContent;
 import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.PackageSpec;
-import dev.apkofarm.core.apk.PackageWriter;
-import dev.apkofarm.core.apk.SignatureAlgorithm;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.pkg.PackageSpec;
+import dev.apkofarm.core.apk.pkg.PackageWriter;
+import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.testing.Await;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param version the version compared against, after the {@code so:} adjustment above
  * @param tag the repository tag of {@code name@tag}
  */
-record Dependency(
+public record Dependency(
     String text, boolean conflict, String name, Op op, Optional<String> version, Optional<String> tag) {
 
   /** The comparison of a versioned dependency. */

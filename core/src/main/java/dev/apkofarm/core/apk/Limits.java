@@ -1,5 +1,7 @@
 package dev.apkofarm.core.apk;
 
+import dev.apkofarm.core.apk.pkg.PackageVerificationException;
+
 /**
  * How much a repository or a package may make us read, write and hold: the defence against decompression bombs,
  * pathological trees and packages of a million files from a signer that turned hostile. Every ceiling is refused with

@@ -6,11 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A package as an APKINDEX describes it (one blank-line separated record of {@code X:value} lines). Field letters:
+ * A package's metadata, the one description of it whatever it was read from: an APKINDEX record (blank-line separated
+ * {@code X:value} lines), a package's {@code .PKGINFO} (see {@code apk.pkg.PkgInfo}) or an installed database record.
+ * Index field letters:
  * {@code C} checksum, {@code P} name, {@code V} version, {@code A} arch, {@code S} size, {@code I} installed size,
  * {@code T} description, {@code U} url, {@code L} license, {@code o} origin, {@code m} maintainer, {@code t} build
  * time, {@code c} commit, {@code D} depends, {@code p} provides, {@code i} install_if, {@code k} provider priority,
- * {@code r} replaces, {@code q} replaces priority.
+ * {@code r} replaces, {@code q} replaces priority; {@code .PKGINFO} adds triggers.
  *
  * @param checksum {@code Q1} + base64 of the SHA-1 of the package's control section, when the index has one
  * @param name package name ({@code [A-Za-z0-9_+][A-Za-z0-9_+.-]*}, see {@link PackageNames})
@@ -27,10 +29,13 @@ import java.util.Optional;
  * @param commit the source repository commit
  * @param depends dependencies, as written
  * @param provides provides, as written
- * @param installIf install_if conditions, as written
+ * @param installIf install_if conditions, one per space-separated token of an index's {@code i:} or of a
+ *     {@code .PKGINFO}'s {@code install_if} values (the installed database joins them with spaces again, so a value
+ *     with a run of spaces is the one thing recorded differently from apko)
  * @param providerPriority provider priority
  * @param replaces packages whose files this one may overwrite
  * @param replacesPriority replaces priority
+ * @param triggers trigger paths ({@code .PKGINFO} {@code triggers}; an index does not list them)
  */
 public record PackageInfo(
     Optional<String> checksum,
@@ -51,7 +56,8 @@ public record PackageInfo(
     List<String> installIf,
     long providerPriority,
     List<String> replaces,
-    long replacesPriority) {
+    long replacesPriority,
+    List<String> triggers) {
 
   public PackageInfo {
     Objects.requireNonNull(checksum, "checksum");
@@ -73,6 +79,7 @@ public record PackageInfo(
     provides = List.copyOf(provides);
     installIf = List.copyOf(installIf);
     replaces = List.copyOf(replaces);
+    triggers = List.copyOf(triggers);
   }
 
   /** {@code <name>-<version>.apk}, the file name in a repository. */
@@ -144,6 +151,7 @@ public record PackageInfo(
     b.providerPriority = providerPriority;
     b.replaces = replaces;
     b.replacesPriority = replacesPriority;
+    b.triggers = triggers;
     return b;
   }
 
@@ -168,6 +176,7 @@ public record PackageInfo(
     private long providerPriority;
     private List<String> replaces = List.of();
     private long replacesPriority;
+    private List<String> triggers = List.of();
 
     private Builder(String name, String version) {
       this.name = name;
@@ -269,6 +278,11 @@ public record PackageInfo(
       return this;
     }
 
+    public Builder triggers(List<String> v) {
+      triggers = v;
+      return this;
+    }
+
     public PackageInfo build() {
       return new PackageInfo(
           checksum,
@@ -289,7 +303,8 @@ public record PackageInfo(
           installIf,
           providerPriority,
           replaces,
-          replacesPriority);
+          replacesPriority,
+          triggers);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.apkofarm.core.apk;
 
 import dev.apkofarm.core.InputText;
+import dev.apkofarm.core.apk.pkg.PackageSpec;
 import java.util.regex.Pattern;
 
 /**
@@ -17,8 +18,8 @@ public final class PackageNames {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9_+.-]*");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+~-]*");
   /** Together below NAME_MAX (255) for {@code name-version.apk}. */
-  static final int MAX_NAME = 128;
-  static final int MAX_VERSION = 120;
+  public static final int MAX_NAME = 128;
+  public static final int MAX_VERSION = 120;
 
   private PackageNames() {}
 
@@ -32,7 +33,7 @@ public final class PackageNames {
   }
 
   /** Why {@code version} is not an apk version, or null. */
-  static String versionProblem(String version) {
+  public static String versionProblem(String version) {
     if (version.length() > MAX_VERSION || !VERSION.matcher(version).matches()) {
       return "version " + InputText.quote(abbreviated(version)) + " is invalid (it must match " + VERSION.pattern()
           + ", at most " + MAX_VERSION + " characters)";
@@ -41,7 +42,7 @@ public final class PackageNames {
   }
 
   /** Throws {@link IllegalArgumentException} when the name or the version is invalid. */
-  static void require(String name, String version) {
+  public static void require(String name, String version) {
     String problem = nameProblem(name);
     if (problem == null) {
       problem = versionProblem(version);

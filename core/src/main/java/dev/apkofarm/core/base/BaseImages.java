@@ -120,8 +120,13 @@ public final class BaseImages {
         throw new BadInputException("contents.baseimage.apkindex " + base.apkindex() + " has no "
             + arch.apkName() + "/APKINDEX (the base's installed packages for " + arch + ")");
       }
-      List<InstalledPackage> installed =
-          InstalledDatabase.parse(text, apkindexName + "/" + arch.apkName() + "/APKINDEX", warnings);
+      List<InstalledPackage> installed;
+      try {
+        installed = InstalledDatabase.parse(text, apkindexName + "/" + arch.apkName() + "/APKINDEX", warnings);
+      } catch (BadInputException e) {
+        // The database's records are package metadata, held to apk's name and version rules as they are read.
+        throw new BadInputException("contents.baseimage.apkindex " + base.apkindex() + ": " + e.getMessage(), e);
+      }
       Descriptor manifestDescriptor =
           Descriptor.of(m.path("mediaType").asText(), Digest.parse(m.path("digest").asText()), manifestBytes.length);
       return new BaseArch(arch, manifestDescriptor, stringMap(manifest.path("annotations")), config, layers, installed);

@@ -1,12 +1,11 @@
 package dev.apkofarm.core.base;
 
+import dev.apkofarm.core.apk.index.ApkIndex;
+import dev.apkofarm.core.apk.lock.BaseIndex;
+import dev.apkofarm.core.apk.repo.Repository;
 import dev.apkofarm.core.config.Arch;
-import dev.apkofarm.core.apk.ApkIndex;
-import dev.apkofarm.core.apk.BaseIndex;
 import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.Repository;
 import dev.apkofarm.core.install.InstalledPackage;
-import dev.apkofarm.core.install.PackageMeta;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +38,14 @@ public record LockedBase(String image, String apkindex, Path blobs, Map<Arch, Ba
     for (BaseArch b : archs.values()) {
       List<PackageInfo> packages = new ArrayList<>();
       for (InstalledPackage p : b.installed()) {
-        PackageMeta m = p.meta();
+        PackageInfo m = p.meta();
         PackageInfo.Builder info =
             PackageInfo.builder(m.name(), m.version()).arch(m.arch()).description(m.description())
                 .license(m.license()).origin(m.origin()).maintainer(m.maintainer()).url(m.url()).commit(m.commit())
                 .size(m.size()).installedSize(m.installedSize()).providerPriority(m.providerPriority())
-                .buildTime(m.buildDate()).depends(tokens(m.depends())).provides(tokens(m.provides()))
+                .buildTime(m.buildTime()).depends(tokens(m.depends())).provides(tokens(m.provides()))
                 .replaces(tokens(m.replaces())).installIf(tokens(m.installIf()));
-        if (m.controlSha1().length > 0) {
-          info.checksum(m.checksum());
-        }
+        m.checksum().ifPresent(info::checksum);
         packages.add(info.build());
       }
       indexes.put(b.arch(), new ApkIndex("base image " + image, packages));

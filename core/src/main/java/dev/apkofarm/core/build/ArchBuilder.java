@@ -1,9 +1,9 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.BaseImageRefusal;
 import dev.apkofarm.core.apk.Limits;
-import dev.apkofarm.core.apk.PackageVerificationException;
+import dev.apkofarm.core.apk.lock.BaseImageRefusal;
+import dev.apkofarm.core.apk.pkg.PackageVerificationException;
 import dev.apkofarm.core.base.BaseArch;
 import dev.apkofarm.core.base.BaseLayers;
 import dev.apkofarm.core.config.Arch;
@@ -94,7 +94,7 @@ public final class ArchBuilder {
     all.addAll(installed);
     long newest = 0;
     for (InstalledPackage p : all) {
-      newest = Math.max(newest, p.meta().buildDate());
+      newest = Math.max(newest, p.meta().buildTime());
     }
     long builtTime = options.sourceDateEpoch().isPresent() ? optionDate : Math.max(optionDate, newest);
     Instant created = Instant.ofEpochSecond(builtTime);

@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
  * @param compressionPool threads for block compression (not part of the identity: output does not depend on it)
  * @param compressionThreads how many blocks to keep in flight per layer
  * @param limits what the build may take in ({@code --max-image-size}; the per-package limits apply where packages are
- *     opened, see {@link dev.apkofarm.core.apk.PackageStore}); not part of the identity: a limit refuses, it never
+ *     opened, see {@link dev.apkofarm.core.apk.repo.PackageStore}); not part of the identity: a limit refuses, it never
  *     changes bytes
  */
 public record BuildOptions(

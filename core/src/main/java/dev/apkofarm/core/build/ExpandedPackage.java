@@ -1,16 +1,15 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.InputText;
-import dev.apkofarm.core.apk.ApkPackage;
-import dev.apkofarm.core.apk.MalformedArchiveException;
-import dev.apkofarm.core.apk.PackageVerificationException;
-import dev.apkofarm.core.apk.PkgInfo;
-import dev.apkofarm.core.apk.TarEntry;
+import dev.apkofarm.core.apk.PackageInfo;
+import dev.apkofarm.core.apk.archive.MalformedArchiveException;
+import dev.apkofarm.core.apk.archive.TarEntry;
+import dev.apkofarm.core.apk.pkg.ApkPackage;
+import dev.apkofarm.core.apk.pkg.PackageVerificationException;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.install.ControlEntry;
 import dev.apkofarm.core.install.DataEntry;
 import dev.apkofarm.core.install.PackageArchive;
-import dev.apkofarm.core.install.PackageMeta;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +29,7 @@ import java.util.TreeMap;
  * into a single file on disk (no directory tree, no per-file files) and records each entry with a {@link ContentRef}
  * into that file. The tree then refers to those bytes until the layer streams them.
  */
-record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List<DataEntry> dataEntries)
+record ExpandedPackage(PackageInfo meta, List<ControlEntry> controlEntries, List<DataEntry> dataEntries)
     implements PackageArchive {
   ExpandedPackage {
     controlEntries = List.copyOf(controlEntries);
@@ -81,7 +80,7 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
         try {
           checksum = e.checksumSha1();
         } catch (IllegalArgumentException ex) {
-          throw new dev.apkofarm.core.apk.PackageVerificationException(apk.displayName(), ex.getMessage());
+          throw new dev.apkofarm.core.apk.pkg.PackageVerificationException(apk.displayName(), ex.getMessage());
         }
         data.add(
             new DataEntry(
@@ -105,13 +104,8 @@ record ExpandedPackage(PackageMeta meta, List<ControlEntry> controlEntries, List
     return e.xattrs().isEmpty() ? java.util.Collections.emptySortedMap() : new TreeMap<>(e.xattrs());
   }
 
-  static PackageMeta meta(ApkPackage apk, long size) {
-    PkgInfo p = apk.pkgInfo();
-    return new PackageMeta(
-        p.name(), p.version(), p.arch(), p.license(), p.description(), p.origin(), p.maintainer(), p.url(),
-        p.depends(), p.provides(), p.replaces(), p.commit(), p.installIfValues(), p.buildDate(),
-        size, p.installedSize(), p.providerPriority(), apk.layout().control().digest(),
-        p.triggers());
+  static PackageInfo meta(ApkPackage apk, long size) {
+    return apk.info().toBuilder().size(size).build();
   }
 
   /** Go rounds header times to the nearest second when writing. */

@@ -1,6 +1,6 @@
 package dev.apkofarm.core.build;
 
-import dev.apkofarm.core.apk.Fetcher;
+import dev.apkofarm.core.apk.repo.Fetcher;
 import dev.apkofarm.core.cache.BlobKey;
 import java.util.Base64;
 import java.util.Objects;

@@ -1,6 +1,8 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.CodePointOrder;
+import dev.apkofarm.core.apk.PackageInfo;
+import dev.apkofarm.core.apk.archive.TarHeader;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.Node;
@@ -8,14 +10,12 @@ import dev.apkofarm.core.fs.RegularFile;
 import dev.apkofarm.core.fs.Symlink;
 import dev.apkofarm.core.install.ApkDatabase;
 import dev.apkofarm.core.install.InstalledPackage;
-import dev.apkofarm.core.install.PackageMeta;
 import dev.apkofarm.core.oci.BlobSink;
 import dev.apkofarm.core.oci.Layer;
 import dev.apkofarm.core.oci.LayerEntry;
 import dev.apkofarm.core.oci.LayerStream;
 import dev.apkofarm.core.oci.LayerWriter;
 import dev.apkofarm.core.oci.OwnerNames;
-import dev.apkofarm.core.oci.TarHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ final class OriginLayering {
 
   /** A group of packages sharing a layer. */
   private static final class Group {
-    final List<PackageMeta> pkgs = new ArrayList<>();
+    final List<PackageInfo> pkgs = new ArrayList<>();
     long size;
     String tiebreaker = "";
   }
@@ -90,7 +90,7 @@ final class OriginLayering {
       LayerWriter layers,
       BlobSink sink)
       throws IOException {
-    List<PackageMeta> pkgs = new ArrayList<>();
+    List<PackageInfo> pkgs = new ArrayList<>();
     Map<String, byte[]> diffs = new HashMap<>();
     for (InstalledPackage p : installed) {
       pkgs.add(p.meta());
@@ -144,7 +144,7 @@ final class OriginLayering {
               gw.stream.add(todo.header, (ContentRef) null);
             }
             ByteArrayOutputStream idb = new ByteArrayOutputStream();
-            for (PackageMeta p : g.pkgs) {
+            for (PackageInfo p : g.pkgs) {
               idb.writeBytes(diffs.get(p.name()));
             }
             byte[] bytes = idb.toByteArray();
@@ -177,14 +177,14 @@ final class OriginLayering {
   }
 
   /** apko's {@code groupByOriginAndSize}. */
-  static List<Group> group(List<PackageMeta> pkgs, int budget) {
+  static List<Group> group(List<PackageInfo> pkgs, int budget) {
     Map<String, Group> byOrigin = new LinkedHashMap<>();
-    for (PackageMeta p : pkgs) {
+    for (PackageInfo p : pkgs) {
       byOrigin.computeIfAbsent(p.origin(), o -> new Group()).pkgs.add(p);
     }
     Map<String, Group> byPackage = new HashMap<>();
     byOrigin.values().forEach(g -> g.pkgs.forEach(p -> byPackage.put(p.name(), g)));
-    for (PackageMeta p : pkgs) {
+    for (PackageInfo p : pkgs) {
       for (String rep : p.replaces()) {
         String name = replacedName(rep);
         Group replacee = byPackage.get(name);
@@ -198,7 +198,7 @@ final class OriginLayering {
         Group merged = new Group();
         merged.pkgs.addAll(g.pkgs);
         merged.pkgs.addAll(replacee.pkgs);
-        for (PackageMeta q : merged.pkgs) {
+        for (PackageInfo q : merged.pkgs) {
           byPackage.put(q.name(), merged);
           byOrigin.put(q.origin(), merged);
         }
@@ -212,7 +212,7 @@ final class OriginLayering {
       }
     }
     for (Group g : groups) {
-      for (PackageMeta p : g.pkgs) {
+      for (PackageInfo p : g.pkgs) {
         g.size += p.installedSize();
         if (CodePointOrder.INSTANCE.compare(p.name(), g.tiebreaker) > 0) {
           g.tiebreaker = p.name();

@@ -1,7 +1,7 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.PackageOrigin;
+import dev.apkofarm.core.apk.repo.PackageOrigin;
 
 /** Where each locked package comes from when no cache has it. */
 @FunctionalInterface

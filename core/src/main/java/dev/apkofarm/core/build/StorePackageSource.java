@@ -1,9 +1,9 @@
 package dev.apkofarm.core.build;
 
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.ApkPackage;
 import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.PackageStore;
+import dev.apkofarm.core.apk.pkg.ApkPackage;
+import dev.apkofarm.core.apk.repo.PackageStore;
 import dev.apkofarm.core.install.PackageArchive;
 import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.apkofarm.core.image;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.sign.Pem;
 import dev.apkofarm.core.config.RuntimeKey;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.TreeException;

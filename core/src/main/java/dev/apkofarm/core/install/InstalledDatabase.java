@@ -1,6 +1,7 @@
 package dev.apkofarm.core.install;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.fs.ContentRef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -166,12 +167,17 @@ public final class InstalledDatabase {
     }
 
     InstalledPackage finish(String what) throws BadInputException {
-      PackageMeta meta;
+      PackageInfo meta;
       try {
-        meta =
-            new PackageMeta(
-                name, version, arch, license, description, origin, maintainer, url, depends, provides, replaces,
-                commit, installIf, buildDate, size, installedSize, providerPriority, checksum, List.of());
+        PackageInfo.Builder b =
+            PackageInfo.builder(name, version).arch(arch).license(license).description(description).origin(origin)
+                .maintainer(maintainer).url(url).depends(depends).provides(provides).replaces(replaces)
+                .commit(commit).installIf(installIf).buildTime(buildDate).size(size).installedSize(installedSize)
+                .providerPriority(providerPriority);
+        if (checksum.length > 0) {
+          b.checksum(PackageInfo.checksumOf(checksum));
+        }
+        meta = b.build();
       } catch (IllegalArgumentException e) {
         throw new BadInputException(what + ": package " + name + ": " + e.getMessage(), e);
       }

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.install;
 
+import dev.apkofarm.core.apk.PackageInfo;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param record its {@code installed} record, ending in a blank line
  * @param files the paths of the non-directory entries the record lists (what apk considers the package's files)
  */
-public record InstalledPackage(PackageMeta meta, byte[] record, List<String> files) {
+public record InstalledPackage(PackageInfo meta, byte[] record, List<String> files) {
   public InstalledPackage {
     Objects.requireNonNull(meta, "meta");
     record = record.clone();

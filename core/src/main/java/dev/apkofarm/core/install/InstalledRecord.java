@@ -1,6 +1,7 @@
 package dev.apkofarm.core.install;
 
 import dev.apkofarm.core.CodePointOrder;
+import dev.apkofarm.core.apk.PackageInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,12 +22,12 @@ final class InstalledRecord {
   private InstalledRecord() {}
 
   /** The record's bytes (UTF-8), ending in a blank line. */
-  public static byte[] format(PackageMeta p, List<DataEntry> files) throws InstallException {
+  public static byte[] format(PackageInfo p, List<DataEntry> files) throws InstallException {
     return formatSorted(p, sortedFiles(files));
   }
 
   /** {@link #format} of files already {@link #sortedFiles sorted}. */
-  static byte[] formatSorted(PackageMeta p, List<DataEntry> sorted) throws InstallException {
+  static byte[] formatSorted(PackageInfo p, List<DataEntry> sorted) throws InstallException {
     List<String> lines = new ArrayList<>();
     lines.add("P:" + p.name());
     lines.add("V:" + p.version());
@@ -44,13 +45,11 @@ final class InstalledRecord {
     lines.add("c:" + p.commit());
     // Go's %s of a []string: "[a b]"
     lines.add("i:[" + String.join(" ", p.installIf()) + "]");
-    lines.add("t:" + p.buildDate());
+    lines.add("t:" + p.buildTime());
     lines.add("S:" + p.size());
     lines.add("I:" + p.installedSize());
     lines.add("k:" + p.providerPriority());
-    if (p.controlSha1().length > 0) {
-      lines.add("C:" + p.checksum());
-    }
+    p.checksum().ifPresent(c -> lines.add("C:" + c));
 
     boolean topDirNeeded = true;
     for (DataEntry f : sorted) {

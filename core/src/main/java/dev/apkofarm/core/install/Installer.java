@@ -1,6 +1,9 @@
 package dev.apkofarm.core.install;
 
 import dev.apkofarm.core.BadInputException;
+import dev.apkofarm.core.apk.PackageInfo;
+import dev.apkofarm.core.apk.archive.TarHeader;
+import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.Directory;
 import dev.apkofarm.core.fs.ImageTree;
@@ -8,8 +11,6 @@ import dev.apkofarm.core.fs.Node;
 import dev.apkofarm.core.fs.RegularFile;
 import dev.apkofarm.core.fs.Symlink;
 import dev.apkofarm.core.fs.TreeException;
-import dev.apkofarm.core.oci.TarHeader;
-import dev.apkofarm.core.oci.TarWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,10 +39,10 @@ import java.util.Optional;
 public final class Installer {
   private final ImageTree tree;
   private final long scriptsMtime;
-  private final Map<String, PackageMeta> packages = new HashMap<>();
+  private final Map<String, PackageInfo> packages = new HashMap<>();
   /** Regular file path → the package whose copy is in the tree (apko's {@code installedFiles}). */
-  private final Map<String, PackageMeta> fileOwners = new HashMap<>();
-  private final List<PackageMeta> order = new ArrayList<>();
+  private final Map<String, PackageInfo> fileOwners = new HashMap<>();
+  private final List<PackageInfo> order = new ArrayList<>();
   private final List<List<DataEntry>> entriesByPackage = new ArrayList<>();
   private final ByteArrayOutputStream scripts = new ByteArrayOutputStream();
   private final TarWriter scriptsTar = new TarWriter(scripts);
@@ -72,7 +73,7 @@ public final class Installer {
 
   /** Installs one package; packages must come in resolver order (dependencies first). */
   public void install(PackageArchive archive) throws BadInputException, IOException {
-    PackageMeta meta = archive.meta();
+    PackageInfo meta = archive.meta();
     if (packages.containsKey(meta.name())) {
       return; // apko skips a package that is already installed
     }
@@ -96,14 +97,14 @@ public final class Installer {
       recordScript(meta, c);
     }
     for (String t : meta.triggers()) {
-      triggers.append(meta.checksum()).append(' ').append(t).append('\n');
+      triggers.append(meta.checksum().orElseThrow()).append(' ').append(t).append('\n');
     }
     packages.put(meta.name(), meta);
     order.add(meta);
     entriesByPackage.add(listed);
   }
 
-  private void installEntry(PackageMeta meta, DataEntry e) throws BadInputException, IOException {
+  private void installEntry(PackageInfo meta, DataEntry e) throws BadInputException, IOException {
     switch (e.kind()) {
       case DIRECTORY -> {
         // Over a symlink to a directory this follows the link: the target takes the time and xattrs (apko's
@@ -138,7 +139,7 @@ public final class Installer {
   }
 
   /** apko's conflict rules; returns whether the package's entry now occupies the path. */
-  private boolean place(PackageMeta meta, DataEntry e, byte[] checksum)
+  private boolean place(PackageInfo meta, DataEntry e, byte[] checksum)
       throws BadInputException, IOException {
     String parent = e.name().contains("/") ? e.name().substring(0, e.name().lastIndexOf('/')) : "";
     Node dir = parent.isEmpty() ? tree.root() : tree.get(parent);
@@ -167,7 +168,7 @@ public final class Installer {
       }
       // The owner may be this very package: a path twice in one package. apko then lets the later copy win (same
       // origin); the package is not in `packages` until all its entries are in.
-      PackageMeta got = oldOwner.get().equals(meta.name()) ? meta : packages.get(oldOwner.get());
+      PackageInfo got = oldOwner.get().equals(meta.name()) ? meta : packages.get(oldOwner.get());
       if (got == null) {
         throw new IllegalStateException("/" + e.name() + " is owned by " + oldOwner.get() + ", which is not installed");
       }
@@ -212,11 +213,11 @@ public final class Installer {
   }
 
   /** apko's {@code updateScriptsTar}: executable control files, renamed {@code name-version.Q1<sum><file>}. */
-  private void recordScript(PackageMeta meta, ControlEntry c) throws IOException {
+  private void recordScript(PackageInfo meta, ControlEntry c) throws IOException {
     if ((c.mode() & 0555) != 0555) {
       return;
     }
-    String name = meta.name() + "-" + meta.version() + "." + meta.checksum() + c.name();
+    String name = meta.name() + "-" + meta.version() + "." + meta.checksum().orElseThrow() + c.name();
     byte[] content = c.content();
     scriptsTar.writeHeader(
         new TarHeader(
@@ -235,10 +236,10 @@ public final class Installer {
     ByteArrayOutputStream installed = new ByteArrayOutputStream();
     preinstalled.forEach(p -> installed.writeBytes(p.record()));
     for (int i = 0; i < order.size(); i++) {
-      PackageMeta meta = order.get(i);
+      PackageInfo meta = order.get(i);
       List<DataEntry> files = new ArrayList<>();
       for (DataEntry e : entriesByPackage.get(i)) {
-        PackageMeta owner = fileOwners.get(e.name());
+        PackageInfo owner = fileOwners.get(e.name());
         if (owner == null || owner == meta) {
           files.add(e);
         }

@@ -1,5 +1,6 @@
 package dev.apkofarm.core.install;
 
+import dev.apkofarm.core.apk.PackageInfo;
 import java.io.IOException;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  */
 public interface PackageArchive {
   /** The package's metadata. */
-  PackageMeta meta();
+  PackageInfo meta();
 
   /** Control files other than {@code .PKGINFO}, in archive order. */
   List<ControlEntry> controlEntries();

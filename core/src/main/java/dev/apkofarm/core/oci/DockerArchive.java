@@ -1,5 +1,7 @@
 package dev.apkofarm.core.oci;
 
+import dev.apkofarm.core.apk.archive.TarHeader;
+import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.io.AtomicFile;
 import dev.apkofarm.core.oci.json.GoJsonWriter;
 import java.io.IOException;

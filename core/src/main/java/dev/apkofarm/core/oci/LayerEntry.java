@@ -1,5 +1,6 @@
 package dev.apkofarm.core.oci;
 
+import dev.apkofarm.core.apk.archive.TarHeader;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.Device;
 import dev.apkofarm.core.fs.Directory;

@@ -1,5 +1,7 @@
 package dev.apkofarm.core.oci;
 
+import dev.apkofarm.core.apk.archive.TarHeader;
+import dev.apkofarm.core.apk.archive.TarWriter;
 import dev.apkofarm.core.fs.ContentRef;
 import java.io.IOException;
 import java.io.InputStream;

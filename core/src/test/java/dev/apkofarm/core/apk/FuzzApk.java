@@ -1,11 +1,13 @@
 package dev.apkofarm.core.apk;
 
-import java.io.ByteArrayInputStream;
+import dev.apkofarm.core.apk.archive.GzipWriter;
+import dev.apkofarm.core.apk.archive.TarHeader;
+import dev.apkofarm.core.apk.archive.TarWriter;
+import dev.apkofarm.core.apk.pkg.ApkLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * An unsigned .apk around arbitrary data-section bytes, hashed as apk does ({@code datahash} matches), so that a fuzz
@@ -27,8 +29,9 @@ public final class FuzzApk {
     ByteArrayOutputStream controlOut = new ByteArrayOutputStream();
     GzipWriter cgz = new GzipWriter(controlOut);
     TarWriter tar = new TarWriter(cgz);
-    tar.header(".PKGINFO", TarWriter.Kind.FILE, 0644, 0, 0, 0, info.length, "", Map.of(), Map.of());
-    tar.content(new ByteArrayInputStream(info), info.length);
+    tar.writeHeader(TarHeader.of(TarHeader.REG, ".PKGINFO", "", info.length, 0644, 0));
+    tar.write(info, 0, info.length);
+    tar.closeFragment();
     cgz.close();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(controlOut.toByteArray());

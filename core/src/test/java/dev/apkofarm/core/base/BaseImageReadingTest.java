@@ -78,10 +78,10 @@ class BaseImageReadingTest {
   void aLockWithoutTheBaseReadIsRefusedNotBuiltWithoutIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     var loaded = new dev.apkofarm.core.config.ConfigLoader(Fixtures.apkoCli()).load("testdata/image_on_top.apko.yaml");
-    var repos = new dev.apkofarm.core.apk.Repositories(new dev.apkofarm.core.apk.Fetcher(
-        dev.apkofarm.core.apk.Fetcher.Options.defaults(Fixtures.apkoCli(), java.util.Optional.of(dir))));
-    var locker = new dev.apkofarm.core.build.ImageLocker(new dev.apkofarm.core.apk.Locker(repos,
-        new dev.apkofarm.core.apk.PackageStore(repos.fetcher(), new dev.apkofarm.core.cache.DiskBlobCache(dir),
+    var repos = new dev.apkofarm.core.apk.repo.Repositories(new dev.apkofarm.core.apk.repo.Fetcher(
+        dev.apkofarm.core.apk.repo.Fetcher.Options.defaults(Fixtures.apkoCli(), java.util.Optional.of(dir))));
+    var locker = new dev.apkofarm.core.build.ImageLocker(new dev.apkofarm.core.apk.lock.Locker(repos,
+        new dev.apkofarm.core.apk.repo.PackageStore(repos.fetcher(), new dev.apkofarm.core.cache.DiskBlobCache(dir),
             List.of()), 2), repos);
 
     // what the farm's coordinator does: it has no base image to give

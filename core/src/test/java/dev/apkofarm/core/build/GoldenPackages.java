@@ -1,12 +1,12 @@
 package dev.apkofarm.core.build;
 
+import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.fs.ContentRef;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.install.ControlEntry;
 import dev.apkofarm.core.install.DataEntry;
 import dev.apkofarm.core.install.PackageArchive;
-import dev.apkofarm.core.install.PackageMeta;
 import dev.apkofarm.core.testing.TarTrees;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,11 +44,11 @@ final class GoldenPackages implements PackageSource {
           continue;
         }
         PackageArchive a = archive(record, golden);
-        PackageMeta m = a.meta();
+        PackageInfo m = a.meta();
         LockedPackage lp =
             new LockedPackage(
                 m.name(), m.version(), m.arch(), "./testdata/packages",
-                "./testdata/packages/" + m.arch() + "/" + m.name() + "-" + m.version() + ".apk", m.checksum(),
+                "./testdata/packages/" + m.arch() + "/" + m.name() + "-" + m.version() + ".apk", m.checksum().orElseThrow(),
                 m.size());
         byKey.put(lp.url(), a);
         pkgs.add(lp);
@@ -107,15 +107,16 @@ final class GoldenPackages implements PackageSource {
     if (pending != null) {
       data.add(pending);
     }
-    PackageMeta meta =
-        new PackageMeta(
-            f.get('P'), f.get('V'), f.get('A'), f.get('L'), f.get('T'), f.get('o'), f.get('m'), f.get('U'),
-            words(f.get('D')), words(f.get('p')), words(f.getOrDefault('r', "")), f.get('c'), List.of(),
-            Long.parseLong(f.get('t')), Long.parseLong(f.get('S')), Long.parseLong(f.get('I')),
-            Long.parseLong(f.get('k')), Base64.getDecoder().decode(f.get('C').substring(2)), List.of());
+    PackageInfo meta =
+        PackageInfo.builder(f.get('P'), f.get('V')).arch(f.get('A')).license(f.get('L')).description(f.get('T'))
+            .origin(f.get('o')).maintainer(f.get('m')).url(f.get('U')).depends(words(f.get('D')))
+            .provides(words(f.get('p'))).replaces(words(f.getOrDefault('r', ""))).commit(f.get('c'))
+            .buildTime(Long.parseLong(f.get('t'))).size(Long.parseLong(f.get('S')))
+            .installedSize(Long.parseLong(f.get('I'))).providerPriority(Long.parseLong(f.get('k')))
+            .checksum(f.get('C')).build();
     return new PackageArchive() {
       @Override
-      public PackageMeta meta() {
+      public PackageInfo meta() {
         return meta;
       }
 

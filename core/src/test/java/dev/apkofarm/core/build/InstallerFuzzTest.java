@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.apkofarm.core.BadInputException;
-import dev.apkofarm.core.apk.ApkPackage;
 import dev.apkofarm.core.apk.FuzzApk;
 import dev.apkofarm.core.apk.Limits;
+import dev.apkofarm.core.apk.pkg.ApkPackage;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.install.ApkDatabase;
 import dev.apkofarm.core.install.Installer;

@@ -2,10 +2,10 @@ package dev.apkofarm.core.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.Fetcher;
-import dev.apkofarm.core.apk.Locker;
-import dev.apkofarm.core.apk.PackageStore;
-import dev.apkofarm.core.apk.Repositories;
+import dev.apkofarm.core.apk.lock.Locker;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.PackageStore;
+import dev.apkofarm.core.apk.repo.Repositories;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ConfigLoader;

@@ -2,14 +2,14 @@ package dev.apkofarm.core.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apkofarm.core.apk.Fetcher;
-import dev.apkofarm.core.apk.PackageContent;
 import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.PackageSpec;
-import dev.apkofarm.core.apk.PackageStore;
-import dev.apkofarm.core.apk.PackageWriter;
-import dev.apkofarm.core.apk.SignatureAlgorithm;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.pkg.PackageContent;
+import dev.apkofarm.core.apk.pkg.PackageSpec;
+import dev.apkofarm.core.apk.pkg.PackageWriter;
+import dev.apkofarm.core.apk.repo.Fetcher;
+import dev.apkofarm.core.apk.repo.PackageStore;
+import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.cache.DiskBlobCache;
 import dev.apkofarm.core.install.PackageArchive;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.apkofarm.core.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.fs.Directory;
 import dev.apkofarm.core.fs.ImageTree;
 import dev.apkofarm.core.fs.RegularFile;
@@ -62,18 +63,16 @@ class InstallerTest {
             .dir("var/lib/db/sbom")
             .file("var/lib/db/sbom/pretend-baselayout-1.0.0-r0.spdx.json", "{}", 0644, 0, 0,
                 "e5df88297ad52b5a3ca4e0236c716a9c37c0c086");
-    PackageMeta replayoutMeta =
-        new PackageMeta(
-            "replayout", "1.0.0-r0", "x86_64", "MIT", "replacement baselayout", "replayout", "unknown", "",
-            List.of("pretend-baselayout"), List.of(), List.of("pretend-baselayout"),
-            "326e0ed687bdfeadac839dc9b25686e4442c9d04", List.of(), 0, 2961, 3389, 0,
-            java.util.Base64.getDecoder().decode("1/HhSewwwOXgl0r0ffb0O0BRtYc="), List.of());
-    PackageMeta baseMeta = base.meta();
+    PackageInfo replayoutMeta =
+        PackageInfo.builder("replayout", "1.0.0-r0").arch("x86_64").license("MIT")
+            .description("replacement baselayout").origin("replayout").maintainer("unknown")
+            .depends(List.of("pretend-baselayout")).replaces(List.of("pretend-baselayout"))
+            .commit("326e0ed687bdfeadac839dc9b25686e4442c9d04").size(2961).installedSize(3389)
+            .checksum("Q11/HhSewwwOXgl0r0ffb0O0BRtYc=").build();
+    PackageInfo baseMeta = base.meta();
     baseMeta =
-        new PackageMeta(
-            baseMeta.name(), baseMeta.version(), baseMeta.arch(), baseMeta.license(), baseMeta.description(),
-            baseMeta.origin(), baseMeta.maintainer(), baseMeta.url(), List.of(), List.of(), List.of(),
-            baseMeta.commit(), List.of(), 0, 2930, 3476, 0, baseMeta.controlSha1(), List.of());
+        baseMeta.toBuilder().depends(List.of()).provides(List.of()).replaces(List.of()).installIf(List.of())
+            .buildTime(0).size(2930).installedSize(3476).providerPriority(0).triggers(List.of()).build();
     TestArchive baseFixed = TestArchive.of(baseMeta);
     base.dataEntries().forEach(baseFixed.dataEntries()::add);
     TestArchive replayout =

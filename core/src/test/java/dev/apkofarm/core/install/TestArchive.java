@@ -1,5 +1,6 @@
 package dev.apkofarm.core.install;
 
+import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.fs.ContentRef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,22 +12,21 @@ import java.util.TreeMap;
 
 /** Builds in-memory package archives for installer tests. */
 final class TestArchive implements PackageArchive {
-  private final PackageMeta meta;
+  private final PackageInfo meta;
   private final List<DataEntry> data = new ArrayList<>();
   private final List<ControlEntry> control = new ArrayList<>();
 
-  private TestArchive(PackageMeta meta) {
+  private TestArchive(PackageInfo meta) {
     this.meta = meta;
   }
 
-  static PackageMeta meta(String name, String origin, List<String> replaces, String control) {
-    return new PackageMeta(
-        name, "1.0.0-r0", "x86_64", "MIT", "replacement baselayout", origin, "unknown", "", List.of(), List.of(),
-        replaces, "326e0ed687bdfeadac839dc9b25686e4442c9d04", List.of(), 0, 1000, 2000, 0,
-        java.util.Base64.getDecoder().decode(control), List.of());
+  static PackageInfo meta(String name, String origin, List<String> replaces, String control) {
+    return PackageInfo.builder(name, "1.0.0-r0").arch("x86_64").license("MIT").description("replacement baselayout")
+        .origin(origin).maintainer("unknown").replaces(replaces).commit("326e0ed687bdfeadac839dc9b25686e4442c9d04")
+        .size(1000).installedSize(2000).checksum("Q1" + control).build();
   }
 
-  static TestArchive of(PackageMeta meta) {
+  static TestArchive of(PackageInfo meta) {
     return new TestArchive(meta);
   }
 
@@ -99,7 +99,7 @@ final class TestArchive implements PackageArchive {
   }
 
   @Override
-  public PackageMeta meta() {
+  public PackageInfo meta() {
     return meta;
   }
 

@@ -2,6 +2,8 @@ package dev.apkofarm.worker.pipeline;
 
 import dev.apkofarm.cluster.blobs.BlobTransfer;
 import dev.apkofarm.core.cache.SharedCache;
+import dev.apkofarm.core.apk.repo.PackageOrigin;
+import dev.apkofarm.core.cache.BlobCache;
 import java.nio.file.Path;
 
 /**

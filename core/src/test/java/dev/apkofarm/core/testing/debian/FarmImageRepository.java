@@ -2,11 +2,11 @@ package dev.apkofarm.core.testing.debian;
 
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.EngineVersion;
-import dev.apkofarm.core.apk.PackageContent;
-import dev.apkofarm.core.apk.PackageSpec;
-import dev.apkofarm.core.apk.PackageWriter;
-import dev.apkofarm.core.apk.SignatureAlgorithm;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.pkg.PackageContent;
+import dev.apkofarm.core.apk.pkg.PackageSpec;
+import dev.apkofarm.core.apk.pkg.PackageWriter;
+import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.config.ConfigLoader;
 import dev.apkofarm.core.config.ConfigWriter;

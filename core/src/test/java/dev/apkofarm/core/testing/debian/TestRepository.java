@@ -1,10 +1,10 @@
 package dev.apkofarm.core.testing.debian;
 
-import dev.apkofarm.core.apk.PackageContent;
-import dev.apkofarm.core.apk.PackageSpec;
-import dev.apkofarm.core.apk.PackageVerificationException;
-import dev.apkofarm.core.apk.RepositoryWriter;
-import dev.apkofarm.core.apk.SigningKey;
+import dev.apkofarm.core.apk.pkg.PackageContent;
+import dev.apkofarm.core.apk.pkg.PackageSpec;
+import dev.apkofarm.core.apk.pkg.PackageVerificationException;
+import dev.apkofarm.core.apk.repo.RepositoryWriter;
+import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
