@@ -34,15 +34,18 @@ final class Solve {
   /** The dependency path being resolved, for messages. */
   private final Deque<String> path = new ArrayDeque<>();
 
-  /** Candidates ruled out because a chosen package holds a name they provide → that package and its provide. */
-  private final Map<Candidate, String> clashes = new IdentityHashMap<>();
+  /** Disqualifies what constraints and chosen packages rule out, remembering apk's line for each. */
+  private final Exclusions exclusions;
   /** Constraints an earlier attempt found too late, applied from the start (see {@link Resolver}). */
   private final List<Dependency> learned;
+  /** The world's entries other than {@code !} ones, for {@link #namedByWorld}. */
+  private final List<Dependency> wanted = new ArrayList<>();
 
   Solve(ResolverIndex idx, Map<Candidate, String> initialDisqualified, List<Dependency> learned) {
     this.idx = idx;
     this.dq = new IdentityHashMap<>(initialDisqualified);
     this.learned = learned;
+    this.exclusions = new Exclusions(idx, dq, this, path);
   }
 
   /** An unchecked carrier for a resolution failure, turned into a {@link ResolutionException} at the top. */
@@ -63,7 +66,6 @@ final class Solve {
 
   List<Candidate> run(List<String> world) {
     List<Dependency> all = new ArrayList<>();
-    List<Dependency> wanted = new ArrayList<>();
     for (String w : world) {
       Dependency d = idx.dependency(w);
       all.add(d);
@@ -71,8 +73,8 @@ final class Solve {
         wanted.add(d);
       }
     }
-    constrain(all, "the world");
-    constrain(learned, "a package found to need it on an earlier attempt");
+    exclusions.constrain(all, "the world", "world");
+    exclusions.constrain(learned, "a package found to need it on an earlier attempt", null);
     Map<String, Candidate> chosen = new LinkedHashMap<>();
     List<Dependency> pending = new ArrayList<>(wanted);
     while (!pending.isEmpty()) {
@@ -80,7 +82,7 @@ final class Solve {
       Candidate pkg = best(next);
       chosen.put(pkg.name(), pkg);
       pending.removeIf(d -> d.text().equals(next.text()));
-      disqualifyConflicts(pkg);
+      exclusions.disqualifyConflicts(pkg);
     }
     List<Candidate> install = new ArrayList<>();
     Set<String> tracked = new HashSet<>();
@@ -126,7 +128,30 @@ final class Solve {
     if (ok.isEmpty()) {
       throw noneSatisfies(d, all, "", null, "world");
     }
-    return new Ranking(idx, d.name(), Map.of(), Map.of(), pin).best(ok);
+    return new Ranking(idx, d.name(), Map.of(), Map.of(), pin).best(namedByWorld(d, ok));
+  }
+
+  /**
+   * apk's answer when the world also names a provider of {@code d} (issue 17, provider choice): apk-tools prefers a
+   * provider whose own name is required ("dependencies used") before versions and provider_priority, so that one
+   * package serves both entries; go-apk ranks {@code d}'s providers alone and may add a second. The candidates of
+   * {@code ok} that another world entry names, or all of {@code ok} when none is named or when a package bears
+   * {@code d}'s name itself (then apko's ranking stays: installing that package is a valid answer too).
+   */
+  private List<Candidate> namedByWorld(Dependency d, List<Candidate> ok) {
+    List<Candidate> named = new ArrayList<>();
+    for (Candidate c : ok) {
+      if (c.name().equals(d.name())) {
+        return ok;
+      }
+      for (Dependency w : wanted) {
+        if (w.name().equals(c.name()) && versionRejection(c, w) == null) {
+          named.add(c);
+          break;
+        }
+      }
+    }
+    return named.isEmpty() ? ok : named;
   }
 
   private List<Candidate> withDependencies(Dependency w, Map<String, Candidate> chosen) {
@@ -205,7 +230,7 @@ final class Solve {
       myProvides.add(p.text());
       myProvides.add(p.name());
     }
-    constrain(pkg.depends, pkg.info.nameVersion());
+    exclusions.constrain(pkg.depends, pkg.info.nameVersion(), pkg.info.nameVersion());
     List<Dependency> pending = new ArrayList<>(pkg.depends);
     List<Candidate> out = new ArrayList<>();
     path.addLast(pkg.info.nameVersion());
@@ -250,7 +275,7 @@ final class Solve {
       pending = new ArrayList<>(parsed.values());
       pending.remove(dep);
       Candidate chosen = new Ranking(idx, dep.name(), existing, origins, "").best(options.get(lowest));
-      disqualifyConflicts(chosen);
+      exclusions.disqualifyConflicts(chosen);
       Set<String> childParents = new HashSet<>(parents);
       childParents.add(pkg.name());
       pick(pkg);
@@ -319,21 +344,23 @@ final class Solve {
   }
 
   /**
-   * Nothing satisfies {@code d}: when what would have is ruled out only by packages already chosen, apk's layout
-   * (each package in the way, what it conflicts with, who needs it); otherwise every candidate and why not.
+   * Nothing satisfies {@code d}: when what would have is ruled out only by other packages or the world (a name
+   * already held, a {@code !name}, another's version constraint), apk's layout (each package in the way, who needs
+   * it, what it conflicts with or breaks); otherwise every candidate and why not.
    */
   private Failure noneSatisfies(
       Dependency d, List<Candidate> all, String allowPin, Candidate installed, String wantedBy) {
     StringBuilder apk = new StringBuilder("unable to select packages:");
     for (Candidate c : all) {
-      String clash = clashes.get(c);
-      if (clash != null && versionRejection(c, d) == null) {
+      String line = exclusions.apkLine(c);
+      if (line != null && versionRejection(c, d) == null) {
         apk.append("\n  ").append(c.info.nameVersion()).append(":\n    satisfies: ").append(wantedBy).append('[')
-            .append(d).append("]\n    conflicts: ").append(clash);
+            .append(d).append("]\n    ").append(line);
       }
     }
     if (apk.indexOf("\n") >= 0) {
-      return new Failure(apk + Explain.via(path));
+      // A world entry alone adds nothing to "satisfies: world[...]"; a longer path says how it was reached.
+      return new Failure(path.size() > 1 ? apk + Explain.via(path) : apk.toString());
     }
     return new Failure(Explain.noneSatisfies(d, all, this, allowPin, installed, path));
   }
@@ -408,86 +435,6 @@ final class Solve {
       }
     }
     return "version " + c.versionFor(d.name()) + " does not satisfy \"" + d + "\"";
-  }
-
-  /** Disqualifies, for the rest of the resolution, every candidate a versioned constraint rules out. */
-  private void constrain(List<Dependency> deps, String owner) {
-    for (Dependency d : deps) {
-      if (d.conflict()) {
-        disqualifyProviders(d, owner);
-        continue;
-      }
-      if (d.op() == Dependency.Op.ANY) {
-        continue;
-      }
-      List<Candidate> providers = idx.byName.get(d.name());
-      if (providers == null) {
-        continue;
-      }
-      Optional<Version> required = idx.version(d.version().orElse(""));
-      if (required.isEmpty()) {
-        throw new Failure("invalid version in constraint \"" + d + "\"" + Explain.via(path));
-      }
-      for (Candidate p : providers) {
-        if (p.name().equals(d.name())) {
-          if (p.version == null) {
-            dq.put(p, "its version \"" + p.versionText() + "\" is not valid apk syntax");
-          } else if (!d.op().test(p.version, required.get())) {
-            dq.put(p, "\"" + p.versionText() + "\" does not satisfy \"" + d + "\"");
-          }
-          continue;
-        }
-        for (Dependency prov : p.provides) {
-          if (!prov.name().equals(d.name()) || prov.version().isEmpty()) {
-            continue;
-          }
-          Optional<Version> pv = idx.version(prov.version().get());
-          if (pv.isEmpty()) {
-            dq.put(p, "invalid version in its provide \"" + prov + "\"");
-          } else if (!d.op().test(pv.get(), required.get())) {
-            dq.put(p, "it provides \"" + prov + "\", which does not satisfy \"" + d + "\"");
-          }
-        }
-      }
-    }
-  }
-
-  private void disqualifyProviders(Dependency conflict, String owner) {
-    List<Candidate> providers = idx.byName.get(conflict.name());
-    if (providers == null) {
-      return;
-    }
-    for (Candidate c : filter(providers, conflict, "", conflict.tag().orElse(""), null)) {
-      dq.putIfAbsent(c, "excluded by \"" + conflict + "\" of " + owner);
-    }
-  }
-
-  /** Once {@code pkg} is chosen, other providers of its provides cannot be. */
-  private void disqualifyConflicts(Candidate pkg) {
-    for (Dependency prov : pkg.provides) {
-      List<Candidate> providers = idx.byName.get(prov.name());
-      if (providers == null) {
-        continue;
-      }
-      for (Candidate other : providers) {
-        if (other == pkg || dq.containsKey(other) || !conflictingVersion(prov, other)) {
-          continue;
-        }
-        dq.put(other, pkg.filename() + " already provides " + prov.name());
-        clashes.put(other, pkg.info.nameVersion() + "[" + prov.name() + "]");
-      }
-    }
-  }
-
-  private static boolean conflictingVersion(Dependency prov, Candidate other) {
-    if (prov.version().isPresent()) {
-      return true;
-    }
-    if (other.name().equals(prov.name())) {
-      return !other.versionText().isEmpty();
-    }
-    Optional<Dependency> theirs = other.provideOf(prov.name());
-    return theirs.isPresent() && !theirs.get().version().equals(prov.version());
   }
 
   private void pick(Candidate pkg) {

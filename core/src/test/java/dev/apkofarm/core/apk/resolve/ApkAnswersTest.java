@@ -143,6 +143,34 @@ class ApkAnswersTest {
     assertThat(resolve(r, "polkit>9999")).containsExactly("polkit-elogind-0.120-r0");
     assertThatThrownBy(() -> resolve(r, "a", "b", "d>=2"))
         .isInstanceOf(ResolutionException.class)
-        .hasMessageContaining("d<2.0");
+        // Before: "no package satisfies "d<2.0" ...; candidates:" with each d and its disqualification.
+        .hasMessageContaining("unable to select packages:\n  d-1.5-r0:\n    satisfies: b-1-r0[d<2.0]\n"
+            + "    breaks: world[d>=2] (via b → b-1-r0 → d<2.0)");
+  }
+  @Test
+  void aRequestedPackageThatProvidesAnotherRequestedNameIsInstalledAloneForBoth() throws Exception {
+    Resolver r =
+        signed(pkg("abc", "3-r0", "p:vx"), pkg("zed", "1-r0", "p:vx"), pkg("zed", "2-r0", "p:vx"),
+            pkg("high", "1-r0", "p:vy=1", "k:20"), pkg("low", "1-r0", "p:vy=1", "k:10"));
+    // Before: abc-3-r0 and zed-2-r0, a second provider of vx beside the one the world names.
+    assertThat(resolve(r, "vx", "zed")).containsExactly("zed-2-r0");
+    // A versioned provide: the package the world names, whatever the provider_priority (the same before: low has
+    // one candidate, so go-apk chose it first).
+    assertThat(resolve(r, "low", "vy")).containsExactly("low-1-r0");
+    // Alone, vx is still apko's choice (abc, the newest build).
+    assertThat(resolve(r, "vx")).containsExactly("abc-3-r0");
+  }
+
+  @Test
+  void amongProviderPriorityTiesTheProviderTheWorldNamesIsPreferred() throws Exception {
+    Resolver r =
+        signed(pkg("abc", "1-r0", "p:vx", "k:10"), pkg("zed", "1-r0", "p:vx", "k:10"),
+            pkg("app", "1-r0", "D:vx"));
+    // Before: abc-1-r0 beside zed-1-r0.
+    assertThat(resolve(r, "vx", "zed")).containsExactly("zed-1-r0");
+    // Through a dependency too.
+    assertThat(resolve(r, "app", "zed")).containsExactly("zed-1-r0", "app-1-r0");
+    // With nothing named, the tie goes to apko's choice.
+    assertThat(resolve(r, "app")).containsExactly("abc-1-r0", "app-1-r0");
   }
 }
