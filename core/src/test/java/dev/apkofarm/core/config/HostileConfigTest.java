@@ -127,14 +127,15 @@ class HostileConfigTest {
 
   @Test
   void includeThroughAnIncludePathStillWorks() throws Exception {
-    Path shared = Files.createDirectories(dir.resolve("shared"));
+    // A sibling of the working directory, named by a relative include path (both inside this test's own folder).
+    Path common = Files.createDirectories(dir.resolve("common"));
     Path work = Files.createDirectories(dir.resolve("work"));
-    Files.writeString(shared.resolve("base.yaml"), "cmd: from-shared\n");
+    Files.writeString(common.resolve("base.yaml"), "cmd: from-include-path\n");
     Files.writeString(work.resolve("c.yaml"), "include: base.yaml\n");
 
-    LoadedConfig c = new ConfigLoader(work, List.of(Path.of("../shared"))).load("c.yaml");
+    LoadedConfig c = new ConfigLoader(work, List.of(Path.of("../common"))).load("c.yaml");
 
-    assertThat(c.config().cmd()).contains("from-shared");
+    assertThat(c.config().cmd()).contains("from-include-path");
   }
 
   @Test
