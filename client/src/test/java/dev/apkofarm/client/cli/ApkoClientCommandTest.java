@@ -14,22 +14,16 @@ import picocli.CommandLine;
 
 /** The process's command line builds only the subcommands its arguments name; nobody can tell from the output. */
 class ApkoClientCommandTest {
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(Predicate<String> built, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true),
-        Map.of(), EmbeddedFarm.Engines.CORE, built);
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(Predicate<String> built, String... args) {
+    return CliRun.of((out, err) -> ApkoClientCommand.newCommandLine(out, err, Map.of(), EmbeddedFarm.Engines.CORE,
+        built), args);
   }
 
-  private static Run everything(String... args) {
+  private static CliRun everything(String... args) {
     return run(name -> true, args);
   }
 
-  private static Run asNamed(String... args) {
+  private static CliRun asNamed(String... args) {
     return run(List.of(args)::contains, args);
   }
 
@@ -45,10 +39,10 @@ class ApkoClientCommandTest {
 
   @Test
   void aNamedCommandRunsInFull() {
-    Run version = asNamed("version");
+    CliRun version = asNamed("version");
     assertThat(version.exit()).isZero();
     assertThat(version.out()).isEqualTo("apko-client " + EngineVersion.get() + System.lineSeparator());
-    Run refused = asNamed("show-packages");
+    CliRun refused = asNamed("show-packages");
     assertThat(refused.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
     assertThat(refused.err()).contains("Missing required parameter: 'CONFIG'");
   }
@@ -58,7 +52,7 @@ class ApkoClientCommandTest {
     for (String ask : List.of("version", "--version", "-V")) {
       assertThat(ApkoClientCommand.asksOnlyForTheVersion(ask)).as(ask).isTrue();
       assertThat(everything(ask)).as(ask)
-          .isEqualTo(new Run(0, ApkoClientCommand.versionLine() + System.lineSeparator(), ""));
+          .isEqualTo(new CliRun(0, ApkoClientCommand.versionLine() + System.lineSeparator(), ""));
     }
     assertThat(ApkoClientCommand.asksOnlyForTheVersion("version", "--help")).isFalse();
     assertThat(ApkoClientCommand.asksOnlyForTheVersion("-C", "version")).isFalse();

@@ -10,8 +10,6 @@ import dev.apkofarm.core.testing.Fixtures;
 import dev.apkofarm.core.testing.TestEnvironment;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,18 +32,11 @@ class ApkoCommandsTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), ApkoGolden.environment())
-            .execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(ApkoGolden.environment(), args);
   }
 
-  private Run inCli(String... args) {
+  private CliRun inCli(String... args) {
     List<String> all = new ArrayList<>(List.of("-C", Fixtures.apkoCli().toString()));
     all.addAll(List.of(args));
     all.addAll(List.of("--cache-dir", dir.resolve("cache").toString()));
@@ -58,7 +49,7 @@ class ApkoCommandsTest {
     Path b = dir.resolve("b.cpio");
     Path gz = dir.resolve("c.cpio.gz");
 
-    Run r = inCli("build-cpio", ApkoGolden.CONFIG, a.toString(), "--arch", "arm64");
+    CliRun r = inCli("build-cpio", ApkoGolden.CONFIG, a.toString(), "--arch", "arm64");
     inCli("build-cpio", ApkoGolden.CONFIG, b.toString(), "--arch", "arm64");
     inCli("build-cpio", ApkoGolden.CONFIG, gz.toString(), "--arch", "arm64");
 
@@ -75,7 +66,7 @@ class ApkoCommandsTest {
 
   @Test
   void dotPrintsTheResolvedGraphAndRendersAPng() throws Exception {
-    Run r = inCli("dot", ApkoGolden.CONFIG);
+    CliRun r = inCli("dot", ApkoGolden.CONFIG);
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out())
@@ -86,7 +77,7 @@ class ApkoCommandsTest {
       throw TestEnvironment.missing("Graphviz dot is not installed (Debian: graphviz; scripts/test installs it)");
     }
     Path png = dir.resolve("graph.png");
-    Run p = inCli("dot", ApkoGolden.CONFIG, "--png", png.toString());
+    CliRun p = inCli("dot", ApkoGolden.CONFIG, "--png", png.toString());
     assertThat(p.exit()).as(p.err()).isZero();
     byte[] bytes = Files.readAllBytes(png);
     assertThat(new String(bytes, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
@@ -98,12 +89,12 @@ class ApkoCommandsTest {
     Files.createDirectories(cache.resolve("packages"));
     Files.write(cache.resolve("packages/x"), new byte[2048]);
 
-    Run dry = run("clean", "--cache-dir", cache.toString(), "--dry-run");
+    CliRun dry = run("clean", "--cache-dir", cache.toString(), "--dry-run");
     assertThat(dry.exit()).isZero();
     assertThat(dry.err()).contains("2.0 KB", "dry run");
     assertThat(cache.resolve("packages/x")).exists();
 
-    Run real = run("clean", "--cache-dir", cache.toString());
+    CliRun real = run("clean", "--cache-dir", cache.toString());
     assertThat(real.exit()).isZero();
     assertThat(cache).doesNotExist();
     assertThat(run("clean", "--cache-dir", cache.toString()).err()).contains("does not exist, nothing to clean");
@@ -114,7 +105,7 @@ class ApkoCommandsTest {
     Path layout = Files.createDirectory(dir.resolve("layout"));
     Path sboms = dir.resolve("sboms");
 
-    Run r = inCli("build", ApkoGolden.CONFIG, "golden:latest", layout.toString(), "--sbom-path", sboms.toString(),
+    CliRun r = inCli("build", ApkoGolden.CONFIG, "golden:latest", layout.toString(), "--sbom-path", sboms.toString(),
         "--sbom-formats", "spdx,cyclonedx");
 
     assertThat(r.exit()).as(r.err()).isZero();
@@ -157,7 +148,7 @@ class ApkoCommandsTest {
       Files.createDirectories(root.resolve("etc/apk"));
       Files.writeString(root.resolve("etc/apk/repositories"), "# comment\n" + base + "/repo\n" + base + "/none\n");
 
-      Run r = run("install-keys", "--root", root.toString());
+      CliRun r = run("install-keys", "--root", root.toString());
 
       assertThat(r.exit()).as(r.err()).isZero();
       Path written = root.resolve("etc/apk/keys/melange.rsa.pub");

@@ -8,8 +8,6 @@ import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +26,8 @@ class ApkoFlagsTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), ApkoGolden.environment())
-            .execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(ApkoGolden.environment(), args);
   }
 
   private String cache() {
@@ -47,7 +38,7 @@ class ApkoFlagsTest {
   void packageAppendInstallsMorePackages() throws Exception {
     Path rootfs = dir.resolve("rootfs.tar.gz");
 
-    Run r = run("--workdir", Fixtures.apkoCli().toString(), "build-minirootfs", ApkoGolden.CONFIG, rootfs.toString(),
+    CliRun r = run("--workdir", Fixtures.apkoCli().toString(), "build-minirootfs", ApkoGolden.CONFIG, rootfs.toString(),
         "--build-arch", "arm64", "-p", "custom-ca-certs-1", "--cache-dir", cache());
 
     assertThat(r.exit()).as(r.err()).isZero();
@@ -59,7 +50,7 @@ class ApkoFlagsTest {
 
   @Test
   void archHostIsThisMachine() {
-    Run r = run("-C", Fixtures.apkoCli().toString(), "show-packages", ApkoGolden.CONFIG, "--arch", "host",
+    CliRun r = run("-C", Fixtures.apkoCli().toString(), "show-packages", ApkoGolden.CONFIG, "--arch", "host",
         "--cache-dir", cache(), "--format", "name-version-source");
 
     assertThat(r.exit()).as(r.err()).isZero();
@@ -80,9 +71,9 @@ class ApkoFlagsTest {
     Path on = Files.createDirectory(dir.resolve("on"));
     Path off = Files.createDirectory(dir.resolve("off"));
 
-    Run a = run("-C", checkout.toString(), "build", ApkoGolden.CONFIG, "x:1", on.toString(), "--arch", "amd64",
+    CliRun a = run("-C", checkout.toString(), "build", ApkoGolden.CONFIG, "x:1", on.toString(), "--arch", "amd64",
         "--cache-dir", cache());
-    Run b = run("-C", checkout.toString(), "build", ApkoGolden.CONFIG, "x:1", off.toString(), "--arch", "amd64",
+    CliRun b = run("-C", checkout.toString(), "build", ApkoGolden.CONFIG, "x:1", off.toString(), "--arch", "amd64",
         "--cache-dir", cache(), "--vcs=false");
 
     assertThat(a.exit()).as(a.err()).isZero();
@@ -105,10 +96,10 @@ class ApkoFlagsTest {
   @Test
   void showConfigTakesApkosRepositoryOptionsAndChecksExtraKeys() {
     String workDir = Fixtures.apkoCli().toString();
-    Run plain = run("-C", workDir, "show-config", ApkoGolden.CONFIG);
-    Run with = run("-C", workDir, "show-config", ApkoGolden.CONFIG, "-k", "testdata/melange.rsa.pub", "-r", "./x",
+    CliRun plain = run("-C", workDir, "show-config", ApkoGolden.CONFIG);
+    CliRun with = run("-C", workDir, "show-config", ApkoGolden.CONFIG, "-k", "testdata/melange.rsa.pub", "-r", "./x",
         "-b", "./y", "--cache-dir", cache(), "--offline");
-    Run missing = run("-C", workDir, "show-config", ApkoGolden.CONFIG, "-k", "testdata/nope.rsa.pub");
+    CliRun missing = run("-C", workDir, "show-config", ApkoGolden.CONFIG, "-k", "testdata/nope.rsa.pub");
 
     assertThat(with.exit()).as(with.err()).isZero();
     assertThat(with.out()).isEqualTo(plain.out());
@@ -122,7 +113,7 @@ class ApkoFlagsTest {
     Files.writeString(config, "contents:\n  keyring: [./testdata/melange.rsa.pub]\n  repositories: [./testdata/packages]\n"
         + "  packages: [replayout]\nformat: erofs\n");
 
-    Run r = run("-C", Fixtures.apkoCli().toString(), "build", config.toString(), "x:1", dir.resolve("x.tar").toString(),
+    CliRun r = run("-C", Fixtures.apkoCli().toString(), "build", config.toString(), "x:1", dir.resolve("x.tar").toString(),
         "--cache-dir", cache());
 
     assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);

@@ -8,8 +8,6 @@ import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.testing.ApkoGolden;
 import dev.apkofarm.core.testing.Fixtures;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,20 +30,13 @@ class BaseImageCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(Path workDir, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+  private CliRun run(Path workDir, String... args) {
     List<String> all = new ArrayList<>(List.of("-C", workDir.toString()));
     all.addAll(List.of(args));
-    int exit =
-        ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), ApkoGolden.environment())
-            .execute(all.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString());
+    return CliRun.of(ApkoGolden.environment(), all.toArray(String[]::new));
   }
 
-  private Run run(String... args) {
+  private CliRun run(String... args) {
     return run(Fixtures.apkoCli(), args);
   }
 
@@ -97,7 +88,7 @@ class BaseImageCommandTest {
   void buildWithTheLockFileGivesApkosTopImage() throws Exception {
     Path layout = Files.createDirectory(dir.resolve("layout"));
 
-    Run r = run("build", "--lockfile", LOCK, CONFIG, "golden_top:latest", layout.toString(), "--arch", "amd64,arm64",
+    CliRun r = run("build", "--lockfile", LOCK, CONFIG, "golden_top:latest", layout.toString(), "--arch", "amd64,arm64",
         "--cache-dir", cache(), "--sbom-path", dir.resolve("sboms").toString());
 
     assertThat(r.exit()).as(r.err()).isZero();
@@ -113,8 +104,8 @@ class BaseImageCommandTest {
     Path locked = Files.createDirectory(dir.resolve("locked"));
     Path unlocked = Files.createDirectory(dir.resolve("unlocked"));
 
-    Run a = run("build", "--lockfile", LOCK, CONFIG, "golden_top:latest", locked.toString(), "--cache-dir", cache());
-    Run b = run("build", CONFIG, "golden_top:latest", unlocked.toString(), "--cache-dir", cache());
+    CliRun a = run("build", "--lockfile", LOCK, CONFIG, "golden_top:latest", locked.toString(), "--cache-dir", cache());
+    CliRun b = run("build", CONFIG, "golden_top:latest", unlocked.toString(), "--cache-dir", cache());
 
     assertThat(b.exit()).as(b.err()).isZero();
     assertThat(b.out()).isEqualTo(a.out());
@@ -125,7 +116,7 @@ class BaseImageCommandTest {
   void lockLeavesOutWhatTheBaseHasAndWritesApkosLock() throws Exception {
     Path out = dir.resolve("top.lock.json");
 
-    Run r = run("lock", CONFIG, "--output", out.toString(), "--cache-dir", cache());
+    CliRun r = run("lock", CONFIG, "--output", out.toString(), "--cache-dir", cache());
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(Fixtures.apkoCli().resolve(LOCK)));
@@ -133,7 +124,7 @@ class BaseImageCommandTest {
 
   @Test
   void showPackagesListsTheBasePackagesWithTheNewOnes() {
-    Run r = run("show-packages", CONFIG, "--arch", "arm64", "--cache-dir", cache(), "--format", "name-version-source");
+    CliRun r = run("show-packages", CONFIG, "--arch", "arm64", "--cache-dir", cache(), "--format", "name-version-source");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out().lines())
@@ -145,7 +136,7 @@ class BaseImageCommandTest {
 
   @Test
   void showConfigPrintsTheBaseImage() {
-    Run r = run("show-config", CONFIG);
+    CliRun r = run("show-config", CONFIG);
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("  baseimage:\n    image: ./testdata/base_image/\n    apkindex: ./testdata/base_image/metadata/\n");
@@ -155,7 +146,7 @@ class BaseImageCommandTest {
   void minirootfsIsTheTopLayer() throws Exception {
     Path rootfs = dir.resolve("top.tar.gz");
 
-    Run r = run("build-minirootfs", "--lockfile", LOCK, CONFIG, rootfs.toString(), "--arch", "arm64",
+    CliRun r = run("build-minirootfs", "--lockfile", LOCK, CONFIG, rootfs.toString(), "--arch", "arm64",
         "--cache-dir", cache());
 
     assertThat(r.exit()).as(r.err()).isZero();
@@ -174,7 +165,7 @@ class BaseImageCommandTest {
     Files.write(golden, bytes);
     Path layout = Files.createDirectory(dir.resolve("layout"));
 
-    Run r = run(work, "build", "--lockfile", LOCK, CONFIG, "top:latest", layout.toString(), "--arch", "arm64",
+    CliRun r = run(work, "build", "--lockfile", LOCK, CONFIG, "top:latest", layout.toString(), "--arch", "arm64",
         "--cache-dir", cache());
 
     assertThat(r.exit()).as(r.err()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
@@ -188,7 +179,7 @@ class BaseImageCommandTest {
   void aBaseLayerExpandingPastTheImageSizeLimitIsRefused() throws Exception {
     Path layout = Files.createDirectory(dir.resolve("layout"));
 
-    Run r = run("build", "--lockfile", LOCK, CONFIG, "top:latest", layout.toString(), "--arch", "amd64",
+    CliRun r = run("build", "--lockfile", LOCK, CONFIG, "top:latest", layout.toString(), "--arch", "amd64",
         "--cache-dir", cache(), "--max-image-size", "4000");
 
     assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
@@ -203,7 +194,7 @@ class BaseImageCommandTest {
     Path work = copyFixtures();
     Files.delete(work.resolve("testdata/base_image/index.json"));
 
-    Run r = run(work, "build", CONFIG, "top:latest", dir.resolve("x.tar").toString(), "--cache-dir", cache());
+    CliRun r = run(work, "build", CONFIG, "top:latest", dir.resolve("x.tar").toString(), "--cache-dir", cache());
 
     assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
     assertThat(r.err()).contains("is not an OCI image layout (no index.json)");
@@ -217,7 +208,7 @@ class BaseImageCommandTest {
         + "    apkindex: ./testdata/base_image/metadata/\n  keyring: [./testdata/melange.rsa.pub]\n"
         + "  repositories: [./testdata/packages]\n  packages: [replayout]\n");
 
-    Run r = run("build", config.toString(), "top:latest", dir.resolve("x.tar").toString(), "--cache-dir", cache());
+    CliRun r = run("build", config.toString(), "top:latest", dir.resolve("x.tar").toString(), "--cache-dir", cache());
 
     assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
     assertThat(r.err()).contains("contents.baseimage.image cgr.dev/chainguard/static:latest does not exist",
@@ -226,7 +217,7 @@ class BaseImageCommandTest {
 
   @Test
   void submitRefusesABaseImageBeforeSendingAnything() {
-    Run r = run("submit", CONFIG, "--output", dir.resolve("out").toString());
+    CliRun r = run("submit", CONFIG, "--output", dir.resolve("out").toString());
 
     assertThat(r.exit()).as(r.err()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
     assertThat(r.err()).contains("contents.baseimage: building on a base image is not supported by submit");

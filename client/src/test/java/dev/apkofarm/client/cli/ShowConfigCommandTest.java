@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apkofarm.core.testing.Fixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,17 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ShowConfigCommandTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(ApkoClientCommand::newCommandLine, args);
   }
 
   /** Writes {@code yaml} to bad.yaml and runs {@code -C DIR show-config OPTIONS... bad.yaml}. */
-  private Run showConfig(String yaml, String... options) throws Exception {
+  private CliRun showConfig(String yaml, String... options) throws Exception {
     Files.writeString(dir.resolve("bad.yaml"), yaml);
     List<String> args = new ArrayList<>(List.of("-C", dir.toString(), "show-config"));
     args.addAll(List.of(options));
@@ -40,7 +33,7 @@ class ShowConfigCommandTest {
   void printsTheNormalisedGoldenConfig() {
     Path config = Fixtures.apkoCli().resolve("testdata/apko.yaml");
 
-    Run r = run("show-config", config.toString());
+    CliRun r = run("show-config", config.toString());
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out())
@@ -66,7 +59,7 @@ class ShowConfigCommandTest {
 
   @Test
   void resolvesTheConfigAgainstDashC() {
-    Run r = run("-C", Fixtures.apkoCli().toString(), "show-config", "--json", "testdata/apko.yaml");
+    CliRun r = run("-C", Fixtures.apkoCli().toString(), "show-config", "--json", "testdata/apko.yaml");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("\"archs\" : [ \"amd64\", \"arm64\" ]");
@@ -74,7 +67,7 @@ class ShowConfigCommandTest {
 
   @Test
   void jsonOutputIsJson() throws Exception {
-    Run r = showConfig("paths: [{path: /x, type: directory, permissions: 0o700}]\n", "--json");
+    CliRun r = showConfig("paths: [{path: /x, type: directory, permissions: 0o700}]\n", "--json");
 
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.at("/paths/0/permissions").asInt()).isEqualTo(0700);
@@ -84,7 +77,7 @@ class ShowConfigCommandTest {
 
   @Test
   void serviceBundleShowsItsCommandAndS6() throws Exception {
-    Run r = showConfig("entrypoint:\n  type: service-bundle\n  services: {web: /bin/web}\n");
+    CliRun r = showConfig("entrypoint:\n  type: service-bundle\n  services: {web: /bin/web}\n");
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("  command: /bin/s6-svscan /sv\n", "  packages:\n    - s6\n");
@@ -123,7 +116,7 @@ class ShowConfigCommandTest {
 
   @Test
   void debugShowsTheStackTrace() throws Exception {
-    Run r = showConfig("archs: amd64\n", "--debug");
+    CliRun r = showConfig("archs: amd64\n", "--debug");
 
     assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
     assertThat(r.err()).contains("error: bad.yaml:1:8: archs:", "at dev.apkofarm.core.config.");
@@ -131,14 +124,14 @@ class ShowConfigCommandTest {
 
   @Test
   void warningsGoToStderrAndTheConfigStillPrints() throws Exception {
-    Run r = showConfig("paths:\n  - path: /x\n    type: directory\n    permissions: 755\n");
+    CliRun r = showConfig("paths:\n  - path: /x\n    type: directory\n    permissions: 755\n");
 
     assertThat(r.exit()).isZero();
     assertThat(r.err()).startsWith("warning: bad.yaml:4:18: paths[0].permissions: 755 is a decimal number");
     assertThat(r.out()).contains("permissions: 0o1363");
   }
 
-  private static void assertBadInput(Run r, String firstLine) {
+  private static void assertBadInput(CliRun r, String firstLine) {
     assertThat(r.exit()).isEqualTo(ApkoClientCommand.EXIT_BAD_INPUT);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).startsWith(firstLine);

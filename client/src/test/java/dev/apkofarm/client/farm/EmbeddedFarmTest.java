@@ -3,10 +3,9 @@ package dev.apkofarm.client.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.client.cli.ApkoClientCommand;
+import dev.apkofarm.client.cli.CliRun;
 import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.worker.testing.FakeEngines;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,14 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedFarmTest {
   @TempDir Path tmp;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), System.getenv(),
-        new EmbeddedFarm.Engines(FakeEngines.Coordinator::new, FakeEngines.Worker::new)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.of((out, err) -> ApkoClientCommand.newCommandLine(out, err, System.getenv(),
+        new EmbeddedFarm.Engines(FakeEngines.Coordinator::new, FakeEngines.Worker::new)), args);
   }
 
   @Test
@@ -33,7 +27,7 @@ class EmbeddedFarmTest {
     Files.writeString(configs.resolve("base.yml"), "archs: amd64,arm64\nbase\n");
     Files.writeString(configs.resolve("README.md"), "not a config");
 
-    Run r = cli("-C", tmp.toString(), "submit", "configs", "--output", "out", "--slots", "2");
+    CliRun r = cli("-C", tmp.toString(), "submit", "configs", "--output", "out", "--slots", "2");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("(?m)^nginx sha256:[0-9a-f]{64}$").containsPattern("(?m)^base sha256:[0-9a-f]{64}$");
@@ -55,7 +49,7 @@ class EmbeddedFarmTest {
   void aBadConfigIsRefusedWithExitTwoNamingTheFile() throws Exception {
     Files.writeString(tmp.resolve("bad.yaml"), "invalid: yes\n");
 
-    Run r = cli("-C", tmp.toString(), "submit", "bad.yaml");
+    CliRun r = cli("-C", tmp.toString(), "submit", "bad.yaml");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("bad.yaml:1:1");
@@ -65,7 +59,7 @@ class EmbeddedFarmTest {
   void jsonOutputIsOneObjectPerEvent() throws Exception {
     Files.writeString(tmp.resolve("one.yaml"), "archs: amd64\n");
 
-    Run r = cli("-C", tmp.toString(), "submit", "one.yaml", "--json");
+    CliRun r = cli("-C", tmp.toString(), "submit", "one.yaml", "--json");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out().lines()).allMatch(l -> l.startsWith("{") && l.endsWith("}"));

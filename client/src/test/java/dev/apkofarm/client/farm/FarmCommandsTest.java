@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.client.cli.ApkoClientCommand;
+import dev.apkofarm.client.cli.CliRun;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
@@ -14,8 +15,6 @@ import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.worker.Worker;
 import dev.apkofarm.worker.WorkerSettings;
 import dev.apkofarm.worker.testing.FakeEngines;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,13 +55,8 @@ class FarmCommandsTest {
     member.shutdown();
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.of(ApkoClientCommand::newCommandLine, args);
   }
 
   private String target() {
@@ -72,14 +66,14 @@ class FarmCommandsTest {
   @Test
   void detachThenWatchAndStatusFollowTheJobToItsEnd() throws Exception {
     Files.writeString(tmp.resolve("one.yaml"), "# archs: amd64,arm64\ncontents:\n  packages: [one]\n");
-    Run submit = cli("submit", "--coordinator", target(), "--detach", tmp.resolve("one.yaml").toString());
+    CliRun submit = cli("submit", "--coordinator", target(), "--detach", tmp.resolve("one.yaml").toString());
     assertThat(submit.exit()).as(submit.err()).isZero();
     String job = submit.out().trim();
     assertThat(job).startsWith("j-");
 
-    Run watch = cli("watch", job, "--coordinator", target());
-    Run status = cli("status", job, "--coordinator", target());
-    Run list = cli("status", "--all", "--coordinator", target());
+    CliRun watch = cli("watch", job, "--coordinator", target());
+    CliRun status = cli("status", job, "--coordinator", target());
+    CliRun list = cli("status", "--all", "--coordinator", target());
 
     assertThat(watch.exit()).as(watch.err()).isZero();
     assertThat(watch.out()).contains("job " + job + " queued: one", "one/amd64: done sha256:", "one: done sha256:",
@@ -91,12 +85,12 @@ class FarmCommandsTest {
 
   @Test
   void cancelOfARunningJobReportsItCancelled() {
-    Run submit = cli("submit", "--coordinator", target(), "--detach", write("slow.yaml", "# archs: amd64\n# "
+    CliRun submit = cli("submit", "--coordinator", target(), "--detach", write("slow.yaml", "# archs: amd64\n# "
         + FakeEngines.HOLD_UNTIL + tmp.resolve("never-created") + "\ncontents:\n  packages: [slow]\n"));
     String job = submit.out().trim();
 
-    Run cancel = cli("cancel", job, "--reason", "not needed", "--coordinator", target());
-    Run watch = cli("watch", job, "--coordinator", target());
+    CliRun cancel = cli("cancel", job, "--reason", "not needed", "--coordinator", target());
+    CliRun watch = cli("watch", job, "--coordinator", target());
 
     assertThat(cancel.exit()).as(cancel.err()).isZero();
     assertThat(cancel.out()).contains("job " + job + ": cancelled");
@@ -106,7 +100,7 @@ class FarmCommandsTest {
 
   @Test
   void anUnknownJobIsBadInputNamingIt() {
-    Run status = cli("status", "j-nope", "--coordinator", target());
+    CliRun status = cli("status", "j-nope", "--coordinator", target());
 
     assertThat(status.exit()).isEqualTo(2);
     assertThat(status.err()).contains("no job j-nope");

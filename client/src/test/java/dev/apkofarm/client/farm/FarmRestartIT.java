@@ -3,6 +3,7 @@ package dev.apkofarm.client.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.client.cli.ApkoClientCommand;
+import dev.apkofarm.client.cli.CliRun;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
 import dev.apkofarm.proto.v1.GetJobRequest;
 import dev.apkofarm.proto.v1.ImageState;
@@ -11,8 +12,6 @@ import dev.apkofarm.proto.v1.Job;
 import dev.apkofarm.proto.v1.JobEvent;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,18 +81,13 @@ class FarmRestartIT {
     return dir;
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.of(ApkoClientCommand::newCommandLine, args);
   }
 
   /** What an uninterrupted run gives: the embedded farm's index digest of every image. */
   private Map<String, String> reference(Path configs) {
-    Run r = cli("-C", tmp.toString(), "submit", tmp.relativize(configs).toString());
+    CliRun r = cli("-C", tmp.toString(), "submit", tmp.relativize(configs).toString());
     assertThat(r.exit()).as(r.err()).isZero();
     Map<String, String> out = new TreeMap<>();
     Matcher m = DIGEST_LINE.matcher(r.out());
@@ -105,7 +99,7 @@ class FarmRestartIT {
   }
 
   private String submitDetached(FarmProcesses.Daemon coordinator, Path configs) {
-    Run r = cli("-C", tmp.toString(), "submit", tmp.relativize(configs).toString(), "--coordinator",
+    CliRun r = cli("-C", tmp.toString(), "submit", tmp.relativize(configs).toString(), "--coordinator",
         coordinator.target(), "--detach");
     assertThat(r.exit()).as(r.err()).isZero();
     return r.out().trim();
