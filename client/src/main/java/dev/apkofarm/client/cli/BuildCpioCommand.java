@@ -39,11 +39,7 @@ final class BuildCpioCommand extends ClientCommand {
     Path workDir = root.workDir();
     Path out = root.resolve(output);
     LoadedConfig loaded = settings.configs.load(workDir, err());
-    List<Arch> archs = settings.repositories.archs.isEmpty()
-        ? List.of(RepositoryOptions.hostArch()) : settings.repositories.archs(loaded);
-    if (archs.size() != 1) {
-      throw new BadInputException("build-cpio builds one arch; --arch named " + archs);
-    }
+    List<Arch> archs = settings.repositories.oneArch(loaded, "build-cpio");
     settings.sbom = false;
     BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "", err());
     try (prepared;

@@ -36,15 +36,7 @@ final class BuildMinirootfsCommand extends ClientCommand {
     Path workDir = root.workDir();
     Path out = root.resolve(output);
     LoadedConfig loaded = settings.configs.load(workDir, err());
-    List<Arch> archs;
-    if (!settings.repositories.archs.isEmpty()) {
-      archs = settings.repositories.archs(loaded);
-      if (archs.size() != 1) {
-        throw new BadInputException("build-minirootfs builds one arch; --arch named " + archs);
-      }
-    } else {
-      archs = List.of(RepositoryOptions.hostArch());
-    }
+    List<Arch> archs = settings.repositories.oneArch(loaded, "build-minirootfs");
     settings.sbom = false;
     BuildSettings.Prepared prepared = settings.prepare(workDir, loaded, archs, "", err());
     // The scratch store sits beside the output, so that the finished layer is renamed into place.

@@ -78,6 +78,18 @@ public final class RepositoryOptions {
   }
 
   /** This machine's arch ({@code --arch host}). */
+  /** The arch of a command that builds one: the one --arch names, else this machine's. */
+  List<Arch> oneArch(LoadedConfig config, String command) throws BadInputException {
+    if (archs.isEmpty()) {
+      return List.of(hostArch());
+    }
+    List<Arch> named = archs(config);
+    if (named.size() != 1) {
+      throw new BadInputException(command + " builds one arch; --arch named " + named);
+    }
+    return named;
+  }
+
   static Arch hostArch() throws BadInputException {
     return Arch.host().orElseThrow(() -> new BadInputException(
         "cannot tell this machine's arch (" + System.getProperty("os.arch") + "); name it in --arch"));
