@@ -1,12 +1,6 @@
 package dev.apkofarm.coordinator;
 
-import com.hazelcast.core.HazelcastInstance;
-import dev.apkofarm.cluster.blobs.PeerBlobService;
-import dev.apkofarm.cluster.cache.FarmBlobCache;
-import dev.apkofarm.cluster.cache.PeerReads;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
-import dev.apkofarm.cluster.hazelcast.KnownMembers;
-import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.ops.MetricsEndpoint;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.blobs.DiskBlobStore;
@@ -16,10 +10,10 @@ import dev.apkofarm.coordinator.front.RegistryFront;
 import dev.apkofarm.coordinator.grpc.BlobServiceImpl;
 import dev.apkofarm.coordinator.grpc.BuildServiceImpl;
 import dev.apkofarm.coordinator.grpc.WorkerServiceImpl;
-import dev.apkofarm.coordinator.hazelcast.HazelcastClusterState;
 import dev.apkofarm.coordinator.ops.MicrometerSchedulerMetrics;
 import dev.apkofarm.coordinator.scheduler.Scheduler;
-import dev.apkofarm.proto.v1.ClusterInfo;
+import dev.apkofarm.coordinator.state.ClusterBackend;
+import dev.apkofarm.core.cache.SharedCache;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -43,14 +37,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running coordinator: Hazelcast member, cluster state, scheduler, gRPC services (build, worker, blob, health),
- * metrics. The daemon's {@code Main} and the client's embedded farm both start one of these.
+ * A running coordinator: scheduler, gRPC services (build, worker, blob, health), metrics, on a {@link ClusterBackend}
+ * (cluster state and package cache). The daemon's {@code Main} starts one on a Hazelcast member, the client's
+ * embedded farm one on in-process state; nothing here knows which.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
-  private final HazelcastInstance member;
-  private final boolean ownsMember;
+  private final ClusterBackend cluster;
   private final Scheduler scheduler;
   private final List<Server> servers;
   private final Server healthServer;
@@ -62,12 +56,9 @@ public final class Coordinator implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final DiskBlobStore blobs;
   private final RegistryFront front;
-  private final FarmBlobCache cache;
-  private final PeerReads peers;
 
   private Coordinator(Builder b) {
-    this.member = b.member;
-    this.ownsMember = b.ownsMember;
+    this.cluster = b.cluster;
     this.scheduler = b.scheduler;
     this.servers = b.servers;
     this.healthServer = b.healthServer;
@@ -79,39 +70,25 @@ public final class Coordinator implements AutoCloseable {
     this.registry = b.registry;
     this.blobs = b.blobs;
     this.front = b.front;
-    this.cache = b.cache;
-    this.peers = b.peers;
   }
 
   /**
    * Starts a coordinator.
    *
-   * @param existingMember a Hazelcast member to use (the embedded farm's), or null to start one from settings
+   * @param cluster the cluster state and package cache it runs on, which it closes when it stops (also when this
+   *     start fails): the daemon's {@code HazelcastBackend}, the embedded farm's {@code InProcessBackend}
    * @param inProcessName also serve on an in-process transport of this name (the embedded farm), or null
    * @param engineFactory the engine (the daemon's is {@code CoreCoordinatorEngine::new}; tests inject stand-ins)
    */
-  public static Coordinator start(CoordinatorSettings s, HazelcastInstance existingMember, String inProcessName,
+  public static Coordinator start(CoordinatorSettings s, ClusterBackend cluster, String inProcessName,
       CoordinatorEngine.Factory engineFactory) throws IOException {
     Builder b = new Builder();
+    b.cluster = cluster;
     try {
-      b.ownsMember = existingMember == null;
-      KnownMembers known = new KnownMembers(s.dataDir().resolve("cluster-members"));
-      if (existingMember != null) {
-        b.member = existingMember;
-      } else {
-        // After a restart, the members that survived this coordinator (they hold the farm's state) are joined, not a
-        // cluster of one formed; Kubernetes discovery finds them by itself.
-        var member = s.member().kubernetesServiceDns() != null ? s.member()
-            : s.member().withMembers(known.plus(s.member().members()));
-        b.member = Members.start(member);
-        known.follow(b.member);
-      }
       b.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // The coordinator fetches no package: it keeps small ones a client ships (inline), never a large one in its heap.
-      b.peers = new PeerReads(PeerBlobService.security(s.security()));
-      b.cache = new FarmBlobCache(b.member, Optional.empty(), b.peers);
-      FarmBlobCache cache = b.cache;
-      cache.bindTo(b.registry);
+      SharedCache cache = cluster.cache();
+      cluster.bindTo(b.registry);
       b.blobs = new DiskBlobStore(s.dataDir().resolve("blobs"));
       CoordinatorEngine engine =
           engineFactory.create(new CoordinatorEngine.Context(b.blobs, cache, s.localDir(),
@@ -119,7 +96,7 @@ public final class Coordinator implements AutoCloseable {
       MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(b.registry);
       b.loop = Executors.newSingleThreadExecutor(named("scheduler"));
       b.engineExecutor = Executors.newFixedThreadPool(2, named("engine"));
-      b.scheduler = new Scheduler(new HazelcastClusterState(b.member), engine, engine, b.blobs,
+      b.scheduler = new Scheduler(cluster.state(), engine, engine, b.blobs,
           Clock.systemUTC(), b.loop, b.engineExecutor, s.scheduler(), metrics);
       metrics.bind(b.scheduler::stats);
       int recovered = b.scheduler.recover().join();
@@ -134,13 +111,10 @@ public final class Coordinator implements AutoCloseable {
       }, 1, 1, TimeUnit.SECONDS);
 
       b.health = new HealthStatusManager();
-      String clusterName = s.member().clusterName();
-      HazelcastInstance m = b.member;
       List<ServerServiceDefinition> services = new ArrayList<>();
       for (BindableService svc : List.of(
           new BuildServiceImpl(b.scheduler),
-          new WorkerServiceImpl(b.scheduler, () -> ClusterInfo.newBuilder().setClusterName(clusterName)
-              .addAllMembers(Members.addresses(m)).build()),
+          new WorkerServiceImpl(b.scheduler, cluster::clusterInfo),
           new BlobServiceImpl(b.blobs, Optional.of(cache)),
           b.health.getHealthService())) {
         services.add(svc.bindService());
@@ -169,10 +143,10 @@ public final class Coordinator implements AutoCloseable {
       b.health.setStatus("", ServingStatus.SERVING);
       Coordinator c = new Coordinator(b);
       log.info("coordinator {}", RegistryAccessOptions.describe(s.registry()));
-      log.info("coordinator serving on {}:{} ({}{}), hazelcast member {} in cluster \"{}\"{}", s.host(), c.port(),
+      log.info("coordinator serving on {}:{} ({}{}), {}{}", s.host(), c.port(),
           s.security().tls().isPresent() ? "TLS" : "plaintext",
           s.security().token().isPresent() ? ", bearer token required" : "",
-          Members.address(b.member), clusterName,
+          cluster.describe(),
           b.metricsEndpoint == null ? "" : ", metrics on http://" + s.metricsHost() + ":" + b.metricsEndpoint.port() + "/metrics");
       if (b.front != null) {
         FrontSettings f = s.front().get();
@@ -212,10 +186,6 @@ public final class Coordinator implements AutoCloseable {
     return scheduler;
   }
 
-  public HazelcastInstance member() {
-    return member;
-  }
-
   public DiskBlobStore blobs() {
     return blobs;
   }
@@ -249,11 +219,7 @@ public final class Coordinator implements AutoCloseable {
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }
-    cache.close();
-    peers.close();
-    if (ownsMember) {
-      member.shutdown();
-    }
+    cluster.close();
     log.info("coordinator stopped");
   }
 
@@ -268,8 +234,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** The parts, collected while starting so a failed start can release what it took. */
   private static final class Builder {
-    HazelcastInstance member;
-    boolean ownsMember;
+    ClusterBackend cluster;
     Scheduler scheduler;
     List<Server> servers = new ArrayList<>();
     Server healthServer;
@@ -281,18 +246,10 @@ public final class Coordinator implements AutoCloseable {
     PrometheusMeterRegistry registry;
     DiskBlobStore blobs;
     RegistryFront front;
-    PeerReads peers;
-    FarmBlobCache cache;
 
     void abandon() {
       if (front != null) {
         front.close();
-      }
-      if (cache != null) {
-        cache.close();
-      }
-      if (peers != null) {
-        peers.close();
       }
       servers.forEach(Server::shutdownNow);
       if (ticker != null) {
@@ -307,9 +264,7 @@ public final class Coordinator implements AutoCloseable {
       if (metricsEndpoint != null) {
         metricsEndpoint.close();
       }
-      if (ownsMember && member != null) {
-        member.shutdown();
-      }
+      cluster.close();
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.coordinator.engine.CoordinatorEngine;
 import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
 import dev.apkofarm.coordinator.front.FrontSettings;
+import dev.apkofarm.coordinator.hazelcast.HazelcastBackend;
 import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.cache.UserCache;
 import java.nio.file.Files;
@@ -144,9 +145,10 @@ public final class Main implements Callable<Integer> {
     if (front.isPresent()) {
       s = s.withFront(front.get());
     }
-    Coordinator c = Coordinator.start(s, null, null, engine);
+    HazelcastBackend cluster = HazelcastBackend.start(s.member(), s.dataDir(), s.security());
+    Coordinator c = Coordinator.start(s, cluster, null, engine);
     Daemons.serve("apko-coordinator", ready,
-        new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(c.member()), c.registryPort()),
+        new BoundPorts(c.port(), c.healthPort(), c.metricsPort(), Members.port(cluster.member()), c.registryPort()),
         c::close);
     return 0;
   }

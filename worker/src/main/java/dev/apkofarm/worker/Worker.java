@@ -26,6 +26,7 @@ import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -110,8 +111,10 @@ public final class Worker implements AutoCloseable {
       }
       FarmBlobCache cache = new FarmBlobCache(member, sharing, reads);
       owned.add(cache);
-      return start(settings, channel, channel, member, owned, cache, sharing.map(FarmBlobCache.Sharing::service),
-          engine);
+      List<MeterBinder> meters = new ArrayList<>();
+      meters.add(cache::bindTo);
+      sharing.ifPresent(sh -> meters.add(sh.service()::bindTo));
+      return start(settings, channel, channel, member, owned, cache, meters, engine);
     } catch (IOException | RuntimeException e) {
       closeAll(owned);
       channel.shutdownNow();
@@ -120,28 +123,26 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Starts a worker over an existing channel with a package cache it does not own (the embedded farm; tests): no
-   * Hazelcast member and no peer blob service of its own.
+   * Starts a worker over an existing channel with a package cache it does not own (the embedded farm, whose cache
+   * is in its process's heap; tests): no Hazelcast member and no peer blob service of its own.
    */
   public static Worker start(WorkerSettings settings, Channel channel, SharedCache cache, TaskExecutor.Factory engine)
       throws IOException {
-    return start(settings, channel, null, null, List.of(), cache, Optional.empty(), engine);
+    return start(settings, channel, null, null, List.of(), cache, List.of(), engine);
   }
 
   /**
    * @param member the worker's own Hazelcast member, or null
    * @param owned what the worker closes when it stops (its member, peer service, cache), last first
+   * @param meters what registers its meters beside the worker's own (its cache's, its peer service's)
    */
   private static Worker start(WorkerSettings settings, Channel channel, ManagedChannel ownedChannel,
-      HazelcastInstance member, List<AutoCloseable> owned, SharedCache cache, Optional<PeerBlobService> peers,
+      HazelcastInstance member, List<AutoCloseable> owned, SharedCache cache, List<MeterBinder> meters,
       TaskExecutor.Factory engine)
       throws IOException {
     Files.createDirectories(settings.workDir());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    if (cache instanceof FarmBlobCache f) {
-      f.bindTo(registry);
-    }
-    peers.ifPresent(p -> p.bindTo(registry));
+    meters.forEach(m -> m.bindTo(registry));
     // A build that finished while the coordinator restarts waits for it rather than fail the attempt.
     BlobTransfer blobs = new BlobTransfer(channel, COORDINATOR_PATIENCE);
     TaskExecutor executor = engine.create(new TaskExecutor.Context(cache, settings.workDir(), blobs));

@@ -1,10 +1,7 @@
 package dev.apkofarm.client.embedded;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.cluster.cache.FarmBlobCache;
-import dev.apkofarm.cluster.cache.PeerReads;
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
-import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.Coordinator;
 import dev.apkofarm.coordinator.CoordinatorSettings;
@@ -12,6 +9,7 @@ import dev.apkofarm.coordinator.engine.CoordinatorEngine;
 import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
 import dev.apkofarm.coordinator.front.FrontSettings;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
+import dev.apkofarm.coordinator.state.InProcessBackend;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.registry.RegistryOptions;
 import dev.apkofarm.worker.Worker;
@@ -31,24 +29,26 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A whole farm in this process: one Hazelcast member on loopback, a coordinator serving in-process only, and one
- * worker over an in-process channel. What {@code apko-client submit} runs when no {@code --coordinator} is given.
+ * A whole farm in this process: a coordinator on in-process cluster state ({@link InProcessBackend}) serving
+ * in-process gRPC only, and one worker over an in-process channel, sharing the coordinator's package cache. No
+ * Hazelcast member, no socket (but a registry front's, for {@code serve}). The scheduler, the engines and the wire
+ * messages are the farm's, so the images are the farm's. What {@code apko-client submit} runs when no
+ * {@code --coordinator} is given.
  */
 public final class EmbeddedFarm implements AutoCloseable {
-  private final HazelcastInstance member;
+  /** The most the in-process package cache holds, as the embedded farm's member held before (the daemons' default). */
+  private static final long CACHE_BYTES = 64L << 20;
+
   private final Coordinator coordinator;
   private final Worker worker;
-  private final FarmBlobCache cache;
   private final ManagedChannel clientChannel;
   private final ManagedChannel workerChannel;
   private final Path dataDir;
 
-  private EmbeddedFarm(HazelcastInstance member, Coordinator coordinator, Worker worker, FarmBlobCache cache,
-      ManagedChannel clientChannel, ManagedChannel workerChannel, Path dataDir) {
-    this.member = member;
+  private EmbeddedFarm(Coordinator coordinator, Worker worker, ManagedChannel clientChannel,
+      ManagedChannel workerChannel, Path dataDir) {
     this.coordinator = coordinator;
     this.worker = worker;
-    this.cache = cache;
     this.clientChannel = clientChannel;
     this.workerChannel = workerChannel;
     this.dataDir = dataDir;
@@ -99,36 +99,31 @@ public final class EmbeddedFarm implements AutoCloseable {
    */
   public static EmbeddedFarm start(int slots, Path workDir, RegistryOptions registry, Engines engines,
       Optional<FrontSettings> front) throws IOException {
-    System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "none"));
     Path data = Files.createTempDirectory("apko-farm-embedded-");
     String name = "apko-farm-embedded-" + UUID.randomUUID();
-    HazelcastInstance member = Members.start(MemberSettings.loopback(name, List.of()));
+    // FarmBlobCache.INLINE_LIMIT is a compile-time constant: using it loads no class of the farm's Hazelcast tier.
+    InProcessBackend cluster = new InProcessBackend(name, FarmBlobCache.INLINE_LIMIT, CACHE_BYTES);
     Coordinator coordinator = null;
-    FarmBlobCache cache = null;
     try {
       CoordinatorSettings cs = new CoordinatorSettings("127.0.0.1", -1, Transport.Security.plaintextLoopback(),
           MemberSettings.loopback(name, List.of()), data.resolve("coordinator"),
           new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1,
           Optional.of(workDir),
           registry);
-      coordinator = Coordinator.start(front.map(cs::withFront).orElse(cs), member, name, engines.coordinator());
+      coordinator = Coordinator.start(front.map(cs::withFront).orElse(cs), cluster, name, engines.coordinator());
       ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
           Arch.host().orElse(Arch.AMD64), slots, MemberSettings.loopback(name, List.of()), data.resolve("worker"),
           Duration.ZERO, -1, -1, registry);
-      // One worker, no peer: large packages stay on its disk, small ones and the claims in the member.
-      cache = new FarmBlobCache(member, Optional.empty(), new PeerReads(Transport.Security.plaintextLoopback()));
-      Worker worker = Worker.start(ws, workerChannel, cache, engines.worker());
+      // One worker, no peer: large packages stay on its disk, small ones (those the client ships, seeded by the
+      // coordinator) in the cache it shares with the coordinator.
+      Worker worker = Worker.start(ws, workerChannel, cluster.cache(), engines.worker());
       ManagedChannel client = InProcessChannelBuilder.forName(name).directExecutor().build();
-      return new EmbeddedFarm(member, coordinator, worker, cache, client, workerChannel, data);
+      return new EmbeddedFarm(coordinator, worker, client, workerChannel, data);
     } catch (IOException | RuntimeException e) {
-      if (cache != null) {
-        cache.close();
-      }
       if (coordinator != null) {
-        coordinator.close();
+        coordinator.close(); // and with it the backend, which a failed Coordinator.start has closed already
       }
-      member.shutdown();
       throw e;
     }
   }
@@ -150,10 +145,8 @@ public final class EmbeddedFarm implements AutoCloseable {
   public void close() {
     clientChannel.shutdownNow();
     worker.close();
-    cache.close();
     workerChannel.shutdownNow();
     coordinator.close();
-    member.shutdown();
     try (Stream<Path> s = Files.walk(dataDir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's main job as a user runs it: {@code bin/apko-client submit examples/ --output out/} on the embedded
- * farm (real engine, real Hazelcast member, in one process) writes one OCI layout per image, each listing both
- * platforms, byte-identical to what {@code apko-client build} writes for the same config.
+ * farm (real engine, real scheduler on in-process state, in one process) writes one OCI layout per image, each
+ * listing both platforms, byte-identical to what {@code apko-client build} writes for the same config; and the
+ * process never loads a Hazelcast class.
  */
 class EmbeddedSubmitIT {
   @TempDir Path tmp;
@@ -25,10 +26,17 @@ class EmbeddedSubmitIT {
   private record Run(int exit, String output) {}
 
   private static Run client(Path workDir, String... args) throws Exception {
+    return clientWith("", workDir, args);
+  }
+
+  /** Runs the client with {@code javaOpts} added to its JVM's options ({@code APKO_FARM_JAVA_OPTS}). */
+  private static Run clientWith(String javaOpts, Path workDir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(ExampleTree.PROJECT.resolve("bin/apko-client").toString(), "-C",
         workDir.toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("APKO_FARM_JAVA_OPTS", javaOpts);
+    Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
@@ -44,9 +52,14 @@ class EmbeddedSubmitIT {
     }
     assertThat(images).hasSizeGreaterThanOrEqualTo(6);
 
-    Run submit = client(tmp, "submit", "examples/", "--output", "out");
+    Path classes = tmp.resolve("classes.log");
+    Run submit = clientWith("-Xlog:class+load=info:file=" + classes, tmp, "submit", "examples/", "--output", "out");
 
     assertThat(submit.exit()).as(submit.output()).isZero();
+    List<String> loaded = Files.readAllLines(classes);
+    assertThat(loaded).as("the class-load log").anyMatch(l -> l.contains(" dev.apkofarm.coordinator.Coordinator "));
+    assertThat(loaded).as("Hazelcast classes loaded by the embedded farm")
+        .noneMatch(l -> l.contains(" com.hazelcast."));
     for (String image : images) {
       Path layout = tmp.resolve("out").resolve(image);
       assertThat(submit.output()).containsPattern("(?m)^" + image + " sha256:[0-9a-f]{64}$");

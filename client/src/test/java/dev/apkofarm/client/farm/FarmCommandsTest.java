@@ -10,6 +10,7 @@ import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.Coordinator;
 import dev.apkofarm.coordinator.CoordinatorSettings;
+import dev.apkofarm.coordinator.hazelcast.HazelcastBackend;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.worker.Worker;
@@ -42,7 +43,8 @@ class FarmCommandsTest {
         MemberSettings.loopback(cluster, List.of()), tmp.resolve("coordinator"),
         new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(1), 3, 1000), "127.0.0.1", -1, -1,
         Optional.empty()),
-        member, null, FakeEngines.Coordinator::new);
+        HazelcastBackend.on(member, cluster, Transport.Security.plaintextLoopback()), null,
+        FakeEngines.Coordinator::new);
     worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(), Transport.Security.plaintextLoopback(),
         "w1", Arch.AMD64, 1, MemberSettings.loopback(cluster, List.of(Members.address(member))),
         tmp.resolve("worker"), Duration.ZERO, -1, -1), FakeEngines.Worker::new);

@@ -8,6 +8,7 @@ import dev.apkofarm.coordinator.Coordinator;
 import dev.apkofarm.coordinator.CoordinatorSettings;
 import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
 import dev.apkofarm.coordinator.front.FrontSettings;
+import dev.apkofarm.coordinator.hazelcast.HazelcastBackend;
 import dev.apkofarm.coordinator.scheduler.Scheduler;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.config.Arch;
@@ -55,7 +56,8 @@ final class FrontFarm implements AutoCloseable {
       coordinator = Coordinator.start(new CoordinatorSettings("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
           MemberSettings.loopback(cluster, List.of()), data.resolve("coordinator"),
           new SchedulerConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), 3, 1000, retention), "127.0.0.1", 0, -1,
-          Optional.empty()).withFront(front), member, null, CoreCoordinatorEngine::new);
+          Optional.empty()).withFront(front),
+          HazelcastBackend.on(member, cluster, Transport.Security.plaintextLoopback()), null, CoreCoordinatorEngine::new);
       Worker worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(),
           Transport.Security.plaintextLoopback(), "w1", Arch.AMD64, 2,
           MemberSettings.loopback(cluster, List.of(Members.address(member))), data.resolve("worker"), Duration.ZERO,

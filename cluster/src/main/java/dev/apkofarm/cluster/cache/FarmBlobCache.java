@@ -141,6 +141,7 @@ public final class FarmBlobCache implements SharedCache, AutoCloseable {
   }
 
   /** Whether the farm has {@code key}, inline or on some member's disk (for reporting where packages came from). */
+  @Override
   public boolean contains(BlobKey key) {
     return inline.contains(key) || locations.containsKey(key.value());
   }

@@ -10,13 +10,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-/** {@link ClusterState} in this JVM's heap: for unit tests and a farm that needs no recovery. */
+/**
+ * {@link ClusterState} in this JVM's heap: the embedded farm's (nothing to recover: it ends with its process), and
+ * unit tests'. Safe for the scheduler's threads as the Hazelcast one is: a task changes only by compare-and-set
+ * ({@link #replaceTask}, atomic per task), records are immutable, and readers get copies of the collections. A
+ * job's tasks are indexed by job, so looking them up costs the job's tasks, not the farm's.
+ */
 public final class InMemoryClusterState implements ClusterState {
   private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
   private final Map<String, TaskRecord> tasks = new ConcurrentHashMap<>();
+  /** job id -> the ids of its tasks. */
+  private final Map<String, Set<String>> taskIds = new ConcurrentHashMap<>();
   private final Map<String, BuildResult> results = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentSkipListMap<Long, JobEvent>> events = new ConcurrentHashMap<>();
 
@@ -40,6 +48,7 @@ public final class InMemoryClusterState implements ClusterState {
     if (tasks.putIfAbsent(task.id(), task) != null) {
       throw new IllegalStateException("task " + task.id() + " exists already");
     }
+    taskIds.computeIfAbsent(task.jobId(), k -> ConcurrentHashMap.newKeySet()).add(task.id());
   }
 
   @Override
@@ -50,8 +59,9 @@ public final class InMemoryClusterState implements ClusterState {
   @Override
   public List<TaskRecord> tasksOf(String jobId) {
     List<TaskRecord> out = new ArrayList<>();
-    for (TaskRecord t : tasks.values()) {
-      if (t.jobId().equals(jobId)) {
+    for (String id : taskIds.getOrDefault(jobId, Set.of())) {
+      TaskRecord t = tasks.get(id);
+      if (t != null) {
         out.add(t);
       }
     }
@@ -106,7 +116,10 @@ public final class InMemoryClusterState implements ClusterState {
   @Override
   public void removeJob(String jobId) {
     jobs.remove(jobId);
-    tasks.values().removeIf(t -> t.jobId().equals(jobId));
+    Set<String> ids = taskIds.remove(jobId);
+    if (ids != null) {
+      ids.forEach(tasks::remove);
+    }
     events.remove(jobId);
   }
 }

@@ -10,6 +10,14 @@ import java.util.Optional;
  * large ones on members' disks, and the claims). Like every tier it is untrusted: readers verify what it gives.
  */
 public interface SharedCache extends BlobCache, FetchClaims {
+  /**
+   * Whether this tier holds {@code key} now, for reporting where packages came from (a worker counts a package it
+   * found here as cached, not fetched). An answer only: it may be stale at once, and it claims nothing.
+   */
+  default boolean contains(BlobKey key) {
+    return false;
+  }
+
   /** {@code cache} shared by nobody: no claims (every caller fetches for itself). */
   static SharedCache unshared(BlobCache cache) {
     return new SharedCache() {

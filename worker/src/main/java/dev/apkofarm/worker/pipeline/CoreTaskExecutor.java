@@ -1,6 +1,5 @@
 package dev.apkofarm.worker.pipeline;
 
-import dev.apkofarm.cluster.cache.FarmBlobCache;
 import dev.apkofarm.cluster.contract.ArchTask;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.apk.repo.Fetcher;
@@ -89,7 +88,7 @@ public final class CoreTaskExecutor implements TaskExecutor {
       AtomicLong installed = new AtomicLong();
       PackageSource counting = pkg -> {
         boolean local = Files.exists(disk.file(pkg.cacheKey()));
-        boolean shared = !local && ctx.cache() instanceof FarmBlobCache f && f.contains(pkg.cacheKey());
+        boolean shared = !local && ctx.cache().contains(pkg.cacheKey());
         PackageArchive a = source.open(pkg);
         (local || shared ? cached : fetched).incrementAndGet();
         progress.progress(BuildStage.FETCH, opened.incrementAndGet(), packages.size(), pkg.toString());

@@ -1,0 +1,112 @@
+package dev.apkofarm.coordinator.hazelcast;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.apkofarm.cluster.blobs.PeerBlobService;
+import dev.apkofarm.cluster.cache.FarmBlobCache;
+import dev.apkofarm.cluster.cache.PeerReads;
+import dev.apkofarm.cluster.hazelcast.KnownMembers;
+import dev.apkofarm.cluster.hazelcast.MemberSettings;
+import dev.apkofarm.cluster.hazelcast.Members;
+import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.state.ClusterBackend;
+import dev.apkofarm.coordinator.state.ClusterState;
+import dev.apkofarm.core.cache.SharedCache;
+import dev.apkofarm.proto.v1.ClusterInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The daemon's {@link ClusterBackend}: a Hazelcast member, the cluster state in its maps
+ * ({@link HazelcastClusterState}), the farm's package cache on it ({@link FarmBlobCache}: the coordinator keeps
+ * the small packages clients ship inline and fetches nothing, so it takes no claim and serves no large blob), and
+ * the member addresses a worker is told to join.
+ */
+public final class HazelcastBackend implements ClusterBackend {
+  private final HazelcastInstance member;
+  private final boolean ownsMember;
+  private final String clusterName;
+  private final HazelcastClusterState state;
+  private final PeerReads peers;
+  private final FarmBlobCache cache;
+
+  private HazelcastBackend(HazelcastInstance member, boolean ownsMember, String clusterName,
+      Transport.Security security) {
+    this.member = member;
+    this.ownsMember = ownsMember;
+    this.clusterName = clusterName;
+    PeerReads p = new PeerReads(PeerBlobService.security(security));
+    try {
+      this.state = new HazelcastClusterState(member);
+      this.cache = new FarmBlobCache(member, Optional.empty(), p);
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    this.peers = p;
+  }
+
+  /**
+   * Starts the coordinator's own member, which it shuts down on {@link #close}. After a restart it joins the members
+   * that survived this coordinator (they hold the farm's state), listed in {@code dataDir/cluster-members}, instead
+   * of forming a cluster of one; Kubernetes discovery finds them by itself.
+   *
+   * @param security the coordinator's transport security (peer reads take their TLS and token from it)
+   */
+  public static HazelcastBackend start(MemberSettings settings, Path dataDir, Transport.Security security) {
+    KnownMembers known = new KnownMembers(dataDir.resolve("cluster-members"));
+    MemberSettings s = settings.kubernetesServiceDns() != null ? settings
+        : settings.withMembers(known.plus(settings.members()));
+    HazelcastInstance member = Members.start(s);
+    try {
+      known.follow(member);
+      return new HazelcastBackend(member, true, settings.clusterName(), security);
+    } catch (RuntimeException e) {
+      member.shutdown();
+      throw e;
+    }
+  }
+
+  /** On a member someone else started and shuts down (tests' farms, whose workers join it). */
+  public static HazelcastBackend on(HazelcastInstance member, String clusterName, Transport.Security security) {
+    return new HazelcastBackend(member, false, clusterName, security);
+  }
+
+  public HazelcastInstance member() {
+    return member;
+  }
+
+  @Override
+  public ClusterState state() {
+    return state;
+  }
+
+  @Override
+  public SharedCache cache() {
+    return cache;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    cache.bindTo(registry);
+  }
+
+  @Override
+  public ClusterInfo clusterInfo() {
+    return ClusterInfo.newBuilder().setClusterName(clusterName).addAllMembers(Members.addresses(member)).build();
+  }
+
+  @Override
+  public String describe() {
+    return "hazelcast member " + Members.address(member) + " in cluster \"" + clusterName + "\"";
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+    peers.close();
+    if (ownsMember) {
+      member.shutdown();
+    }
+  }
+}
