@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param host gRPC listen address
  * @param port gRPC port (0 = any free port)
  * @param security TLS, plaintext permission and bearer token
- * @param member how to join (or form) the Hazelcast cluster
+ * @param member how the daemon's member joins (or forms) the Hazelcast cluster ({@code HazelcastBackend.start});
+ *     unread on in-process state (the embedded farm)
  * @param dataDir where the blob store lives
  * @param scheduler leases, attempts, backpressure
  * @param metricsHost HTTP address of {@code /metrics}
