@@ -11,9 +11,11 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.ArgGroupSpec;
@@ -44,12 +48,58 @@ public final class StoredUsage {
 
   private static final int FORMAT = 1;
 
-  /** Opens a class-path resource, or returns null when there is none. */
+  /** The class path's files: the store and the class files its texts came from. */
   interface Resources {
+    /** Opens the file {@code name}, or returns null when there is none. */
     InputStream open(String name) throws IOException;
+
+    /** The CRC-32 of the file {@code name}'s bytes, or null when there is none. */
+    default Long crc(String name) throws IOException {
+      try (InputStream in = open(name)) {
+        if (in == null) {
+          return null;
+        }
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[16384];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          crc.update(buffer, 0, n);
+        }
+        return crc.getValue();
+      }
+    }
 
     static Resources of(ClassLoader loader) {
       return loader::getResourceAsStream;
+    }
+  }
+
+  /**
+   * The jar a class was loaded from, read directly: a class loader finds each file through a URL and a connection,
+   * which for the 30-odd class files the check reads cost a {@code --help} run 20-40 ms, while the jar's own index
+   * has every file's CRC-32 (and the JDK shares one open index between the class loader and this).
+   */
+  static final class Jar implements Resources, AutoCloseable {
+    private final ZipFile zip;
+
+    Jar(Path jar) throws IOException {
+      this.zip = new ZipFile(jar.toFile());
+    }
+
+    @Override
+    public InputStream open(String name) throws IOException {
+      ZipEntry entry = zip.getEntry(name);
+      return entry == null ? null : zip.getInputStream(entry);
+    }
+
+    @Override
+    public Long crc(String name) {
+      ZipEntry entry = zip.getEntry(name);
+      return entry == null || entry.getCrc() < 0 ? null : entry.getCrc();
+    }
+
+    @Override
+    public void close() throws IOException {
+      zip.close();
     }
   }
 
@@ -96,12 +146,8 @@ public final class StoredUsage {
     if (command.isEmpty() || setsPicocliProperty()) {
       return Optional.empty();
     }
-    try {
-      Optional<Stored> stored = read();
-      if (stored.isEmpty() || !stored.get().current(resources)) {
-        return Optional.empty();
-      }
-      return Optional.ofNullable((ansi ? stored.get().ansi : stored.get().plain).get(command.get()));
+    try (InputStream in = resources.open(RESOURCE)) {
+      return in == null ? Optional.empty() : Stored.find(in, resources, command.get(), ansi);
     } catch (IOException | RuntimeException unreadable) {
       // A damaged resource must not break --help: picocli answers instead.
       return Optional.empty();
@@ -116,8 +162,19 @@ public final class StoredUsage {
     if (commandAskedFor(args).isEmpty()) {
       return false;
     }
-    Optional<String> text = new StoredUsage(Resources.of(StoredUsage.class.getClassLoader()))
-        .text(!certainlyPlain() && Help.Ansi.AUTO.enabled(), args);
+    Optional<String> text;
+    boolean ansi = !certainlyPlain() && Help.Ansi.AUTO.enabled();
+    Path jar = jarOf(StoredUsage.class);
+    if (jar != null) {
+      try (Jar resources = new Jar(jar)) {
+        text = new StoredUsage(resources).text(ansi, args);
+      } catch (IOException unreadable) {
+        text = Optional.empty();
+      }
+    } else {
+      // Classes from a directory (an IDE, a test run): through the class loader.
+      text = new StoredUsage(Resources.of(StoredUsage.class.getClassLoader())).text(ansi, args);
+    }
     if (text.isEmpty()) {
       return false;
     }
@@ -139,6 +196,20 @@ public final class StoredUsage {
         && System.console() == null && System.getProperty("picocli.ansi") == null;
   }
 
+  /** The jar file {@code c} was loaded from, or null when it came from elsewhere (a directory). */
+  static Path jarOf(Class<?> c) {
+    try {
+      CodeSource source = c.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null || !source.getLocation().getProtocol().equals("file")) {
+        return null;
+      }
+      Path path = Path.of(source.getLocation().toURI());
+      return Files.isRegularFile(path) ? path : null;
+    } catch (URISyntaxException | RuntimeException unusable) {
+      return null;
+    }
+  }
+
   private static boolean setsPicocliProperty() {
     for (String name : System.getProperties().stringPropertyNames()) {
       if (name.startsWith("picocli.")) {
@@ -146,12 +217,6 @@ public final class StoredUsage {
       }
     }
     return false;
-  }
-
-  private Optional<Stored> read() throws IOException {
-    try (InputStream in = resources.open(RESOURCE)) {
-      return in == null ? Optional.empty() : Optional.of(Stored.read(in));
-    }
   }
 
   /** The texts and the CRCs of the class files they were rendered from. */
@@ -168,7 +233,7 @@ public final class StoredUsage {
     /** Whether every class file the texts came from is unchanged. */
     boolean current(Resources resources) throws IOException {
       for (Map.Entry<String, Long> c : classes.entrySet()) {
-        Long crc = crc(resources, c.getKey());
+        Long crc = resources.crc(classFile(c.getKey()));
         if (crc == null || crc.longValue() != c.getValue()) {
           return false;
         }
@@ -212,37 +277,62 @@ public final class StoredUsage {
       return new Stored(classes, plain, ansi);
     }
 
+    /**
+     * The text of {@code command} from the store {@code from}, plain or with ANSI colours, read without decoding the
+     * others; empty when the store has none or is not {@link #current} (checked before any text is read).
+     */
+    static Optional<String> find(InputStream from, Resources resources, String command, boolean ansi)
+        throws IOException {
+      DataInputStream in = new DataInputStream(from);
+      if (in.readInt() != FORMAT) {
+        throw new IOException("unknown format of " + RESOURCE);
+      }
+      for (int i = in.readInt(); i > 0; i--) {
+        String name = in.readUTF();
+        long expected = in.readLong();
+        Long crc = resources.crc(classFile(name));
+        if (crc == null || crc.longValue() != expected) {
+          return Optional.empty();
+        }
+      }
+      for (int i = in.readInt(); i > 0; i--) {
+        boolean wanted = in.readUTF().equals(command);
+        if (wanted && !ansi) {
+          return Optional.of(readText(in));
+        }
+        in.skipNBytes(textLength(in));
+        if (wanted) {
+          return Optional.of(readText(in));
+        }
+        in.skipNBytes(textLength(in));
+      }
+      return Optional.empty();
+    }
+
     private static void writeText(DataOutputStream out, String text) throws IOException {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       out.writeInt(bytes.length);
       out.write(bytes);
     }
 
-    private static String readText(DataInputStream in) throws IOException {
+    private static int textLength(DataInputStream in) throws IOException {
       int length = in.readInt();
       if (length < 0 || length > 1 << 20) {
         throw new IOException("implausible text length " + length + " in " + RESOURCE);
       }
-      byte[] bytes = new byte[length];
+      return length;
+    }
+
+    private static String readText(DataInputStream in) throws IOException {
+      byte[] bytes = new byte[textLength(in)];
       in.readFully(bytes);
       return new String(bytes, StandardCharsets.UTF_8);
     }
   }
 
-  /** The CRC-32 of the class file of {@code className}, or null when there is none. */
-  private static Long crc(Resources resources, String className) throws IOException {
-    // concat, not +: string concatenation spins method handles, a cost a --help run would notice.
-    try (InputStream in = resources.open(className.replace('.', '/').concat(".class"))) {
-      if (in == null) {
-        return null;
-      }
-      CRC32 crc = new CRC32();
-      byte[] buffer = new byte[16384];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        crc.update(buffer, 0, n);
-      }
-      return crc.getValue();
-    }
+  /** The class file of {@code className}. */
+  private static String classFile(String className) {
+    return className.replace('.', '/') + ".class";
   }
 
   /** Renders every usage text from the fully built command model, as picocli prints it for {@code NAME --help}. */
@@ -263,7 +353,7 @@ public final class StoredUsage {
     classes.put(CommandLine.class.getName(), null);
     modelClasses(fullCommandLine(new StringWriter(), Help.Ansi.OFF).getCommandSpec(), classes);
     for (String name : classes.keySet()) {
-      Long crc = crc(resources, name);
+      Long crc = resources.crc(classFile(name));
       if (crc == null) {
         throw new IOException("no class file for " + name);
       }

@@ -8,10 +8,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi;
 
@@ -83,6 +89,29 @@ class StoredUsageTest {
   }
 
   @Test
+  void aJarIsReadThroughItsOwnIndex(@TempDir Path dir) throws IOException {
+    byte[] bytes = "class file".getBytes(StandardCharsets.UTF_8);
+    Path jar = dir.resolve("cli.jar");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new ZipEntry("a/B.class"));
+      out.write(bytes);
+      out.closeEntry();
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    try (StoredUsage.Jar read = new StoredUsage.Jar(jar)) {
+      assertThat(read.crc("a/B.class")).isEqualTo(crc.getValue());
+      assertThat(read.crc("a/C.class")).isNull();
+      try (InputStream in = read.open("a/B.class")) {
+        assertThat(in.readAllBytes()).isEqualTo(bytes);
+      }
+      assertThat(read.open("a/C.class")).isNull();
+    }
+    assertThat(StoredUsage.jarOf(CommandLine.class)).isNotNull().isRegularFile();
+    assertThat(StoredUsage.jarOf(StoredUsageTest.class)).as("a class from a directory").isNull();
+  }
+
+  @Test
   void otherArgumentsAreLeftToPicocli() {
     StoredUsage usage = new StoredUsage(CLASS_PATH);
     for (List<String> args : List.of(List.of("build"), List.of("help", "no-such"), List.of("no-such", "--help"),
@@ -106,14 +135,15 @@ class StoredUsageTest {
       whole = in.readAllBytes();
     }
     List<byte[]> damaged = new ArrayList<>();
-    damaged.add(Arrays.copyOf(whole, whole.length / 2));
+    damaged.add(Arrays.copyOf(whole, 40)); // cut in the list of classes
+    damaged.add(Arrays.copyOf(whole, whole.length - 100)); // cut in the last text, watch's coloured one
     byte[] otherFormat = whole.clone();
     otherFormat[3]++;
     damaged.add(otherFormat);
     for (byte[] bytes : damaged) {
       StoredUsage.Resources resources = name -> name.equals(StoredUsage.RESOURCE)
           ? new ByteArrayInputStream(bytes) : CLASS_PATH.open(name);
-      assertThat(new StoredUsage(resources).text(false, "--help")).isEmpty();
+      assertThat(new StoredUsage(resources).text(true, "watch", "--help")).isEmpty();
     }
     assertThat(new StoredUsage(CLASS_PATH).text(false, "--help")).contains(StoredUsage.live(Ansi.OFF, "--help"));
   }
