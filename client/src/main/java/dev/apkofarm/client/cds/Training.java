@@ -4,6 +4,7 @@ import dev.apkofarm.client.Main;
 import dev.apkofarm.client.cli.ApkoClientCommand;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ public final class Training {
     Path testdata = Path.of(args[0]).toAbsolutePath().normalize();
     Path scratch = Files.createTempDirectory(Files.createDirectories(Path.of(args[1]).toAbsolutePath()), "run-");
     Main.quietLibraries();
+    // The stored usage texts, as bin/apko-client --help prints them; a jar whose texts do not print is a broken build.
+    if (!ApkoClientCommand.printStoredUsage(new PrintStream(OutputStream.nullOutputStream()), "--help")) {
+      System.err.println("the jar's stored usage texts are missing or stale");
+      System.exit(1);
+    }
     for (List<String> command : commands(testdata, scratch)) {
       int code =
           ApkoClientCommand.newCommandLine(discard(), discard(), Map.of()).execute(command.toArray(String[]::new));

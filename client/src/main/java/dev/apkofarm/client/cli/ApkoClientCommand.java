@@ -4,6 +4,7 @@ import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.EngineVersion;
 import dev.apkofarm.core.InputText;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -137,9 +138,22 @@ public final class ApkoClientCommand implements Runnable {
       System.out.println(versionLine());
       return 0;
     }
+    if (printStoredUsage(System.out, args)) {
+      // Usage texts rendered by picocli at build time: picocli's reflective model is most of a --help run.
+      return 0;
+    }
     List<String> named = Arrays.asList(args);
     return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(),
         EmbeddedFarm.Engines.CORE, named::contains).execute(args);
+  }
+
+  /**
+   * Prints the usage {@code args} ask for from the texts stored at build time, as picocli would, and returns true;
+   * false when picocli must answer (other arguments, no or stale stored texts). {@link #run} does this first; the
+   * class-data archive's training calls it to archive the classes it loads.
+   */
+  public static boolean printStoredUsage(PrintStream stdout, String... args) {
+    return StoredUsage.print(stdout, args);
   }
 
   /** A configured command line (exit codes, error handling) writing to the given streams; used by tests too. */

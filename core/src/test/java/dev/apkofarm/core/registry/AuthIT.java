@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,9 @@ class AuthIT {
     String wrongPassword = "wrong-" + UUID.randomUUID();
     Path bad = dockerConfig(USER, wrongPassword);
     SyntheticImage v2 = SyntheticImage.write(tmp.resolve("v2"), 0, "guarded-v2");
-    List<PushEvent> events = new ArrayList<>();
+    // The listener is called from the push's threads, and uploads still in flight when the push fails may report
+    // after publish() has thrown: a list that takes concurrent adds and iterates over a snapshot.
+    List<PushEvent> events = new CopyOnWriteArrayList<>();
     Throwable thrown;
     String logged;
     try (StderrCapture log = new StderrCapture()) {
