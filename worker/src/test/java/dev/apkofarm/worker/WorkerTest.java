@@ -122,15 +122,21 @@ class WorkerTest {
   void aCancelInterruptsTheRunningBuild() throws Exception {
     Worker w = worker("a");
     JobRecord job = heldJob();
+    // Running as the worker counts it: the slot thread may or may not have entered the build yet (the cancel must
+    // end the attempt either way; TaskRunnerTest holds each moment open).
     Await.until(WAIT, "the task to run on a", () -> w.tasks().running() == 1);
 
     coordinator.scheduler.cancel(job.id(), "not needed").get();
 
-    // The gate never opens: the build can only have ended by being interrupted.
+    // The gate never opens: the build can only have ended by being cancelled.
     Await.until(WAIT, "the build to stop", () -> w.tasks().running() == 0 && w.tasks().completed() == 1);
     assertThat(coordinator.job(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(coordinator.onlyTask(job.id()).status()).isEqualTo(TaskStatus.CANCELLED);
     assertThat(Files.exists(gate)).isFalse();
+    // The coordinator heard the attempt end: a's only slot is free there again, so the next job runs on a.
+    JobRecord next = coordinator.submit("next", "archs: amd64\n");
+    awaitJob(next.id(), JobStatus.SUCCEEDED);
+    assertThat(coordinator.onlyTask(next.id()).worker()).isEqualTo("a");
   }
 
   @Test

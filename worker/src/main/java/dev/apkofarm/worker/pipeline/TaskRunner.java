@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@link Delivery} of its blobs, reporting progress (at most 4 per second per task), the result or the failure.
  * Cancels an attempt by interrupting it; drains by taking nothing new, letting running attempts finish within a
  * grace period and handing back the rest. Knows nothing of the connection: the {@link Reporter} does.
+ *
+ * <p>An attempt is visible (to {@link #cancel}, {@link #drain}, {@link #runningRefs}) from {@link #assign} on, before
+ * its slot thread has entered it, and a cancel can arrive at any moment of that. So a cancel never cancels the
+ * attempt's future (a future cancelled before it runs never runs: the attempt would stay "running" here and the
+ * coordinator would never hear its end, keeping its slot taken); it marks the attempt and interrupts the thread
+ * running it, if any. Every attempt's body runs and ends with a report (or a hand-back), a marked one at once.
  */
 public final class TaskRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
@@ -73,7 +79,7 @@ public final class TaskRunner implements AutoCloseable {
       return;
     }
     Running r = new Running(task);
-    // The future exists before the attempt is visible, so a cancel that finds the attempt can always interrupt it.
+    // The future exists before the attempt is visible, so a drain that finds the attempt can always wait for it.
     FutureTask<Void> f = new FutureTask<>(() -> run(r), null);
     r.future = f;
     running.put(task.ref().taskId(), r);
@@ -85,11 +91,7 @@ public final class TaskRunner implements AutoCloseable {
   public void cancel(TaskId ref, String reason) {
     Running r = running.get(ref.taskId());
     if (r != null && r.task.ref().equals(ref)) {
-      r.cancelReason = reason;
-      Future<?> f = r.future;
-      if (f != null) {
-        f.cancel(true);
-      }
+      r.stop(reason);
     }
   }
 
@@ -97,6 +99,9 @@ public final class TaskRunner implements AutoCloseable {
     TaskId ref = r.task.ref();
     long start = System.nanoTime();
     try {
+      if (r.enter()) {
+        throw new InterruptedException("cancelled before it started");
+      }
       BuiltTask built = executor.execute(r.task, (stage, done, total, detail) -> progress(r, stage, done, total, detail));
       if (r.cancelReason != null) {
         throw new InterruptedException("finished after it was cancelled");
@@ -121,6 +126,8 @@ public final class TaskRunner implements AutoCloseable {
         log.warn("worker {}: {} failed", workerId, r.task, e);
         failed(r, e.getMessage() == null ? e.toString() : e.getMessage(), false);
       }
+    } finally {
+      r.leave();
     }
   }
 
@@ -173,15 +180,16 @@ public final class TaskRunner implements AutoCloseable {
       }
     }
     List<TaskId> handedBack = new ArrayList<>();
-    for (Running r : List.copyOf(running.values())) {
+    List<Running> rest = List.copyOf(running.values());
+    // Every one is marked before any is interrupted: an interrupted attempt frees its slot thread at once, and an
+    // attempt waiting for that slot would otherwise start building before the loop reached it.
+    for (Running r : rest) {
+      r.handedBack = true; // before the mark: the attempt's end reports nothing
       r.cancelReason = "worker draining";
-      r.handedBack = true;
       running.remove(r.task.ref().taskId());
-      if (r.future != null) {
-        r.future.cancel(true);
-      }
       handedBack.add(r.task.ref());
     }
+    rest.forEach(r -> r.stop("worker draining"));
     if (!handedBack.isEmpty()) {
       reporter.draining(handedBack);
     }
@@ -201,9 +209,41 @@ public final class TaskRunner implements AutoCloseable {
     volatile boolean handedBack;
     BuildStage lastStage;
     long lastProgressMillis;
+    /** The slot thread while it is in the attempt's body; guarded by {@code interrupts}. */
+    private Thread thread;
+    private final Object interrupts = new Object();
 
     Running(AssignedTask task) {
       this.task = task;
+    }
+
+    /**
+     * Marks the attempt cancelled and interrupts its thread if it is in the body. Mark first, then look for the
+     * thread under the lock {@link #enter} takes: either this finds the thread, or {@code enter} finds the mark.
+     */
+    void stop(String reason) {
+      cancelReason = reason;
+      synchronized (interrupts) {
+        if (thread != null) {
+          thread.interrupt();
+        }
+      }
+    }
+
+    /** The slot thread enters the body; true when the attempt was stopped before (it must end at once). */
+    boolean enter() {
+      synchronized (interrupts) {
+        thread = Thread.currentThread();
+        return cancelReason != null;
+      }
+    }
+
+    /** The slot thread leaves the body: no later stop interrupts it, and one that came late is not kept. */
+    void leave() {
+      synchronized (interrupts) {
+        thread = null;
+        Thread.interrupted(); // the pool's next attempt on this thread starts uninterrupted
+      }
     }
   }
 }
