@@ -4,6 +4,7 @@ import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+  /** How long a failed push waits for its other uploads to stop (they are interrupted). */
+  private static final Duration UPLOAD_STOP = Duration.ofSeconds(30);
 
   /** The artifact type of the referrer that records a {@link PublishKey}. */
   public static final String PUBLISH_KEY_ARTIFACT_TYPE = "application/vnd.apkofarm.publish-key.v1+json";
@@ -180,6 +184,20 @@ public final class Publisher {
       throw new InterruptedIOException("interrupted while pushing blobs");
     } finally {
       pool.shutdownNow();
+      awaitUploads(pool);
+    }
+  }
+
+  /**
+   * Waits for the uploads still running when one failed (they were interrupted) to end, so that nothing of this push
+   * goes on, or reports to the listener, after {@code publish} has returned or thrown. Bounded: an upload that ignores
+   * its interrupt for {@link #UPLOAD_STOP} is left to end by itself (its thread is a daemon).
+   */
+  private static void awaitUploads(ExecutorService pool) {
+    try {
+      pool.awaitTermination(UPLOAD_STOP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -93,8 +93,7 @@ class AuthIT {
     String wrongPassword = "wrong-" + UUID.randomUUID();
     Path bad = dockerConfig(USER, wrongPassword);
     SyntheticImage v2 = SyntheticImage.write(tmp.resolve("v2"), 0, "guarded-v2");
-    // The listener is called from the push's threads, and uploads still in flight when the push fails may report
-    // after publish() has thrown: a list that takes concurrent adds and iterates over a snapshot.
+    // The listener is called from the push's threads, concurrently while the push runs.
     List<PushEvent> events = new CopyOnWriteArrayList<>();
     Throwable thrown;
     String logged;
@@ -109,6 +108,9 @@ class AuthIT {
       logged = log.text();
     }
 
+    // The other uploads were stopped before publish() threw: nothing of the push goes on, or reports, after it.
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().startsWith("registry-push-") && t.isAlive());
     assertThat(thrown)
         .isInstanceOf(RegistryAuthException.class)
         .hasMessageContaining("registry " + tlsRegistry.host())
