@@ -1,11 +1,5 @@
 package dev.apkofarm.core.sbom;
 
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.fs.Directory;
@@ -37,17 +31,6 @@ import java.util.TreeSet;
 public final class SpdxWriter {
   private static final String NOASSERTION = "NOASSERTION";
   private static final String SBOM_DIR = "var/lib/db/sbom";
-  /**
-   * Reads packages' own SBOMs as Go does: a JSON null leaves a field at its zero value (the Java defaults, {@code ""}
-   * and empty lists), and null list elements are dropped.
-   */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .defaultSetterInfo(JsonSetter.Value.construct(Nulls.SKIP, Nulls.SKIP))
-          .build();
-
   private final SbomTool tool;
 
   public SpdxWriter(SbomTool tool) {
@@ -276,7 +259,7 @@ public final class SpdxWriter {
     }
     Spdx.Document internal;
     try {
-      internal = JSON.readValue(file.get().content().readAllBytes(), Spdx.Document.class);
+      internal = SpdxReader.read(file.get().content().readAllBytes());
     } catch (IOException e) {
       return; // apko ignores a package SBOM it cannot parse
     }
