@@ -20,6 +20,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -53,7 +55,6 @@ public final class Coordinator implements AutoCloseable {
   private final ExecutorService engineExecutor;
   private final ScheduledExecutorService ticker;
   private final MetricsEndpoint metricsEndpoint;
-  private final PrometheusMeterRegistry registry;
   private final DiskBlobStore blobs;
   private final RegistryFront front;
 
@@ -67,13 +68,12 @@ public final class Coordinator implements AutoCloseable {
     this.engineExecutor = b.engineExecutor;
     this.ticker = b.ticker;
     this.metricsEndpoint = b.metricsEndpoint;
-    this.registry = b.registry;
     this.blobs = b.blobs;
     this.front = b.front;
   }
 
   /**
-   * Starts a coordinator.
+   * Starts a coordinator, its meters in a Prometheus registry (the daemon's; served on {@code s.metricsPort()}).
    *
    * @param cluster the cluster state and package cache it runs on, which it closes when it stops (also when this
    *     start fails): the daemon's {@code HazelcastBackend}, the embedded farm's {@code InProcessBackend}
@@ -82,10 +82,29 @@ public final class Coordinator implements AutoCloseable {
    */
   public static Coordinator start(CoordinatorSettings s, ClusterBackend cluster, String inProcessName,
       CoordinatorEngine.Factory engineFactory) throws IOException {
+    return start(s, cluster, inProcessName, engineFactory,
+        Optional.of(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+  }
+
+  /**
+   * Starts a coordinator, its meters going to {@code prometheus}.
+   *
+   * @param prometheus the registry its meters go to and {@code s.metricsPort()} serves; empty when nothing would read
+   *     them (the embedded farm, which serves no {@code /metrics}): the meters then go to a registry that keeps
+   *     nothing, and the Prometheus client's classes are never loaded
+   * @throws IllegalArgumentException if {@code prometheus} is empty but a metrics port is asked for
+   */
+  public static Coordinator start(CoordinatorSettings s, ClusterBackend cluster, String inProcessName,
+      CoordinatorEngine.Factory engineFactory, Optional<PrometheusMeterRegistry> prometheus) throws IOException {
+    if (prometheus.isEmpty() && s.metricsPort() >= 0) {
+      cluster.close();
+      throw new IllegalArgumentException("a metrics port needs a registry to serve");
+    }
     Builder b = new Builder();
     b.cluster = cluster;
     try {
-      b.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // A composite registry with no member registry is Micrometer's no-op: its meters record nothing.
+      b.registry = prometheus.isPresent() ? prometheus.get() : new CompositeMeterRegistry();
       // The coordinator fetches no package: it keeps small ones a client ships (inline), never a large one in its heap.
       SharedCache cache = cluster.cache();
       cluster.bindTo(b.registry);
@@ -135,7 +154,7 @@ public final class Coordinator implements AutoCloseable {
         b.servers.add(ip.build().start());
       }
       if (s.metricsPort() >= 0) {
-        b.metricsEndpoint = MetricsEndpoint.start(s.metricsHost(), s.metricsPort(), b.registry);
+        b.metricsEndpoint = MetricsEndpoint.start(s.metricsHost(), s.metricsPort(), prometheus.get());
       }
       if (s.front().isPresent()) {
         b.front = RegistryFront.start(s.front().get(), b.scheduler, engine, b.blobs, b.registry, s.dataDir());
@@ -190,10 +209,6 @@ public final class Coordinator implements AutoCloseable {
     return blobs;
   }
 
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
-
   /** Stops serving: health goes NOT_SERVING, streams end (workers reconnect to a successor), state stays. */
   @Override
   public void close() {
@@ -243,7 +258,7 @@ public final class Coordinator implements AutoCloseable {
     ExecutorService engineExecutor;
     ScheduledExecutorService ticker;
     MetricsEndpoint metricsEndpoint;
-    PrometheusMeterRegistry registry;
+    MeterRegistry registry;
     DiskBlobStore blobs;
     RegistryFront front;
 

@@ -26,7 +26,9 @@ import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -114,7 +116,8 @@ public final class Worker implements AutoCloseable {
       List<MeterBinder> meters = new ArrayList<>();
       meters.add(cache::bindTo);
       sharing.ifPresent(sh -> meters.add(sh.service()::bindTo));
-      return start(settings, channel, channel, member, owned, cache, meters, engine);
+      return start(settings, channel, channel, member, owned, cache, meters, engine,
+          Optional.of(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
     } catch (IOException | RuntimeException e) {
       closeAll(owned);
       channel.shutdownNow();
@@ -128,20 +131,39 @@ public final class Worker implements AutoCloseable {
    */
   public static Worker start(WorkerSettings settings, Channel channel, SharedCache cache, TaskExecutor.Factory engine)
       throws IOException {
-    return start(settings, channel, null, null, List.of(), cache, List.of(), engine);
+    return start(settings, channel, cache, engine, Optional.of(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+  }
+
+  /**
+   * As {@link #start(WorkerSettings, Channel, SharedCache, TaskExecutor.Factory)}, its meters going to
+   * {@code prometheus}.
+   *
+   * @param prometheus the registry its meters go to and {@code settings.metricsPort()} serves; empty when nothing
+   *     would read them (the embedded farm): the meters then go to a registry that keeps nothing, and the Prometheus
+   *     client's classes are never loaded
+   * @throws IllegalArgumentException if {@code prometheus} is empty but a metrics port is asked for
+   */
+  public static Worker start(WorkerSettings settings, Channel channel, SharedCache cache, TaskExecutor.Factory engine,
+      Optional<PrometheusMeterRegistry> prometheus) throws IOException {
+    return start(settings, channel, null, null, List.of(), cache, List.of(), engine, prometheus);
   }
 
   /**
    * @param member the worker's own Hazelcast member, or null
    * @param owned what the worker closes when it stops (its member, peer service, cache), last first
    * @param meters what registers its meters beside the worker's own (its cache's, its peer service's)
+   * @param prometheus the registry its meters go to and its metrics port serves; empty: a no-op one
    */
   private static Worker start(WorkerSettings settings, Channel channel, ManagedChannel ownedChannel,
       HazelcastInstance member, List<AutoCloseable> owned, SharedCache cache, List<MeterBinder> meters,
-      TaskExecutor.Factory engine)
+      TaskExecutor.Factory engine, Optional<PrometheusMeterRegistry> prometheus)
       throws IOException {
+    if (prometheus.isEmpty() && settings.metricsPort() >= 0) {
+      throw new IllegalArgumentException("a metrics port needs a registry to serve");
+    }
     Files.createDirectories(settings.workDir());
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // A composite registry with no member registry is Micrometer's no-op: its meters record nothing.
+    MeterRegistry registry = prometheus.isPresent() ? prometheus.get() : new CompositeMeterRegistry();
     meters.forEach(m -> m.bindTo(registry));
     // A build that finished while the coordinator restarts waits for it rather than fail the attempt.
     BlobTransfer blobs = new BlobTransfer(channel, COORDINATOR_PATIENCE);
@@ -162,7 +184,7 @@ public final class Worker implements AutoCloseable {
     }
     if (settings.metricsPort() >= 0) {
       metrics = MetricsEndpoint.start("0.0.0.0".equals(settings.member().bindHost()) ? "0.0.0.0" : "127.0.0.1",
-          settings.metricsPort(), registry);
+          settings.metricsPort(), prometheus.get());
     }
     log.info("worker {} {}", settings.id(), RegistryAccessOptions.describe(settings.registry()));
     connection.start(runner);

@@ -1,6 +1,7 @@
 package dev.apkofarm.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.security.Transport;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,19 @@ class WorkerTest {
         FakeEngines.Worker::new);
     workers.add(w);
     return w;
+  }
+
+  @Test
+  void aMetricsPortWithNoRegistryToServeIsRefused() throws Exception {
+    coordinator.up("w");
+    ManagedChannel channel = InProcessChannelBuilder.forName(coordinator.address("w")).directExecutor().build();
+    channels.add(channel);
+    WorkerSettings settings = new WorkerSettings("w", Transport.Security.plaintextLoopback(), "w", Arch.AMD64, 1,
+        MemberSettings.loopback("unused", List.of()), tmp.resolve("w"), Duration.ZERO, -1, 0);
+    SharedCache cache = SharedCache.unshared(new DiskBlobCache(tmp.resolve("w-cache")));
+
+    assertThatThrownBy(() -> Worker.start(settings, channel, cache, FakeEngines.Worker::new, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metrics port");
   }
 
   /** A job of one amd64 image whose build waits for the test's gate file. */

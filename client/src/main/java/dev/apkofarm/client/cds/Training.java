@@ -2,14 +2,18 @@ package dev.apkofarm.client.cds;
 
 import dev.apkofarm.client.Main;
 import dev.apkofarm.client.cli.ApkoClientCommand;
+import dev.apkofarm.client.examples.ExampleRepository;
+import dev.apkofarm.core.BadInputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The training run of the class-data-sharing archive: the build runs this once, at {@code package} time, in a JVM
@@ -18,26 +22,27 @@ import java.util.Map;
  * repository's test data; a command that fails fails the build, since an archive trained on an error path would
  * leave the real path out.
  *
- * <p>Usage: {@code Training TESTDATA_DIR SCRATCH_DIR} (a fresh directory is made in SCRATCH_DIR for each run, and
- * left for the build's clean).
+ * <p>Usage: {@code Training TESTDATA_DIR EXAMPLES_DIR SCRATCH_DIR} (a fresh directory is made in SCRATCH_DIR for each
+ * run, and left for the build's clean).
  */
 public final class Training {
   private Training() {}
 
-  public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: Training TESTDATA_DIR SCRATCH_DIR");
+  public static void main(String[] args) throws IOException, BadInputException {
+    if (args.length != 3) {
+      System.err.println("usage: Training TESTDATA_DIR EXAMPLES_DIR SCRATCH_DIR");
       System.exit(2);
     }
     Path testdata = Path.of(args[0]).toAbsolutePath().normalize();
-    Path scratch = Files.createTempDirectory(Files.createDirectories(Path.of(args[1]).toAbsolutePath()), "run-");
+    Path examples = Path.of(args[1]).toAbsolutePath().normalize();
+    Path scratch = Files.createTempDirectory(Files.createDirectories(Path.of(args[2]).toAbsolutePath()), "run-");
     Main.quietLibraries();
     // The stored usage texts, as bin/apko-client --help prints them; a jar whose texts do not print is a broken build.
     if (!ApkoClientCommand.printStoredUsage(new PrintStream(OutputStream.nullOutputStream()), "--help")) {
       System.err.println("the jar's stored usage texts are missing or stale");
       System.exit(1);
     }
-    for (List<String> command : commands(testdata, scratch)) {
+    for (List<String> command : commands(testdata, examples, scratch)) {
       int code =
           ApkoClientCommand.newCommandLine(discard(), discard(), Map.of()).execute(command.toArray(String[]::new));
       if (code != 0) {
@@ -49,7 +54,8 @@ public final class Training {
   }
 
   /** The commands trained on, in the shapes scripts/bench-cli measures. */
-  private static List<List<String>> commands(Path testdata, Path scratch) throws IOException {
+  private static List<List<String>> commands(Path testdata, Path examples, Path scratch)
+      throws IOException, BadInputException {
     Path cli = testdata.resolve("apko/cli");
     Path alpine = testdata.resolve("apko/apk/alpine-316");
     Path cache = scratch.resolve("cache");
@@ -61,13 +67,47 @@ public final class Training {
         + alpine.resolve("alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub") + "]\n  packages: [build-base]\n"
         + "archs: [x86_64]\n");
     Path golden = Files.createDirectories(scratch.resolve("golden"));
+    // submit runs on the README's examples, as a user (and the benchmark) runs it: their accounts, paths, layering and
+    // service bundle reach code the golden config does not. The examples module builds their repository after this
+    // one, so the training builds its own copy from the same sources, in the scratch directory.
+    Path examplesCopy = copyExamples(examples, scratch);
+    ExampleRepository.write(examplesCopy);
     return List.of(
         List.of("version"),
         List.of("--help"),
         List.of("-C", cli.toString(), "build", "testdata/apko.yaml", "golden:latest", golden.toString(),
             "--arch", "amd64,arm64", "--cache-dir", cache.toString()),
         List.of("show-packages", config.toString(), "--cache-dir", cache.toString()),
-        List.of("-C", cli.toString(), "submit", "testdata/apko.yaml", "--output", scratch.resolve("submit").toString()));
+        List.of("-C", scratch.toString(), "submit", "examples/", "--output", scratch.resolve("submit").toString()));
+  }
+
+  /**
+   * Copies the examples' configs (top-level YAML), keys and package sources, with their file modes, to
+   * {@code scratch/examples}.
+   */
+  private static Path copyExamples(Path examples, Path scratch) throws IOException {
+    Path copy = Files.createDirectories(scratch.resolve("examples"));
+    try (Stream<Path> s = Files.list(examples)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".yaml") && Files.isRegularFile(p)) {
+          Files.copy(p, copy.resolve(name));
+        }
+      }
+    }
+    for (String dir : List.of("keys", "packages")) {
+      try (Stream<Path> s = Files.walk(examples.resolve(dir))) {
+        for (Path p : (Iterable<Path>) s::iterator) {
+          Path target = copy.resolve(examples.relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES); // executables stay executable
+          }
+        }
+      }
+    }
+    return copy;
   }
 
   private static PrintWriter discard() {

@@ -110,14 +110,16 @@ public final class EmbeddedFarm implements AutoCloseable {
           new SchedulerConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), 3, 100_000), "127.0.0.1", -1, -1,
           Optional.of(workDir),
           registry);
-      coordinator = Coordinator.start(front.map(cs::withFront).orElse(cs), cluster, name, engines.coordinator());
+      // No /metrics is served here, so no meter registry is kept (Optional.empty()): the daemons keep theirs.
+      coordinator = Coordinator.start(front.map(cs::withFront).orElse(cs), cluster, name, engines.coordinator(),
+          Optional.empty());
       ManagedChannel workerChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
       WorkerSettings ws = new WorkerSettings(name, Transport.Security.plaintextLoopback(), "embedded",
           Arch.host().orElse(Arch.AMD64), slots, MemberSettings.loopback(name, List.of()), data.resolve("worker"),
           Duration.ZERO, -1, -1, registry);
       // One worker, no peer: large packages stay on its disk, small ones (those the client ships, seeded by the
       // coordinator) in the cache it shares with the coordinator.
-      Worker worker = Worker.start(ws, workerChannel, cluster.cache(), engines.worker());
+      Worker worker = Worker.start(ws, workerChannel, cluster.cache(), engines.worker(), Optional.empty());
       ManagedChannel client = InProcessChannelBuilder.forName(name).directExecutor().build();
       return new EmbeddedFarm(coordinator, worker, client, workerChannel, data);
     } catch (IOException | RuntimeException e) {

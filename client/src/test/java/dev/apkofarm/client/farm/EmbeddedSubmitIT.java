@@ -60,6 +60,9 @@ class EmbeddedSubmitIT {
     assertThat(loaded).as("the class-load log").anyMatch(l -> l.contains(" dev.apkofarm.coordinator.Coordinator "));
     assertThat(loaded).as("Hazelcast classes loaded by the embedded farm")
         .noneMatch(l -> l.contains(" com.hazelcast."));
+    // Nothing serves /metrics in the embedded farm, so no Prometheus registry is made (the daemons keep theirs).
+    assertThat(loaded).as("Prometheus client classes loaded by the embedded farm")
+        .noneMatch(l -> l.contains(" io.prometheus."));
     for (String image : images) {
       Path layout = tmp.resolve("out").resolve(image);
       assertThat(submit.output()).containsPattern("(?m)^" + image + " sha256:[0-9a-f]{64}$");
