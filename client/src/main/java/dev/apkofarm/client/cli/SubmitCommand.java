@@ -3,6 +3,7 @@ package dev.apkofarm.client.cli;
 import com.google.protobuf.ByteString;
 import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.client.farm.ConfigFiles;
+import dev.apkofarm.client.farm.FollowingUploads;
 import dev.apkofarm.client.farm.JobFollower;
 import dev.apkofarm.client.farm.LayoutWriter;
 import dev.apkofarm.client.farm.LocalFiles;
@@ -99,10 +100,15 @@ final class SubmitCommand extends ClientCommand {
       }
       try (EmbeddedFarm embedded = EmbeddedFarm.start(slots != null ? slots : Runtime.getRuntime().availableProcessors(),
           workDir, access, root.farmEngines())) {
-        return run(embedded.channel(), request, null);
+        return run(embedded.channel(), request, null, FollowingUploads.none());
       }
     }
-    return farm.call(channel -> run(channel, shipLocalFiles(channel, workDir, configs, request), farm.target()));
+    return farm.call(channel -> {
+      Shipping shipping = shipLocalFiles(channel, workDir, configs, request);
+      try (FollowingUploads uploads = shipping.uploads().start()) {
+        return run(channel, shipping.request(), farm.target(), uploads);
+      }
+    });
   }
 
   /**
@@ -153,11 +159,16 @@ final class SubmitCommand extends ClientCommand {
     return b.build();
   }
 
+  /** The request naming the shipped files, and the packages whose bytes follow it. */
+  private record Shipping(SubmitRequest request, FollowingUploads uploads) {}
+
   /**
    * A farm on another machine cannot read this one's files: send it what the configs reference locally (includes,
-   * keys, local repositories), content-addressed, and name them in the request so it lays the same tree out.
+   * keys, local repositories), content-addressed, and name them in the request so it lays the same tree out. Large
+   * packages are only begun here, their bytes sent while the job runs (see {@link FollowingUploads}); with
+   * {@code --detach} everything goes first (this process does not stay to send it).
    */
-  private SubmitRequest shipLocalFiles(Channel channel, Path workDir, List<ConfigFiles.Config> configs,
+  private Shipping shipLocalFiles(Channel channel, Path workDir, List<ConfigFiles.Config> configs,
       SubmitRequest request) throws Exception {
     List<dev.apkofarm.core.config.Arch> override;
     try {
@@ -177,17 +188,22 @@ final class SubmitCommand extends ClientCommand {
       files.values().forEach(f -> all.putIfAbsent(f.digest(), f));
     }
     try {
+      List<LocalFiles.Shipped> later = new ArrayList<>();
       for (String digest : blobs.missing(all.keySet())) {
         LocalFiles.Shipped f = all.get(digest);
-        blobs.upload(digest, f.file(), List.of());
+        if (!detach && FollowingUploads.follows(f)) {
+          later.add(f);
+        } else {
+          blobs.upload(digest, f.file(), List.of());
+        }
       }
+      return new Shipping(b.build(), later.isEmpty() ? FollowingUploads.none() : FollowingUploads.begin(blobs, later));
     } catch (StatusRuntimeException e) {
       throw Rpc.translate(e, farm.target());
     }
-    return b.build();
   }
 
-  private int run(Channel channel, SubmitRequest request, String target) throws Exception {
+  private int run(Channel channel, SubmitRequest request, String target, FollowingUploads uploads) throws Exception {
     Job job;
     try {
       job = BuildServiceGrpc.newBlockingStub(channel).withWaitForReady()
@@ -208,6 +224,10 @@ final class SubmitCommand extends ClientCommand {
       view.close();
     }
     Job done = BuildServiceGrpc.newBlockingStub(channel).getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
+    if (done.getState() != JobState.JOB_SUCCEEDED) {
+      uploads.close(); // what is still uploading serves nobody now; a failed upload may be why the job failed
+      uploads.await().ifPresent(e -> err().println("apko-client: " + e.getMessage()));
+    }
     // A download that breaks off waits this long for the farm to be reachable again, then goes on where it was.
     LayoutWriter layouts = output == null ? null : new LayoutWriter(new BlobTransfer(channel, Duration.ofMinutes(1)));
     for (ImageStatus image : done.getImagesList()) {

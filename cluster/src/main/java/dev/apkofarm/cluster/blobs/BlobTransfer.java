@@ -139,6 +139,12 @@ public final class BlobTransfer {
   public void upload(String digest, long size, List<String> cacheKeys, InputStream in) throws IOException {
     UploadCall call = new UploadCall(channel, "upload of " + digest);
     Optional<UploadCall.Header> header = Optional.of(new UploadCall.Header(digest, size, cacheKeys));
+    send(call, digest, in, header);
+  }
+
+  /** Sends {@code in} in chunks, the header (when given) with the first, and waits for the verdict. */
+  private static void send(UploadCall call, String digest, InputStream in, Optional<UploadCall.Header> header)
+      throws IOException {
     try {
       long sent = 0;
       while (true) {
@@ -163,6 +169,60 @@ public final class BlobTransfer {
     UploadResponse r = call.finish(Duration.ofMinutes(10));
     if (!r.getDigest().equals(digest)) {
       throw new IOException("upload of " + digest + " was confirmed as " + r.getDigest());
+    }
+  }
+
+  /**
+   * Begins uploading {@code size} bytes that must digest to {@code digest}: only the digest and size go out now (the
+   * coordinator then lets readers follow the upload as it arrives); {@link Begun#send} sends the bytes. For a client
+   * that submits a job naming a large package before its bytes are uploaded.
+   */
+  public Begun begin(String digest, long size) throws IOException {
+    UploadCall call = new UploadCall(channel, "upload of " + digest);
+    try {
+      call.send(new byte[0], 0, Optional.of(new UploadCall.Header(digest, size, List.of())), Duration.ofMinutes(1));
+    } catch (IOException | RuntimeException e) {
+      call.cancel("failed");
+      throw e;
+    }
+    return new Begun(call, digest, size);
+  }
+
+  /** An upload whose digest and size the coordinator has, its bytes still to send. */
+  public static final class Begun {
+    private final UploadCall call;
+    private final String digest;
+    private final long size;
+
+    private Begun(UploadCall call, String digest, long size) {
+      this.call = call;
+      this.digest = digest;
+      this.size = size;
+    }
+
+    public String digest() {
+      return digest;
+    }
+
+    public long size() {
+      return size;
+    }
+
+    /** Sends the bytes of {@code file} (which must be the blob) and waits for the coordinator's verdict. */
+    public void send(Path file) throws IOException {
+      try (InputStream in = Files.newInputStream(file)) {
+        send(in);
+      }
+    }
+
+    /** Sends the blob's bytes from {@code in} and waits for the coordinator's verdict. */
+    public void send(InputStream in) throws IOException {
+      BlobTransfer.send(call, digest, in, Optional.empty());
+    }
+
+    /** Abandons the upload (the coordinator drops what it received; readers following it fail). */
+    public void cancel() {
+      call.cancel("cancelled");
     }
   }
 
