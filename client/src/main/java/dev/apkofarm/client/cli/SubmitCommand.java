@@ -105,7 +105,7 @@ final class SubmitCommand extends ClientCommand {
     }
     return farm.call(channel -> {
       Shipping shipping = shipLocalFiles(channel, workDir, configs, request);
-      try (FollowingUploads uploads = shipping.uploads().start()) {
+      try (FollowingUploads uploads = shipping.uploads()) {
         return run(channel, shipping.request(), farm.target(), uploads);
       }
     });
@@ -165,8 +165,9 @@ final class SubmitCommand extends ClientCommand {
   /**
    * A farm on another machine cannot read this one's files: send it what the configs reference locally (includes,
    * keys, local repositories), content-addressed, and name them in the request so it lays the same tree out. Large
-   * packages are only begun here, their bytes sent while the job runs (see {@link FollowingUploads}); with
-   * {@code --detach} everything goes first (this process does not stay to send it).
+   * packages are digested while they are already being sent, and the request goes as soon as their digests are with
+   * the coordinator; their bytes go on while the job runs (see {@link FollowingUploads}). With {@code --detach}
+   * everything goes first (this process does not stay to send it).
    */
   private Shipping shipLocalFiles(Channel channel, Path workDir, List<ConfigFiles.Config> configs,
       SubmitRequest request) throws Exception {
@@ -177,29 +178,42 @@ final class SubmitCommand extends ClientCommand {
       throw new BadInputException("--arch: " + e.getMessage());
     }
     BlobTransfer blobs = new BlobTransfer(channel);
-    SubmitRequest.Builder b = request.toBuilder();
+    // Large packages are digested while they are sent (FollowingUploads); everything else is digested here.
+    java.util.function.Predicate<LocalFiles.Shipped> later = f -> !detach && FollowingUploads.follows(f);
+    List<java.util.Map<String, LocalFiles.Shipped>> perImage = new ArrayList<>();
     java.util.Map<String, LocalFiles.Shipped> all = new java.util.TreeMap<>();
-    for (int i = 0; i < configs.size(); i++) {
-      java.util.Map<String, LocalFiles.Shipped> files = LocalFiles.of(workDir, configs.get(i).display(), override);
-      ImageSource.Builder image = b.getImages(i).toBuilder();
-      files.forEach((path, f) -> image.putFiles(path,
-          dev.apkofarm.proto.v1.FileRef.newBuilder().setDigest(f.digest()).setSize(f.size()).build()));
-      b.setImages(i, image);
-      files.values().forEach(f -> all.putIfAbsent(f.digest(), f));
-    }
-    try {
-      List<LocalFiles.Shipped> later = new ArrayList<>();
-      for (String digest : blobs.missing(all.keySet())) {
-        LocalFiles.Shipped f = all.get(digest);
-        if (!detach && FollowingUploads.follows(f)) {
-          later.add(f);
+    java.util.Map<Path, LocalFiles.Shipped> large = new java.util.LinkedHashMap<>();
+    for (ConfigFiles.Config c : configs) {
+      java.util.Map<String, LocalFiles.Shipped> files = LocalFiles.of(workDir, c.display(), override, later);
+      perImage.add(files);
+      for (LocalFiles.Shipped f : files.values()) {
+        if (f.digest() == null) {
+          large.putIfAbsent(f.file(), f);
         } else {
-          blobs.upload(digest, f.file(), List.of());
+          all.putIfAbsent(f.digest(), f);
         }
       }
-      return new Shipping(b.build(), later.isEmpty() ? FollowingUploads.none() : FollowingUploads.begin(blobs, later));
+    }
+    FollowingUploads uploads = FollowingUploads.start(blobs, new ArrayList<>(large.values()));
+    try {
+      for (String digest : blobs.missing(all.keySet())) {
+        blobs.upload(digest, all.get(digest).file(), List.of());
+      }
+      java.util.Map<Path, String> digests = uploads.awaitAnnounced();
+      SubmitRequest.Builder b = request.toBuilder();
+      for (int i = 0; i < configs.size(); i++) {
+        ImageSource.Builder image = b.getImages(i).toBuilder();
+        perImage.get(i).forEach((path, f) -> image.putFiles(path, dev.apkofarm.proto.v1.FileRef.newBuilder()
+            .setDigest(f.digest() != null ? f.digest() : digests.get(f.file())).setSize(f.size()).build()));
+        b.setImages(i, image);
+      }
+      return new Shipping(b.build(), uploads);
     } catch (StatusRuntimeException e) {
+      uploads.close();
       throw Rpc.translate(e, farm.target());
+    } catch (Exception e) {
+      uploads.close();
+      throw e;
     }
   }
 

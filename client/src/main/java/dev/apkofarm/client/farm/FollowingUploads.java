@@ -1,20 +1,28 @@
 package dev.apkofarm.client.farm;
 
 import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The large packages a submission ships, uploaded after it: the coordinator locks with a repository's index and keys
- * (which go first) and never reads a package, so a package's bytes need not be there before the lock, and a worker
- * streams it from the coordinator's store while it still arrives. Every upload is begun (its digest and size sent)
- * before the submission, so the coordinator knows each is coming; the bytes then go one package after another on a
- * thread of their own while the job locks, is dispatched and builds. An upload that fails fails the packages' readers
- * (the image fails, naming it); the client reports it too.
+ * The large packages a submission ships, uploaded while the job runs: the coordinator locks with a repository's index
+ * and keys (which go first) and never reads a package, and a worker streams a package from the coordinator's store
+ * while it still arrives. So a package is not read once to digest it and then again to send it before the
+ * submission: one thread digests the packages while another already sends them, and the submission waits only until
+ * every package's digest is known and has gone to the coordinator (with the upload under way, or as a begun upload
+ * that the sender takes up later). An upload that fails fails the readers of its package (the image fails, naming
+ * it); the client reports it too.
  */
 public final class FollowingUploads implements AutoCloseable {
   /**
@@ -23,19 +31,35 @@ public final class FollowingUploads implements AutoCloseable {
    */
   public static final long MIN_SIZE = 1L << 20;
 
+  private final BlobTransfer blobs;
   private final List<Item> items;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean closed;
 
-  private record Item(BlobTransfer.Begun upload, LocalFiles.Shipped file) {}
+  /** One package: digested by one thread, sent by another; whichever comes first tells the coordinator about it. */
+  private static final class Item {
+    final LocalFiles.Shipped file;
+    final CompletableFuture<String> digest = new CompletableFuture<>();
+    final CountDownLatch announced = new CountDownLatch(1);
+    /** Set by the digesting thread when the sender had not begun: the sender sends its bytes. */
+    BlobTransfer.Begun begun;
+    boolean sending;
+    /** The coordinator had it already (an earlier submission shipped it): nothing to send. */
+    boolean present;
 
-  private FollowingUploads(List<Item> items) {
-    this.items = items;
+    Item(LocalFiles.Shipped file) {
+      this.file = file;
+    }
+  }
+
+  private FollowingUploads(BlobTransfer blobs, List<LocalFiles.Shipped> files) {
+    this.blobs = blobs;
+    this.items = files.stream().map(Item::new).toList();
   }
 
   /** None. */
   public static FollowingUploads none() {
-    FollowingUploads u = new FollowingUploads(List.of());
+    FollowingUploads u = new FollowingUploads(null, List.of());
     u.done.complete(null);
     return u;
   }
@@ -45,47 +69,127 @@ public final class FollowingUploads implements AutoCloseable {
     return f.path().endsWith(".apk") && f.size() >= MIN_SIZE;
   }
 
-  /** Begins the upload of every file in {@code files} (digest and size only); nothing is sent until {@link #start}. */
-  public static FollowingUploads begin(BlobTransfer blobs, List<LocalFiles.Shipped> files) throws IOException {
-    List<Item> items = new ArrayList<>();
-    try {
-      for (LocalFiles.Shipped f : files) {
-        items.add(new Item(blobs.begin(f.digest(), f.size()), f));
-      }
-    } catch (IOException | RuntimeException e) {
-      items.forEach(i -> i.upload().cancel());
-      throw e;
+  /** Starts digesting and sending {@code files} (each not digested yet), each on a thread of its own kind. */
+  public static FollowingUploads start(BlobTransfer blobs, List<LocalFiles.Shipped> files) {
+    FollowingUploads u = new FollowingUploads(blobs, files);
+    if (files.isEmpty()) {
+      u.done.complete(null);
+      return u;
     }
-    return new FollowingUploads(items);
+    daemon(u::digestAll, "digest-packages");
+    daemon(u::sendAll, "upload-packages");
+    return u;
   }
 
-  /** Sends the bytes, in the background. */
-  public FollowingUploads start() {
-    if (items.isEmpty()) {
-      done.complete(null);
-      return this;
-    }
-    Thread t = new Thread(() -> {
-      try {
-        for (Item i : items) {
-          if (closed) {
-            throw new IOException("upload of " + i.file().path() + " cancelled");
-          }
-          i.upload().send(i.file().file());
-        }
-        done.complete(null);
-      } catch (IOException | RuntimeException e) {
-        items.forEach(i -> i.upload().cancel());
-        if (closed) {
-          done.complete(null); // cancelled by close(): not a failure
-        } else {
-          done.completeExceptionally(new IOException("uploading " + describe(e), e));
-        }
-      }
-    }, "upload-packages");
+  private static void daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
     t.setDaemon(true);
     t.start();
-    return this;
+  }
+
+  /**
+   * Waits until the coordinator knows every package's digest and size (its upload under way or begun): what the
+   * submission may then name.
+   *
+   * @return the digest of each package, by its file
+   * @throws IOException when a package could not be digested or its upload could not begin
+   */
+  public Map<Path, String> awaitAnnounced() throws IOException, InterruptedException {
+    Map<Path, String> out = new LinkedHashMap<>();
+    for (Item i : items) {
+      // Woken every 100 ms to see whether the uploads failed meanwhile (then nobody counts this latch down).
+      while (!i.announced.await(100, java.util.concurrent.TimeUnit.MILLISECONDS) && !done.isDone()) {
+        continue;
+      }
+      if (i.announced.getCount() > 0) {
+        throw await().orElseGet(() -> new IOException("uploading " + i.file.path() + " was abandoned"));
+      }
+      out.put(i.file.file(), i.digest.join());
+    }
+    return out;
+  }
+
+  private void digestAll() {
+    for (Item i : items) {
+      if (closed || done.isDone()) {
+        return;
+      }
+      try {
+        String d = digest(i.file.file());
+        boolean missing = !blobs.missing(List.of(d)).isEmpty();
+        synchronized (i) {
+          if (!i.sending) {
+            if (missing) {
+              i.begun = blobs.begin(d, i.file.size()); // the sender takes it up when it gets there
+            } else {
+              i.present = true;
+            }
+            i.announced.countDown();
+          }
+          i.digest.complete(d); // a sender under way announces it with its next chunk
+        }
+      } catch (IOException | RuntimeException e) {
+        i.digest.completeExceptionally(e);
+        fail(e);
+        return;
+      }
+    }
+  }
+
+  private static String digest(Path file) throws IOException {
+    MessageDigest sha = Digest.newSha256();
+    byte[] buf = new byte[BlobTransfer.CHUNK];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+    }
+    return Digest.sha256(sha.digest()).toString();
+  }
+
+  private void sendAll() {
+    try {
+      for (Item i : items) {
+        if (closed) {
+          return;
+        }
+        BlobTransfer.Begun begun;
+        synchronized (i) {
+          if (i.present) {
+            continue;
+          }
+          begun = i.begun;
+          i.sending = begun == null;
+        }
+        if (begun != null) {
+          begun.send(i.file.file());
+        } else {
+          blobs.upload(i.file.file(), i.file.size(), i.digest, i.announced::countDown);
+        }
+      }
+      done.complete(null);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void fail(Exception e) {
+    cancelBegun();
+    if (closed) {
+      done.complete(null); // cancelled by close(): not a failure
+    } else {
+      done.completeExceptionally(new IOException("uploading " + describe(e), e));
+    }
+  }
+
+  private void cancelBegun() {
+    for (Item i : items) {
+      synchronized (i) {
+        if (i.begun != null) {
+          i.begun.cancel();
+        }
+      }
+    }
   }
 
   /** Waits for every upload (or, after {@link #close}, for the sender to stop); the failure, if one failed. */
@@ -107,7 +211,9 @@ public final class FollowingUploads implements AutoCloseable {
   public void close() {
     closed = true;
     if (!done.isDone()) {
-      items.forEach(i -> i.upload().cancel());
+      cancelBegun();
+      items.forEach(i -> i.digest.cancel(false));
+      done.complete(null); // a sender still streaming stops with the process (its thread is a daemon)
     }
   }
 }

@@ -188,6 +188,56 @@ public final class BlobTransfer {
     return new Begun(call, digest, size);
   }
 
+  /**
+   * Uploads {@code file} ({@code size} bytes) while another thread digests it: the bytes go out from the start, the
+   * digest and size with the first chunk after {@code digest} completes (or with an empty last chunk), and {@code
+   * announced} runs once they went out (from then on the coordinator lets readers follow the upload). Waits for the
+   * coordinator's verdict. For a client that would otherwise read a large package once to digest it and only then
+   * send it.
+   */
+  public void upload(Path file, long size, java.util.concurrent.Future<String> digest, Runnable announced)
+      throws IOException {
+    UploadCall call = new UploadCall(channel, "upload of " + file.getFileName());
+    String named = null;
+    try (InputStream in = Files.newInputStream(file)) {
+      long sent = 0;
+      while (true) {
+        byte[] buf = new byte[CHUNK]; // a new array each time: gRPC may keep a sent message
+        int n = in.readNBytes(buf, 0, CHUNK);
+        boolean last = n < CHUNK || sent + n == size;
+        if (named == null && (digest.isDone() || last)) {
+          named = digest.get(); // the last chunk carries the digest: wait for it there
+        }
+        Optional<UploadCall.Header> header = named != null && !call.announced()
+            ? Optional.of(new UploadCall.Header(named, size, List.of())) : Optional.empty();
+        if (!call.send(buf, n, header, Duration.ofMinutes(10))) {
+          break; // the server refused early; finish() says why
+        }
+        if (header.isPresent()) {
+          announced.run();
+        }
+        sent += n;
+        if (last) {
+          break;
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      call.cancel("failed");
+      throw new IOException("digesting " + file + " failed: " + describe(e.getCause()), e.getCause());
+    } catch (InterruptedException e) {
+      call.cancel("interrupted");
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("upload of " + file + " interrupted");
+    } catch (IOException | RuntimeException e) {
+      call.cancel("failed");
+      throw e;
+    }
+    UploadResponse r = call.finish(Duration.ofMinutes(10));
+    if (!r.getDigest().equals(named)) {
+      throw new IOException("upload of " + file + " was confirmed as " + r.getDigest() + ", not " + named);
+    }
+  }
+
   /** An upload whose digest and size the coordinator has, its bytes still to send. */
   public static final class Begun {
     private final UploadCall call;

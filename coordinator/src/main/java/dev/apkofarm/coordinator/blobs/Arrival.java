@@ -120,8 +120,9 @@ final class Arrival {
       if (state == State.STORED) {
         return size - position;
       }
-      if (state == State.ARRIVING && written > position) {
-        return written - position;
+      long readable = Math.min(written, size); // never bytes past the announced size: they will be refused
+      if (state == State.ARRIVING && readable > position) {
+        return readable - position;
       }
       await(reader);
     }

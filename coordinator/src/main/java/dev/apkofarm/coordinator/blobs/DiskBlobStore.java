@@ -111,13 +111,7 @@ public final class DiskBlobStore implements BlobStore {
     }
     Path tmp = Files.createTempFile(root.resolve("sha256"), ".upload-", ".tmp");
     DiskWriter w = new DiskWriter(digest, size, size, tmp);
-    if (!has(digest)) {
-      // The first upload of a digest (or the one a lock expects) is the one readers may follow.
-      Arrival a = arrivals.computeIfAbsent(digest, k -> Arrival.expected(k, Duration.ZERO));
-      if (a.tryBegin(tmp, size)) {
-        w.arrival = a;
-      }
-    }
+    w.follow();
     return w;
   }
 
@@ -153,6 +147,18 @@ public final class DiskBlobStore implements BlobStore {
       return written;
     }
 
+    /** Once the digest is known: makes this the upload readers follow, if it is the first of its digest. */
+    private void follow() {
+      if (has(digest)) {
+        return;
+      }
+      Arrival a = arrivals.computeIfAbsent(digest, k -> Arrival.expected(k, Duration.ZERO));
+      if (a.tryBegin(tmp, size)) {
+        arrival = a;
+        a.wrote(written);
+      }
+    }
+
     @Override
     public void announce(String digest, long size) throws IOException {
       if (this.digest != null) {
@@ -165,6 +171,7 @@ public final class DiskBlobStore implements BlobStore {
       }
       this.digest = digest;
       this.size = size;
+      follow(); // announced while its bytes still come (a client digests a package as it sends it)
     }
 
     @Override

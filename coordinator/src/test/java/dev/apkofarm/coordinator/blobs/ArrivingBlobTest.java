@@ -143,4 +143,23 @@ class ArrivingBlobTest {
 
     assertThat(store.arriving(digest, 0)).isEmpty();
   }
+
+  @Test
+  void anUploadThatAnnouncesItsDigestWhileItsBytesStillComeIsFollowedFromThen() throws IOException {
+    int half = blob.length / 2;
+    try (BlobStore.Writer w = store.writer(1L << 30)) {
+      w.write(blob, 0, half);
+      assertThat(store.arriving(digest, 0)).isEmpty(); // not named yet: nobody can ask for it
+
+      w.announce(digest, blob.length);
+      try (InputStream in = store.arriving(digest, 0).orElseThrow()) {
+        assertThat(in.readNBytes(half)).isEqualTo(part(blob, 0, half));
+        w.write(blob, half, blob.length - half);
+        w.commit();
+
+        assertThat(in.readAllBytes()).isEqualTo(part(blob, half, blob.length));
+      }
+    }
+    assertThat(store.has(digest)).isTrue();
+  }
 }
