@@ -17,6 +17,7 @@ import dev.apkofarm.proto.v1.GetClusterInfoRequest;
 import dev.apkofarm.proto.v1.WorkerServiceGrpc;
 import dev.apkofarm.worker.grpc.CoordinatorConnection;
 import dev.apkofarm.worker.pipeline.RegistryPush;
+import dev.apkofarm.worker.pipeline.CoreTaskExecutor;
 import dev.apkofarm.worker.pipeline.TaskExecutor;
 import dev.apkofarm.worker.pipeline.TaskId;
 import dev.apkofarm.worker.pipeline.TaskRunner;
@@ -132,6 +133,26 @@ public final class Worker implements AutoCloseable {
    * @param member the worker's own Hazelcast member, or null
    * @param owned what the worker closes when it stops (its member, peer service, cache), last first
    */
+  /**
+   * Shares the large packages this worker kept on disk before a restart again, in the background (each is read once
+   * for its sha256): the location index lost this member's entries with its old member, and without them another
+   * worker would fetch such a package from its origin once more.
+   */
+  private static void reannounce(FarmBlobCache cache, java.nio.file.Path packages) {
+    Thread t = new Thread(() -> {
+      try {
+        int n = cache.reannounce(packages);
+        if (n > 0) {
+          log.info("shared again {} large package(s) kept on disk", n);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not share the packages kept on disk again: {}", e.getMessage());
+      }
+    }, "reannounce-packages");
+    t.setDaemon(true);
+    t.start();
+  }
+
   private static Worker start(WorkerSettings settings, Channel channel, ManagedChannel ownedChannel,
       HazelcastInstance member, List<AutoCloseable> owned, SharedCache cache, Optional<PeerBlobService> peers,
       TaskExecutor.Factory engine)
@@ -140,6 +161,7 @@ public final class Worker implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     if (cache instanceof FarmBlobCache f) {
       f.bindTo(registry);
+      reannounce(f, CoreTaskExecutor.packageCache(settings.workDir()));
     }
     peers.ifPresent(p -> p.bindTo(registry));
     // A build that finished while the coordinator restarts waits for it rather than fail the attempt.
