@@ -22,7 +22,9 @@ import java.util.concurrent.ExecutionException;
  * submission: one thread digests the packages while another already sends them, and the submission waits only until
  * every package's digest is known and has gone to the coordinator (with the upload under way, or as a begun upload
  * that the sender takes up later). An upload that fails fails the readers of its package (the image fails, naming
- * it); the client reports it too.
+ * it); the client reports it too. An upload that breaks off because the coordinator went away (restarted: it lost
+ * the bytes it had, and its recovery waits for the package again) is sent again once the coordinator serves, unless
+ * it has the package by then, for as long as the job runs.
  */
 public final class FollowingUploads implements AutoCloseable {
   /**
@@ -31,8 +33,15 @@ public final class FollowingUploads implements AutoCloseable {
    */
   public static final long MIN_SIZE = 1L << 20;
 
+  /**
+   * How long one attempt to reach a coordinator that went away waits before it tries again (the attempts go on until
+   * the job ends, when {@link #close} stops them).
+   */
+  private static final java.time.Duration REACH = java.time.Duration.ofMinutes(1);
+
   private final BlobTransfer blobs;
   private final List<Item> items;
+  private volatile Thread sender;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean closed;
 
@@ -77,14 +86,15 @@ public final class FollowingUploads implements AutoCloseable {
       return u;
     }
     daemon(u::digestAll, "digest-packages");
-    daemon(u::sendAll, "upload-packages");
+    u.sender = daemon(u::sendAll, "upload-packages");
     return u;
   }
 
-  private static void daemon(Runnable r, String name) {
+  private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   /**
@@ -116,18 +126,26 @@ public final class FollowingUploads implements AutoCloseable {
       }
       try {
         String d = digest(i.file.file());
-        boolean missing = !blobs.missing(List.of(d)).isEmpty();
-        synchronized (i) {
-          if (!i.sending) {
-            if (missing) {
-              i.begun = blobs.begin(d, i.file.size()); // the sender takes it up when it gets there
-            } else {
-              i.present = true;
+        try {
+          boolean missing = !blobs.missing(List.of(d)).isEmpty();
+          synchronized (i) {
+            if (!i.sending) {
+              if (missing) {
+                i.begun = blobs.begin(d, i.file.size()); // the sender takes it up when it gets there
+              } else {
+                i.present = true;
+              }
+              i.announced.countDown();
             }
-            i.announced.countDown();
           }
-          i.digest.complete(d); // a sender under way announces it with its next chunk
+        } catch (IOException | RuntimeException e) {
+          if (!BlobTransfer.unreachable(e)) {
+            throw e;
+          }
+          // The coordinator is away: the sender, when it gets here, sends the package (again, if it must) and
+          // announces it once the coordinator serves.
         }
+        i.digest.complete(d); // a sender under way announces it with its next chunk
       } catch (IOException | RuntimeException e) {
         i.digest.completeExceptionally(e);
         fail(e);
@@ -161,15 +179,57 @@ public final class FollowingUploads implements AutoCloseable {
           begun = i.begun;
           i.sending = begun == null;
         }
-        if (begun != null) {
-          begun.send(i.file.file());
-        } else {
-          blobs.upload(i.file.file(), i.file.size(), i.digest, i.announced::countDown);
+        try {
+          if (begun != null) {
+            begun.send(i.file.file());
+          } else {
+            blobs.upload(i.file.file(), i.file.size(), i.digest, i.announced::countDown);
+          }
+        } catch (IOException | RuntimeException e) {
+          if (closed || !BlobTransfer.unreachable(e)) {
+            throw e;
+          }
+          resend(i);
         }
       }
       done.complete(null);
     } catch (IOException | RuntimeException e) {
       fail(e);
+    }
+  }
+
+  /**
+   * The upload of {@code i} broke off because the coordinator went away. Once it serves again: nothing if it has the
+   * package (another upload of it finished), else the whole package again (a restarted coordinator kept nothing of a
+   * broken upload). Tries until that is done or the job ends.
+   */
+  private void resend(Item i) throws IOException {
+    String d;
+    try {
+      d = i.digest.get();
+    } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+      return; // closed: the job ended
+    } catch (ExecutionException e) {
+      throw new IOException("digesting " + i.file.path() + " failed", e.getCause());
+    }
+    BlobTransfer patient = blobs.patient(REACH);
+    while (!closed) {
+      try {
+        if (!patient.missing(List.of(d)).isEmpty()) {
+          // A submission still waiting for this digest may go now: the coordinator's lock waits for the upload.
+          i.announced.countDown();
+          patient.upload(d, i.file.file(), List.of());
+        }
+        i.announced.countDown();
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (closed || Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        if (!BlobTransfer.unreachable(e)) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -211,6 +271,10 @@ public final class FollowingUploads implements AutoCloseable {
   public void close() {
     closed = true;
     if (!done.isDone()) {
+      Thread t = sender;
+      if (t != null) {
+        t.interrupt(); // stops a wait for the coordinator to come back
+      }
       cancelBegun();
       items.forEach(i -> i.digest.cancel(false));
       done.complete(null); // a sender still streaming stops with the process (its thread is a daemon)

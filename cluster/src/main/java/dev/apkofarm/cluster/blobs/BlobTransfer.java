@@ -58,6 +58,19 @@ public final class BlobTransfer {
     this.patience = patience;
   }
 
+  /** These transfers, each waiting up to {@code patience} for an unreachable coordinator to come back. */
+  public BlobTransfer patient(Duration patience) {
+    return new BlobTransfer(channel, patience);
+  }
+
+  /**
+   * Whether {@code e} is a transfer's failure because the coordinator could not be reached or went away mid-call
+   * (restarted, say): trying again once it serves may succeed.
+   */
+  public static boolean unreachable(Throwable e) {
+    return unavailable(e);
+  }
+
   /** The digests among {@code digests} the coordinator does not have. */
   public List<String> missing(Collection<String> digests) throws IOException {
     if (digests.isEmpty()) {
