@@ -387,7 +387,8 @@ class SchedulerTest {
       w.write(key, 0, key.length);
       w.commit();
     }
-    ImageSource source = new ImageSource("a", "a.yaml", "archs: amd64\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+    ImageSource source = new ImageSource("a", "a.yaml",
+        "archs: amd64\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
         Map.of("repo/x86_64/big.apk", digest, "key.rsa.pub", keyDigest));
     connect("w1", Arch.AMD64, 1, new RecordingLink());
     submit(source);
