@@ -16,6 +16,7 @@ import dev.apkofarm.proto.v1.ClusterInfo;
 import dev.apkofarm.proto.v1.GetClusterInfoRequest;
 import dev.apkofarm.proto.v1.WorkerServiceGrpc;
 import dev.apkofarm.worker.grpc.CoordinatorConnection;
+import dev.apkofarm.worker.pipeline.CoreTaskExecutor;
 import dev.apkofarm.worker.pipeline.RegistryPush;
 import dev.apkofarm.worker.pipeline.TaskExecutor;
 import dev.apkofarm.worker.pipeline.TaskId;
@@ -116,8 +117,10 @@ public final class Worker implements AutoCloseable {
       List<MeterBinder> meters = new ArrayList<>();
       meters.add(cache::bindTo);
       sharing.ifPresent(sh -> meters.add(sh.service()::bindTo));
-      return start(settings, channel, channel, member, owned, cache, meters, engine,
+      Worker worker = start(settings, channel, channel, member, owned, cache, meters, engine,
           Optional.of(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+      reannounce(cache, CoreTaskExecutor.packageCache(settings.workDir()));
+      return worker;
     } catch (IOException | RuntimeException e) {
       closeAll(owned);
       channel.shutdownNow();
@@ -146,6 +149,26 @@ public final class Worker implements AutoCloseable {
   public static Worker start(WorkerSettings settings, Channel channel, SharedCache cache, TaskExecutor.Factory engine,
       Optional<PrometheusMeterRegistry> prometheus) throws IOException {
     return start(settings, channel, null, null, List.of(), cache, List.of(), engine, prometheus);
+  }
+
+  /**
+   * Shares the large packages this worker kept on disk before a restart again, in the background (each is read once
+   * for its sha256): the location index lost this member's entries with its old member, and without them another
+   * worker would fetch such a package from its origin once more.
+   */
+  private static void reannounce(FarmBlobCache cache, java.nio.file.Path packages) {
+    Thread t = new Thread(() -> {
+      try {
+        int n = cache.reannounce(packages);
+        if (n > 0) {
+          log.info("shared again {} large package(s) kept on disk", n);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not share the packages kept on disk again: {}", e.getMessage());
+      }
+    }, "reannounce-packages");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.apkofarm.client.cli;
 import com.google.protobuf.ByteString;
 import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.client.farm.ConfigFiles;
+import dev.apkofarm.client.farm.FollowingUploads;
 import dev.apkofarm.client.farm.JobFollower;
 import dev.apkofarm.client.farm.LayoutWriter;
 import dev.apkofarm.client.farm.LocalFiles;
@@ -99,10 +100,15 @@ final class SubmitCommand extends ClientCommand {
       }
       try (EmbeddedFarm embedded = EmbeddedFarm.start(slots != null ? slots : Runtime.getRuntime().availableProcessors(),
           workDir, access, root.farmEngines())) {
-        return run(embedded.channel(), request, null);
+        return run(embedded.channel(), request, null, FollowingUploads.none());
       }
     }
-    return farm.call(channel -> run(channel, shipLocalFiles(channel, workDir, configs, request), farm.target()));
+    return farm.call(channel -> {
+      Shipping shipping = shipLocalFiles(channel, workDir, configs, request);
+      try (FollowingUploads uploads = shipping.uploads()) {
+        return run(channel, shipping.request(), farm.target(), uploads);
+      }
+    });
   }
 
   /**
@@ -153,11 +159,17 @@ final class SubmitCommand extends ClientCommand {
     return b.build();
   }
 
+  /** The request naming the shipped files, and the packages whose bytes follow it. */
+  private record Shipping(SubmitRequest request, FollowingUploads uploads) {}
+
   /**
    * A farm on another machine cannot read this one's files: send it what the configs reference locally (includes,
-   * keys, local repositories), content-addressed, and name them in the request so it lays the same tree out.
+   * keys, local repositories), content-addressed, and name them in the request so it lays the same tree out. Large
+   * packages are digested while they are already being sent, and the request goes as soon as their digests are with
+   * the coordinator; their bytes go on while the job runs (see {@link FollowingUploads}). With {@code --detach}
+   * everything goes first (this process does not stay to send it).
    */
-  private SubmitRequest shipLocalFiles(Channel channel, Path workDir, List<ConfigFiles.Config> configs,
+  private Shipping shipLocalFiles(Channel channel, Path workDir, List<ConfigFiles.Config> configs,
       SubmitRequest request) throws Exception {
     List<dev.apkofarm.core.config.Arch> override;
     try {
@@ -166,28 +178,46 @@ final class SubmitCommand extends ClientCommand {
       throw new BadInputException("--arch: " + e.getMessage());
     }
     BlobTransfer blobs = new BlobTransfer(channel);
-    SubmitRequest.Builder b = request.toBuilder();
+    // Large packages are digested while they are sent (FollowingUploads); everything else is digested here.
+    java.util.function.Predicate<LocalFiles.Shipped> later = f -> !detach && FollowingUploads.follows(f);
+    List<java.util.Map<String, LocalFiles.Shipped>> perImage = new ArrayList<>();
     java.util.Map<String, LocalFiles.Shipped> all = new java.util.TreeMap<>();
-    for (int i = 0; i < configs.size(); i++) {
-      java.util.Map<String, LocalFiles.Shipped> files = LocalFiles.of(workDir, configs.get(i).display(), override);
-      ImageSource.Builder image = b.getImages(i).toBuilder();
-      files.forEach((path, f) -> image.putFiles(path,
-          dev.apkofarm.proto.v1.FileRef.newBuilder().setDigest(f.digest()).setSize(f.size()).build()));
-      b.setImages(i, image);
-      files.values().forEach(f -> all.putIfAbsent(f.digest(), f));
+    java.util.Map<Path, LocalFiles.Shipped> large = new java.util.LinkedHashMap<>();
+    for (ConfigFiles.Config c : configs) {
+      java.util.Map<String, LocalFiles.Shipped> files = LocalFiles.of(workDir, c.display(), override, later);
+      perImage.add(files);
+      for (LocalFiles.Shipped f : files.values()) {
+        if (f.digest() == null) {
+          large.putIfAbsent(f.file(), f);
+        } else {
+          all.putIfAbsent(f.digest(), f);
+        }
+      }
     }
+    FollowingUploads uploads = FollowingUploads.start(blobs, new ArrayList<>(large.values()));
     try {
       for (String digest : blobs.missing(all.keySet())) {
-        LocalFiles.Shipped f = all.get(digest);
-        blobs.upload(digest, f.file(), List.of());
+        blobs.upload(digest, all.get(digest).file(), List.of());
       }
+      java.util.Map<Path, String> digests = uploads.awaitAnnounced();
+      SubmitRequest.Builder b = request.toBuilder();
+      for (int i = 0; i < configs.size(); i++) {
+        ImageSource.Builder image = b.getImages(i).toBuilder();
+        perImage.get(i).forEach((path, f) -> image.putFiles(path, dev.apkofarm.proto.v1.FileRef.newBuilder()
+            .setDigest(f.digest() != null ? f.digest() : digests.get(f.file())).setSize(f.size()).build()));
+        b.setImages(i, image);
+      }
+      return new Shipping(b.build(), uploads);
     } catch (StatusRuntimeException e) {
+      uploads.close();
       throw Rpc.translate(e, farm.target());
+    } catch (Exception e) {
+      uploads.close();
+      throw e;
     }
-    return b.build();
   }
 
-  private int run(Channel channel, SubmitRequest request, String target) throws Exception {
+  private int run(Channel channel, SubmitRequest request, String target, FollowingUploads uploads) throws Exception {
     Job job;
     try {
       job = BuildServiceGrpc.newBlockingStub(channel).withWaitForReady()
@@ -208,6 +238,10 @@ final class SubmitCommand extends ClientCommand {
       view.close();
     }
     Job done = BuildServiceGrpc.newBlockingStub(channel).getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
+    if (done.getState() != JobState.JOB_SUCCEEDED) {
+      uploads.close(); // what is still uploading serves nobody now; a failed upload may be why the job failed
+      uploads.await().ifPresent(e -> err().println("apko-client: " + e.getMessage()));
+    }
     // A download that breaks off waits this long for the farm to be reachable again, then goes on where it was.
     LayoutWriter layouts = output == null ? null : new LayoutWriter(new BlobTransfer(channel, Duration.ofMinutes(1)));
     for (ImageStatus image : done.getImagesList()) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The local files a config needs that a farm on another machine cannot read: its includes, local keyring entries
@@ -32,7 +33,8 @@ public final class LocalFiles {
    *
    * @param path relative to the working directory, {@code /}-separated
    * @param file where it is here
-   * @param digest its sha256
+   * @param digest its sha256, or null for a file left to digest while it is uploaded (see {@link #of(Path, String,
+   *     List, Predicate)})
    * @param size its size
    */
   public record Shipped(String path, Path file, String digest, long size) {}
@@ -40,16 +42,25 @@ public final class LocalFiles {
   /** The files {@code config} (at {@code display}, relative to {@code workDir}) refers to, by relative path. */
   public static Map<String, Shipped> of(Path workDir, String display, List<Arch> archOverride)
       throws BadInputException, IOException {
+    return of(workDir, display, archOverride, f -> false);
+  }
+
+  /**
+   * As {@link #of(Path, String, List)}, but a file {@code later} accepts (given its relative path and size) is not
+   * digested here: its digest is null.
+   */
+  public static Map<String, Shipped> of(Path workDir, String display, List<Arch> archOverride,
+      Predicate<Shipped> later) throws BadInputException, IOException {
     LoadedConfig loaded = new ConfigLoader(workDir).load(display);
     Map<String, Shipped> out = new TreeMap<>();
     List<LoadedConfig.Source> sources = loaded.sources();
     for (LoadedConfig.Source s : sources.subList(1, sources.size())) {
-      add(out, workDir, display, s.path());
+      add(out, workDir, display, later, s.path());
     }
     ImageContents c = loaded.config().contents();
     for (String key : c.keyring()) {
       if (!Fetcher.isRemote(key)) {
-        add(out, workDir, display, local(workDir, key));
+        add(out, workDir, display, later, local(workDir, key));
       }
     }
     List<Arch> archs = loaded.config().archsToBuild(archOverride);
@@ -70,7 +81,7 @@ public final class LocalFiles {
           for (Path f : ds) {
             String n = f.getFileName().toString();
             if (Files.isRegularFile(f) && (n.equals("APKINDEX.tar.gz") || n.endsWith(".apk"))) {
-              add(out, workDir, display, f);
+              add(out, workDir, display, later, f);
             }
           }
         }
@@ -86,7 +97,7 @@ public final class LocalFiles {
     return workDir.resolve(location).normalize();
   }
 
-  private static void add(Map<String, Shipped> out, Path workDir, String config, Path file)
+  private static void add(Map<String, Shipped> out, Path workDir, String config, Predicate<Shipped> later, Path file)
       throws BadInputException, IOException {
     Path abs = file.toAbsolutePath().normalize();
     if (!abs.startsWith(workDir)) {
@@ -98,6 +109,11 @@ public final class LocalFiles {
     }
     String rel = workDir.relativize(abs).toString().replace('\\', '/');
     if (out.containsKey(rel)) {
+      return;
+    }
+    Shipped undigested = new Shipped(rel, abs, null, Files.size(abs));
+    if (later.test(undigested)) {
+      out.put(rel, undigested);
       return;
     }
     MessageDigest sha = Digest.newSha256();

@@ -58,6 +58,19 @@ public final class BlobTransfer {
     this.patience = patience;
   }
 
+  /** These transfers, each waiting up to {@code patience} for an unreachable coordinator to come back. */
+  public BlobTransfer patient(Duration patience) {
+    return new BlobTransfer(channel, patience);
+  }
+
+  /**
+   * Whether {@code e} is a transfer's failure because the coordinator could not be reached or went away mid-call
+   * (restarted, say): trying again once it serves may succeed.
+   */
+  public static boolean unreachable(Throwable e) {
+    return unavailable(e);
+  }
+
   /** The digests among {@code digests} the coordinator does not have. */
   public List<String> missing(Collection<String> digests) throws IOException {
     if (digests.isEmpty()) {
@@ -139,6 +152,12 @@ public final class BlobTransfer {
   public void upload(String digest, long size, List<String> cacheKeys, InputStream in) throws IOException {
     UploadCall call = new UploadCall(channel, "upload of " + digest);
     Optional<UploadCall.Header> header = Optional.of(new UploadCall.Header(digest, size, cacheKeys));
+    send(call, digest, in, header);
+  }
+
+  /** Sends {@code in} in chunks, the header (when given) with the first, and waits for the verdict. */
+  private static void send(UploadCall call, String digest, InputStream in, Optional<UploadCall.Header> header)
+      throws IOException {
     try {
       long sent = 0;
       while (true) {
@@ -163,6 +182,110 @@ public final class BlobTransfer {
     UploadResponse r = call.finish(Duration.ofMinutes(10));
     if (!r.getDigest().equals(digest)) {
       throw new IOException("upload of " + digest + " was confirmed as " + r.getDigest());
+    }
+  }
+
+  /**
+   * Begins uploading {@code size} bytes that must digest to {@code digest}: only the digest and size go out now (the
+   * coordinator then lets readers follow the upload as it arrives); {@link Begun#send} sends the bytes. For a client
+   * that submits a job naming a large package before its bytes are uploaded.
+   */
+  public Begun begin(String digest, long size) throws IOException {
+    UploadCall call = new UploadCall(channel, "upload of " + digest);
+    try {
+      call.send(new byte[0], 0, Optional.of(new UploadCall.Header(digest, size, List.of())), Duration.ofMinutes(1));
+    } catch (IOException | RuntimeException e) {
+      call.cancel("failed");
+      throw e;
+    }
+    return new Begun(call, digest, size);
+  }
+
+  /**
+   * Uploads {@code file} ({@code size} bytes) while another thread digests it: the bytes go out from the start, the
+   * digest and size with the first chunk after {@code digest} completes (or with an empty last chunk), and {@code
+   * announced} runs once they went out (from then on the coordinator lets readers follow the upload). Waits for the
+   * coordinator's verdict. For a client that would otherwise read a large package once to digest it and only then
+   * send it.
+   */
+  public void upload(Path file, long size, java.util.concurrent.Future<String> digest, Runnable announced)
+      throws IOException {
+    UploadCall call = new UploadCall(channel, "upload of " + file.getFileName());
+    String named = null;
+    try (InputStream in = Files.newInputStream(file)) {
+      long sent = 0;
+      while (true) {
+        byte[] buf = new byte[CHUNK]; // a new array each time: gRPC may keep a sent message
+        int n = in.readNBytes(buf, 0, CHUNK);
+        boolean last = n < CHUNK || sent + n == size;
+        if (named == null && (digest.isDone() || last)) {
+          named = digest.get(); // the last chunk carries the digest: wait for it there
+        }
+        Optional<UploadCall.Header> header = named != null && !call.announced()
+            ? Optional.of(new UploadCall.Header(named, size, List.of())) : Optional.empty();
+        if (!call.send(buf, n, header, Duration.ofMinutes(10))) {
+          break; // the server refused early; finish() says why
+        }
+        if (header.isPresent()) {
+          announced.run();
+        }
+        sent += n;
+        if (last) {
+          break;
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      call.cancel("failed");
+      throw new IOException("digesting " + file + " failed: " + describe(e.getCause()), e.getCause());
+    } catch (InterruptedException e) {
+      call.cancel("interrupted");
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("upload of " + file + " interrupted");
+    } catch (IOException | RuntimeException e) {
+      call.cancel("failed");
+      throw e;
+    }
+    UploadResponse r = call.finish(Duration.ofMinutes(10));
+    if (!r.getDigest().equals(named)) {
+      throw new IOException("upload of " + file + " was confirmed as " + r.getDigest() + ", not " + named);
+    }
+  }
+
+  /** An upload whose digest and size the coordinator has, its bytes still to send. */
+  public static final class Begun {
+    private final UploadCall call;
+    private final String digest;
+    private final long size;
+
+    private Begun(UploadCall call, String digest, long size) {
+      this.call = call;
+      this.digest = digest;
+      this.size = size;
+    }
+
+    public String digest() {
+      return digest;
+    }
+
+    public long size() {
+      return size;
+    }
+
+    /** Sends the bytes of {@code file} (which must be the blob) and waits for the coordinator's verdict. */
+    public void send(Path file) throws IOException {
+      try (InputStream in = Files.newInputStream(file)) {
+        send(in);
+      }
+    }
+
+    /** Sends the blob's bytes from {@code in} and waits for the coordinator's verdict. */
+    public void send(InputStream in) throws IOException {
+      BlobTransfer.send(call, digest, in, Optional.empty());
+    }
+
+    /** Abandons the upload (the coordinator drops what it received; readers following it fail). */
+    public void cancel() {
+      call.cancel("cancelled");
     }
   }
 

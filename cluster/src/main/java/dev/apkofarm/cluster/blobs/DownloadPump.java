@@ -18,6 +18,9 @@ public final class DownloadPump implements Runnable {
   /** Chunk size: as {@link BlobTransfer#CHUNK}, an ordinary young object on a small heap. */
   public static final int CHUNK = BlobTransfer.CHUNK;
 
+  /** What a sender lets gRPC hold queued before it waits for the transport (as {@link BlobTransfer#IN_FLIGHT}). */
+  public static final int IN_FLIGHT = BlobTransfer.IN_FLIGHT;
+
   private final InputStream in;
   private final long size;
   private final ServerCallStreamObserver<DownloadChunk> out;

@@ -30,6 +30,7 @@ final class UploadCall {
   private final String what;
   private long offset;
   private boolean started;
+  private boolean announced;
 
   /** @param what names the blob in messages */
   UploadCall(Channel channel, String what) {
@@ -95,9 +96,15 @@ final class UploadCall {
         .setData(UnsafeByteOperations.unsafeWrap(bytes, 0, length));
     header.ifPresent(h -> c.setDigest(h.digest()).setSize(h.size()).addAllCacheKeys(h.cacheKeys()));
     requests.onNext(c.build());
+    announced |= header.isPresent();
     offset += length;
     started = true;
     return true;
+  }
+
+  /** Whether a chunk with the blob's digest and size was sent. */
+  boolean announced() {
+    return announced;
   }
 
   /** Whether a chunk was sent. */

@@ -8,12 +8,16 @@ import dev.apkofarm.cluster.hazelcast.Members;
 import dev.apkofarm.core.cache.BlobKey;
 import dev.apkofarm.core.cache.LocalBlob;
 import dev.apkofarm.core.cache.SharedCache;
+import dev.apkofarm.core.oci.Digest;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -23,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,6 +178,49 @@ public final class FarmBlobCache implements SharedCache, AutoCloseable {
     BlobLocation here = new BlobLocation(member.getCluster().getLocalMember().getUuid(), sharing.get().address(),
         blob.sha256(), blob.size());
     locations.put(key.value(), here.toString());
+  }
+
+  /**
+   * Shares again the large packages a member holds on disk from before its restart (its disk cache {@code dir},
+   * entries named by their cache key): each is read once for its sha256 (the disk cache keeps none) and offered, so
+   * the location index lists this member again and other workers take a package from it instead of its origin. Small
+   * entries are left alone (the inline tier is a cache that refills itself), and so are names that are no package key
+   * (temp files). A reader checks every byte as always: nothing here is trusted.
+   *
+   * @return how many packages were shared
+   */
+  public int reannounce(Path dir) throws IOException {
+    if (sharing.isEmpty() || !Files.isDirectory(dir)) {
+      return 0;
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(f -> f.getFileName().toString().startsWith("apk:") && Files.isRegularFile(f)).sorted().toList();
+    }
+    int shared = 0;
+    for (Path f : files) {
+      BlobKey key;
+      long size;
+      try {
+        key = new BlobKey(f.getFileName().toString());
+        size = Files.size(f);
+      } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
+        continue; // not a cache entry, or removed meanwhile (its copy was bad)
+      }
+      if (size <= inlineLimit) {
+        continue;
+      }
+      MessageDigest sha = Digest.newSha256();
+      long n;
+      try (InputStream in = Files.newInputStream(f)) {
+        n = in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha));
+      } catch (java.nio.file.NoSuchFileException e) {
+        continue;
+      }
+      offer(key, new LocalBlob(f, Digest.sha256(sha.digest()), n));
+      shared++;
+    }
+    return shared;
   }
 
   /** Drops the inline entry and the location this member last read {@code key} from (its copy was bad). */

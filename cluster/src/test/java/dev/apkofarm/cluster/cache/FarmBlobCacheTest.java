@@ -241,4 +241,22 @@ class FarmBlobCacheTest {
       throw new RuntimeException(e);
     }
   }
+
+  @Test
+  void aRestartedMemberSharesTheLargePackagesOnItsDiskAgain() throws Exception {
+    Path disk = Files.createDirectories(tmp.resolve("disk-cache"));
+    byte[] large = new byte[2 * 1024 * 1024 + 3];
+    new Random(5).nextBytes(large);
+    Files.write(disk.resolve(key(5).value()), large);
+    Files.write(disk.resolve(key(6).value()), new byte[100]); // small: the inline tier refills itself
+    Files.write(disk.resolve(".put-123.tmp"), large); // a temp file: no cache entry
+    Node restarted = node(first);
+    Node reader = node(joiner());
+
+    assertThat(restarted.cache().reannounce(disk)).isEqualTo(1);
+
+    assertThat(read(reader.cache().open(key(5)))).isEqualTo(large);
+    assertThat(restarted.service().bytesSent()).isEqualTo(large.length);
+    assertThat(reader.cache().contains(key(6))).isFalse();
+  }
 }

@@ -2,6 +2,7 @@ package dev.apkofarm.coordinator.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -27,6 +28,27 @@ public interface BlobStore {
       in.get().skipNBytes(offset);
     }
     return in;
+  }
+
+  /**
+   * A blob that is not stored yet but whose upload is under way, or that a lock named before its upload began (see
+   * {@link #expect}): its bytes from {@code offset} on as they arrive. The reader waits for bytes, ends only once the
+   * upload was verified and the blob stored, and fails when the upload fails (or does not begin in time). Empty when
+   * nothing of the kind is known; a store that cannot follow uploads always says so.
+   */
+  default Optional<ArrivingBlob> arriving(String digest, long offset) throws IOException {
+    return Optional.empty();
+  }
+
+  /**
+   * Notes that a submission names {@code digest} and its client uploads it after the submission (a shipped package,
+   * which the lock does not read): readers of {@link #arriving} wait up to {@code within} for its upload to begin.
+   */
+  default void expect(String digest, Duration within) {}
+
+  /** The size an upload under way announced for {@code digest}, or empty (none under way, or none begun). */
+  default OptionalLong arrivingSize(String digest) {
+    return OptionalLong.empty();
   }
 
   /**

@@ -13,15 +13,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link BlobStore} in a directory laid out like an OCI layout's {@code blobs/}: {@code sha256/<hex>}. Writes go to
  * a temp file in the same directory, are digested while written, and are renamed into place only once verified.
+ * While an upload with its digest given first is under way, readers may follow its temp file ({@link #arriving}):
+ * the first upload of a digest is the one followed, and the reader's end waits for its verification.
  */
 public final class DiskBlobStore implements BlobStore {
   private final Path root;
+  /** Blobs expected or arriving, by digest; an entry leaves when its upload is stored or fails. */
+  private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
 
   public DiskBlobStore(Path root) throws IOException {
     this.root = root;
@@ -74,13 +81,38 @@ public final class DiskBlobStore implements BlobStore {
   }
 
   @Override
+  public Optional<ArrivingBlob> arriving(String digest, long offset) {
+    Arrival a = arrivals.get(Digest.parse(digest).toString());
+    return a == null ? Optional.empty() : Optional.of(new ArrivingBlob(a, path(digest), offset));
+  }
+
+  @Override
+  public void expect(String digest, Duration within) {
+    String d = Digest.parse(digest).toString();
+    long now = System.nanoTime();
+    arrivals.values().removeIf(a -> a.expectedPast(now)); // expectations nobody met
+    if (!has(d)) {
+      arrivals.computeIfAbsent(d, k -> Arrival.expected(k, within)).expectUntil(now + within.toNanos());
+    }
+  }
+
+  @Override
+  public OptionalLong arrivingSize(String digest) {
+    Arrival a = arrivals.get(digest);
+    long size = a == null ? -1 : a.announcedSize();
+    return size < 0 ? OptionalLong.empty() : OptionalLong.of(size);
+  }
+
+  @Override
   public Writer writer(String digest, long size) throws IOException {
     path(digest); // a digest, or refused here
     if (size < 0) {
       throw new IllegalArgumentException("negative size for " + digest);
     }
     Path tmp = Files.createTempFile(root.resolve("sha256"), ".upload-", ".tmp");
-    return new DiskWriter(digest, size, size, tmp);
+    DiskWriter w = new DiskWriter(digest, size, size, tmp);
+    w.follow();
+    return w;
   }
 
   @Override
@@ -98,6 +130,8 @@ public final class DiskBlobStore implements BlobStore {
     private final MessageDigest sha = Digest.newSha256();
     private long written;
     private boolean committed;
+    /** The arrival readers follow, when this upload is the one they follow. */
+    private Arrival arrival;
 
     /** @param digest null until {@link #announce}d */
     DiskWriter(String digest, long size, long max, Path tmp) throws IOException {
@@ -113,6 +147,18 @@ public final class DiskBlobStore implements BlobStore {
       return written;
     }
 
+    /** Once the digest is known: makes this the upload readers follow, if it is the first of its digest. */
+    private void follow() {
+      if (has(digest)) {
+        return;
+      }
+      Arrival a = arrivals.computeIfAbsent(digest, k -> Arrival.expected(k, Duration.ZERO));
+      if (a.tryBegin(tmp, size)) {
+        arrival = a;
+        a.wrote(written);
+      }
+    }
+
     @Override
     public void announce(String digest, long size) throws IOException {
       if (this.digest != null) {
@@ -125,6 +171,7 @@ public final class DiskBlobStore implements BlobStore {
       }
       this.digest = digest;
       this.size = size;
+      follow(); // announced while its bytes still come (a client digests a package as it sends it)
     }
 
     @Override
@@ -137,6 +184,9 @@ public final class DiskBlobStore implements BlobStore {
       out.write(bytes, offset, length);
       sha.update(bytes, offset, length);
       written += length;
+      if (arrival != null) {
+        arrival.wrote(written); // in the file now (the stream does not buffer): followers may read it
+      }
     }
 
     @Override
@@ -160,12 +210,21 @@ public final class DiskBlobStore implements BlobStore {
         Files.deleteIfExists(tmp); // the same verified bytes are there already
       }
       committed = true;
+      if (arrival != null) {
+        arrival.stored();
+        arrivals.remove(digest, arrival);
+      }
     }
 
     @Override
     public void close() throws IOException {
       out.close();
       if (!committed) {
+        if (arrival != null) {
+          arrival.failed(written == size ? "its bytes are not " + digest : "it broke off at byte " + written + " of "
+              + size);
+          arrivals.remove(digest, arrival);
+        }
         Files.deleteIfExists(tmp);
       }
     }

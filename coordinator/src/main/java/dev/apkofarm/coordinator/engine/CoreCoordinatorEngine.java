@@ -67,6 +67,12 @@ import java.util.Optional;
  * publish key and the unchanged check before building and the publication after ({@link RegistryPublishing}).
  */
 public final class CoreCoordinatorEngine implements CoordinatorEngine {
+  /**
+   * How long after its lock a shipped package's upload may take to begin (its client starts every upload before it
+   * submits; this covers a submission that overtook them) before the workers waiting for it give up.
+   */
+  static final java.time.Duration UPLOAD_BEGINS = java.time.Duration.ofSeconds(60);
+
   private final Context ctx;
   private final RegistryPublishing registry;
   private final ParsedConfigs parsed = new ParsedConfigs(256);
@@ -229,12 +235,29 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
             : source.files().get(dir.relativize(file).toString().replace('\\', '/'));
         if (shipped != null && ctx.store().size(shipped).isPresent()) {
           out.put(pkg.checksum(), new StoredPackage(Digest.parse(shipped), ctx.store().size(shipped).getAsLong()));
+        } else if (shipped != null && InputTree.isPackage(file.getFileName().toString())) {
+          out.put(pkg.checksum(), arriving(pkg, shipped));
         } else {
           out.put(pkg.checksum(), store(file, pkg));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * A shipped package whose upload is still under way (or about to begin: the client sends a large package's bytes
+   * after its submission, so the lock does not wait for them): named by its digest and the size its upload announced
+   * (the index's before that); workers follow the upload as it arrives, and verify it.
+   */
+  private StoredPackage arriving(LockedPackage pkg, String digest) throws BadInputException {
+    ctx.store().expect(digest, UPLOAD_BEGINS);
+    long size = ctx.store().arrivingSize(digest).orElse(pkg.size());
+    if (size <= 0) {
+      throw new BadInputException("package " + pkg + ": the client shipped " + digest + " but has not uploaded it,"
+          + " and the repository's index gives no size (S:) for it");
+    }
+    return new StoredPackage(Digest.parse(digest), size);
   }
 
   private StoredPackage store(Path file, LockedPackage pkg) throws IOException, BadInputException {

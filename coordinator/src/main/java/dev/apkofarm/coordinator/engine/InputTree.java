@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * as the tree the config expects relative to its working directory, so the lock step reads them as on the client.
  * The tree is named by the digest of its listing (identical submissions share it) and appears atomically; its files
  * are hard links to the stored blobs where the filesystem allows. Paths that are absolute or climb out with {@code ..}
- * are refused.
+ * are refused. A package ({@code *.apk}) not yet in the store is left out: its client may still be uploading it.
  */
 final class InputTree {
   private InputTree() {}
@@ -48,6 +48,9 @@ final class InputTree {
         if (link(store, e.getValue(), dst)) {
           continue;
         }
+        if (isPackage(e.getKey()) && !store.has(e.getValue())) {
+          continue; // still on its way (see the class comment)
+        }
         try (InputStream in = store.open(e.getValue()).orElseThrow(() -> new BadInputException(
             config + ": the file " + e.getKey() + " (" + e.getValue() + ") was not uploaded before Submit"))) {
           Files.copy(in, dst);
@@ -68,6 +71,15 @@ final class InputTree {
         }
       }
     }
+  }
+
+  /**
+   * Whether a shipped file is a package, whose bytes a client may upload after its submission: the lock reads a
+   * repository's index, keys and includes, never a package, and names a shipped package by its digest (a worker
+   * streams it from the blob store, following the upload while it arrives).
+   */
+  static boolean isPackage(String path) {
+    return path.endsWith(".apk");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.apkofarm.coordinator.grpc;
 
 import dev.apkofarm.cluster.blobs.DownloadPump;
+import dev.apkofarm.coordinator.blobs.ArrivingBlob;
 import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.blobs.BlobVerificationException;
 import dev.apkofarm.core.cache.BlobCache;
@@ -185,6 +186,13 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
     try {
       Digest.parse(digest);
       OptionalLong size = store.size(digest);
+      if (size.isEmpty() && request.getOffset() >= 0) {
+        Optional<ArrivingBlob> arriving = store.arriving(digest, request.getOffset());
+        if (arriving.isPresent()) {
+          FollowingDownload.start(arriving.get(), digest, request.getOffset(), out);
+          return;
+        }
+      }
       if (size.isEmpty()) {
         out.onError(Status.NOT_FOUND.withDescription("no blob " + digest).asRuntimeException());
         return;

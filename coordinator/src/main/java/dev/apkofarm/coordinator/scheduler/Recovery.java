@@ -1,10 +1,12 @@
 package dev.apkofarm.coordinator.scheduler;
 
+import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.model.ImageRecord;
 import dev.apkofarm.coordinator.model.JobRecord;
 import dev.apkofarm.coordinator.model.TaskRecord;
 import dev.apkofarm.coordinator.state.ClusterState;
 import dev.apkofarm.coordinator.model.TaskStatus;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,8 +37,17 @@ final class Recovery {
   private final Events events;
   private final Dispatcher dispatcher;
   private final Retention retention;
+  private final BlobStore blobs;
+  private final Duration reuploadBegins;
 
-  Recovery(ClusterState state, Book book, Events events, Dispatcher dispatcher, Retention retention) {
+  /**
+   * @param reuploadBegins how long a worker waits for a shipped file a live job names and the store lacks (a large
+   *     package whose upload broke off with the previous coordinator) to be uploaded again by its client
+   */
+  Recovery(ClusterState state, Book book, Events events, Dispatcher dispatcher, Retention retention, BlobStore blobs,
+      Duration reuploadBegins) {
+    this.blobs = blobs;
+    this.reuploadBegins = reuploadBegins;
     this.state = state;
     this.book = book;
     this.events = events;
@@ -61,6 +72,7 @@ final class Recovery {
       JobRecord job = stored.withLastSeq(events.recoverLastSeq(stored));
       book.jobs.put(job.id(), job);
       live.add(job);
+      expectShipped(job);
       List<TaskRecord> tasks = state.tasksOf(job.id());
       for (TaskRecord t : tasks) {
         retention.uses(job.id(), t.buildKey());
@@ -104,5 +116,24 @@ final class Recovery {
     }
     dispatcher.dispatch();
     return live.size();
+  }
+
+  /**
+   * A large shipped package follows its submission (the lock does not read it), so the previous coordinator may have
+   * died while it arrived: the upload broke off and the store has nothing of it. Its client uploads it again once
+   * this coordinator serves; until then a worker that asks for it waits (as it does for one expected at lock time)
+   * instead of failing the image. Expecting a file the store has, or one nobody needs, costs nothing.
+   */
+  private void expectShipped(JobRecord job) {
+    for (ImageRecord i : job.images()) {
+      if (i.status().terminal()) {
+        continue;
+      }
+      for (String digest : i.source().files().values()) {
+        if (!blobs.has(digest)) {
+          blobs.expect(digest, reuploadBegins);
+        }
+      }
+    }
   }
 }

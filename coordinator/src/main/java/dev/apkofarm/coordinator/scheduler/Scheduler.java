@@ -14,6 +14,7 @@ import dev.apkofarm.coordinator.state.ClusterState;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.config.Arch;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,6 +41,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Scheduler {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+  /**
+   * How long after a restart a live job's client has to begin uploading again a shipped package the previous
+   * coordinator had not stored (its upload broke off with it): the client's uploader waits for the coordinator to
+   * serve again and resends at once, so this covers its reconnect, not the upload itself.
+   */
+  static final Duration REUPLOAD_BEGINS = Duration.ofMinutes(2);
+
+  private final BlobStore blobs;
 
   private final ClusterState state;
   private final LockStep lockStep;
@@ -73,6 +83,7 @@ public final class Scheduler {
     this.events = new Events(state, book, clock);
     this.dispatcher = new Dispatcher(state, book, events, clock, config, metrics);
     this.retention = new Retention(config.retention());
+    this.blobs = blobs;
     this.tasks = new Tasks(state, book, events, dispatcher, blobs, config, metrics, new Tasks.Images() {
       @Override
       public void archDone(String jobId, String image) {
@@ -488,7 +499,7 @@ public final class Scheduler {
   }
 
   private int doRecover() {
-    return new Recovery(state, book, events, dispatcher, retention).run(new Recovery.Resume() {
+    return new Recovery(state, book, events, dispatcher, retention, blobs, REUPLOAD_BEGINS).run(new Recovery.Resume() {
       @Override
       public void lock(String jobId, String image) {
         startLock(jobId, image);

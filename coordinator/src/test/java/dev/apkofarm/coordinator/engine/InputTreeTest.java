@@ -66,4 +66,16 @@ class InputTreeTest {
         Map.of("repo/APKINDEX.tar.gz", "sha256:" + "a".repeat(64))))
         .isInstanceOf(BadInputException.class).hasMessageContaining("repo/APKINDEX.tar.gz").hasMessageContaining("not uploaded");
   }
+
+  @Test
+  void aPackageStillOnItsWayIsLeftOutWhileEverythingTheLockReadsIsLaidOut() throws Exception {
+    DiskBlobStore store = new DiskBlobStore(tmp.resolve("blobs"));
+    String index = put(store, "index");
+
+    Path tree = InputTree.materialise(store, tmp.resolve("inputs"), "d.yaml",
+        Map.of("repo/x86_64/APKINDEX.tar.gz", index, "repo/x86_64/big.apk", "sha256:" + "b".repeat(64)));
+
+    assertThat(Files.readString(tree.resolve("repo/x86_64/APKINDEX.tar.gz"))).isEqualTo("index");
+    assertThat(tree.resolve("repo/x86_64/big.apk")).doesNotExist();
+  }
 }

@@ -139,4 +139,97 @@ class BlobServiceImplTest {
     assertThat(rest.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(blob, 1_000_000, blob.length));
     assertThatThrownBy(() -> blobs.open(d, blob.length + 1).read()).hasMessageContaining("OUT_OF_RANGE");
   }
+
+  /** A stream of {@code bytes} that stops after {@code pause} bytes until {@code go} is counted down. */
+  private static InputStream pausing(byte[] bytes, int pause, java.util.concurrent.CountDownLatch go) {
+    return new InputStream() {
+      private int pos;
+
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (pos == pause) {
+          try {
+            if (!go.await(2, java.util.concurrent.TimeUnit.MINUTES)) {
+              throw new IOException("the downloader never got the first part");
+            }
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+        }
+        if (pos == bytes.length) {
+          return -1;
+        }
+        int n = Math.min(len, (pos < pause ? pause : bytes.length) - pos);
+        System.arraycopy(bytes, pos, b, off, n);
+        pos += n;
+        return n;
+      }
+    };
+  }
+
+  @Test
+  void aBlobIsDownloadedWhileItsUploadStillSendsItAndTheDownloadEndsOnceItIsStored() throws Exception {
+    byte[] blob = random(4 * 1024 * 1024 + 9);
+    String d = Digest.of(blob).toString();
+    int pause = 3 * 1024 * 1024;
+    java.util.concurrent.CountDownLatch firstPart = new java.util.concurrent.CountDownLatch(1);
+    BlobTransfer.Begun upload = blobs.begin(d, blob.length);
+    java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        upload.send(pausing(blob, pause, firstPart));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    try (InputStream in = blobs.open(d)) {
+      // The upload holds back the rest until the download has the first part: only a download that follows the
+      // upload gets here (one that waited for the stored blob would wait forever, and the upload would fail).
+      byte[] first = in.readNBytes(2 * 1024 * 1024);
+      assertThat(first).isEqualTo(java.util.Arrays.copyOfRange(blob, 0, first.length));
+      assertThat(store.has(d)).isFalse();
+      firstPart.countDown();
+
+      assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(blob, first.length, blob.length));
+    }
+    sent.get();
+    assertThat(store.has(d)).isTrue();
+  }
+
+  @Test
+  void aDownloadOfABlobWhoseUploadIsAbandonedFailsAndNothingIsStored() throws Exception {
+    byte[] blob = random(2 * 1024 * 1024);
+    String d = Digest.of(blob).toString();
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    BlobTransfer.Begun upload = blobs.begin(d, blob.length);
+    java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        upload.send(pausing(blob, 1024 * 1024, never));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    try (InputStream in = blobs.open(d)) {
+      assertThat(in.readNBytes(512 * 1024)).isEqualTo(java.util.Arrays.copyOfRange(blob, 0, 512 * 1024));
+      upload.cancel(); // the client goes away mid-upload
+
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining(d);
+    }
+    never.countDown();
+    assertThatThrownBy(sent::get).hasCauseInstanceOf(java.io.UncheckedIOException.class);
+    assertThat(store.has(d)).isFalse();
+    Await.until(Duration.ofSeconds(30), "the upload's temp file to go", () -> {
+      try {
+        return leftovers() == 0;
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
 }

@@ -378,6 +378,41 @@ class SchedulerTest {
   }
 
   @Test
+  void aRestartedCoordinatorWaitsForAShippedPackageWhoseUploadBrokeOffWithThePreviousOne() throws Exception {
+    byte[] apk = "a large package, uploaded after the submission".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String digest = dev.apkofarm.core.oci.Digest.of(apk).toString();
+    byte[] key = "a key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String keyDigest = dev.apkofarm.core.oci.Digest.of(key).toString();
+    try (var w = blobs.writer(keyDigest, key.length)) { // small shipped files are stored before the submission
+      w.write(key, 0, key.length);
+      w.commit();
+    }
+    ImageSource source = new ImageSource("a", "a.yaml",
+        "archs: amd64\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Map.of("repo/x86_64/big.apk", digest, "key.rsa.pub", keyDigest));
+    connect("w1", Arch.AMD64, 1, new RecordingLink());
+    submit(source);
+
+    // Restarted: a new store over the same directory knows no upload under way; the package never arrived.
+    blobs = new DiskBlobStore(tmp.resolve("blobs"));
+    engine = new FakeEngine(blobs);
+    scheduler = newScheduler();
+    assertThat(blobs.arriving(digest, 0)).isEmpty();
+    assertThat(scheduler.recover().get()).isEqualTo(1);
+
+    // A worker asking for it now follows the client's upload when it comes, instead of failing at once.
+    assertThat(blobs.arriving(keyDigest, 0)).as("a stored file is not expected").isEmpty();
+    try (var reader = blobs.arriving(digest, 0).orElseThrow()) {
+      try (var w = blobs.writer(digest, apk.length)) {
+        w.write(apk, 0, apk.length);
+        w.commit();
+      }
+      assertThat(reader.readAllBytes()).isEqualTo(apk);
+    }
+    assertThat(blobs.has(digest)).isTrue();
+  }
+
+  @Test
   void reportsQueueLengthAndWorkersByArchAndState() throws Exception {
     connect("w1", Arch.AMD64, 1, new RecordingLink());
     connect("w2", Arch.ARM64, 1, new RecordingLink());

@@ -53,6 +53,11 @@ public final class CoreTaskExecutor implements TaskExecutor {
     return t;
   });
 
+  /** Where a worker with work directory {@code workDir} keeps the verified packages it fetched (by cache key). */
+  public static Path packageCache(Path workDir) {
+    return workDir.resolve("engine-cache").resolve("packages");
+  }
+
   public CoreTaskExecutor(Context ctx) {
     this.ctx = ctx;
   }
@@ -66,7 +71,7 @@ public final class CoreTaskExecutor implements TaskExecutor {
           + assigned.buildKey() + " (coordinator and worker disagree on the task's content: versions differ?)");
     }
     Path cacheDir = ctx.workDir().resolve("engine-cache");
-    DiskBlobCache disk = new DiskBlobCache(cacheDir.resolve("packages"));
+    DiskBlobCache disk = new DiskBlobCache(packageCache(ctx.workDir()));
     PackageStore store = new PackageStore(new Fetcher(Fetcher.Options.defaults(ctx.workDir(), Optional.of(cacheDir))),
         disk, List.of(ctx.cache()), ctx.cache(), MAX_PACKAGE);
     DirectoryBlobStore out = new DirectoryBlobStore(ctx.workDir().resolve("blobs"));
