@@ -2,26 +2,13 @@ package dev.apkofarm.client.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.client.cli.ApkoClientCommand;
 import dev.apkofarm.client.cli.CliRun;
-import dev.apkofarm.cluster.hazelcast.MemberSettings;
-import dev.apkofarm.cluster.hazelcast.Members;
-import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.Coordinator;
-import dev.apkofarm.coordinator.CoordinatorSettings;
-import dev.apkofarm.coordinator.hazelcast.HazelcastBackend;
-import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
-import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.worker.Worker;
-import dev.apkofarm.worker.WorkerSettings;
 import dev.apkofarm.worker.testing.FakeEngines;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,30 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 class FarmCommandsTest {
   @TempDir Path tmp;
 
-  private HazelcastInstance member;
-  private Coordinator coordinator;
-  private Worker worker;
+  private LoopbackFarm farm;
 
   @BeforeEach
   void start() throws Exception {
-    String cluster = "commands-" + UUID.randomUUID();
-    member = Members.start(MemberSettings.loopback(cluster, List.of()));
-    coordinator = Coordinator.start(new CoordinatorSettings("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
-        MemberSettings.loopback(cluster, List.of()), tmp.resolve("coordinator"),
-        new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(1), 3, 1000), "127.0.0.1", -1, -1,
-        Optional.empty()),
-        HazelcastBackend.on(member, cluster, Transport.Security.plaintextLoopback()), null,
-        FakeEngines.Coordinator::new);
-    worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(), Transport.Security.plaintextLoopback(),
-        "w1", Arch.AMD64, 1, MemberSettings.loopback(cluster, List.of(Members.address(member))),
-        tmp.resolve("worker"), Duration.ZERO, -1, -1), FakeEngines.Worker::new);
+    farm = LoopbackFarm.start(tmp, "commands", FakeEngines.Coordinator::new, FakeEngines.Worker::new);
   }
 
   @AfterEach
   void stop() {
-    worker.close();
-    coordinator.close();
-    member.shutdown();
+    farm.close();
   }
 
   private CliRun cli(String... args) {
@@ -62,7 +35,7 @@ class FarmCommandsTest {
   }
 
   private String target() {
-    return "127.0.0.1:" + coordinator.port();
+    return farm.coordinatorAddress();
   }
 
   @Test

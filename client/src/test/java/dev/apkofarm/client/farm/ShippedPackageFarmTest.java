@@ -2,17 +2,9 @@ package dev.apkofarm.client.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.apkofarm.client.cli.ApkoClientCommand;
 import dev.apkofarm.client.cli.CliRun;
-import dev.apkofarm.cluster.hazelcast.MemberSettings;
-import dev.apkofarm.cluster.hazelcast.Members;
-import dev.apkofarm.cluster.security.Transport;
-import dev.apkofarm.coordinator.Coordinator;
-import dev.apkofarm.coordinator.CoordinatorSettings;
 import dev.apkofarm.coordinator.engine.CoreCoordinatorEngine;
-import dev.apkofarm.coordinator.hazelcast.HazelcastBackend;
-import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.apk.index.IndexWriter;
 import dev.apkofarm.core.apk.pkg.PackageContent;
@@ -20,19 +12,14 @@ import dev.apkofarm.core.apk.pkg.PackageSpec;
 import dev.apkofarm.core.apk.pkg.PackageWriter;
 import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
 import dev.apkofarm.core.apk.sign.SigningKey;
-import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.core.oci.Digest;
-import dev.apkofarm.worker.Worker;
-import dev.apkofarm.worker.WorkerSettings;
 import dev.apkofarm.worker.pipeline.CoreTaskExecutor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,9 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShippedPackageFarmTest {
   @TempDir Path tmp;
 
-  private HazelcastInstance member;
-  private Coordinator coordinator;
-  private Worker worker;
+  private LoopbackFarm farm;
   private Path apk;
 
   @BeforeEach
@@ -71,29 +56,13 @@ class ShippedPackageFarmTest {
     apk = arch.resolve("big-1.0-r0.apk");
     assertThat(Files.size(apk)).isGreaterThan(FollowingUploads.MIN_SIZE);
 
-    String cluster = "shipped-" + UUID.randomUUID();
-    member = Members.start(MemberSettings.loopback(cluster, List.of()));
-    coordinator = Coordinator.start(new CoordinatorSettings("127.0.0.1", 0, Transport.Security.plaintextLoopback(),
-        MemberSettings.loopback(cluster, List.of()), tmp.resolve("coordinator"),
-        new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(1), 3, 1000), "127.0.0.1", -1, -1,
-        Optional.empty()),
-        HazelcastBackend.on(member, cluster, Transport.Security.plaintextLoopback()), null,
-        CoreCoordinatorEngine::new);
-    worker = Worker.start(new WorkerSettings("127.0.0.1:" + coordinator.port(), Transport.Security.plaintextLoopback(),
-        "w1", Arch.AMD64, 1, MemberSettings.loopback(cluster, List.of(Members.address(member))),
-        tmp.resolve("worker"), Duration.ZERO, -1, -1), CoreTaskExecutor::new);
+    farm = LoopbackFarm.start(tmp, "shipped", CoreCoordinatorEngine::new, CoreTaskExecutor::new);
   }
 
   @AfterEach
   void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    if (coordinator != null) {
-      coordinator.close();
-    }
-    if (member != null) {
-      member.shutdown();
+    if (farm != null) {
+      farm.close();
     }
   }
 
@@ -104,13 +73,13 @@ class ShippedPackageFarmTest {
   @Test
   void aLargeShippedPackageFollowsTheSubmissionAndTheImageIsTheLocalBuilds() throws Exception {
     Path work = tmp.resolve("work");
-    CliRun farm = cli("-C", work.toString(), "submit", "big.yaml", "--coordinator", "127.0.0.1:" + coordinator.port(),
+    CliRun submitted = cli("-C", work.toString(), "submit", "big.yaml", "--coordinator", farm.coordinatorAddress(),
         "--output", tmp.resolve("farm-out").toString());
     Files.createDirectories(tmp.resolve("local-out"));
     CliRun local = cli("-C", work.toString(), "build", "big.yaml", "big:latest", tmp.resolve("local-out").toString(),
         "--cache-dir", tmp.resolve("local-cache").toString());
 
-    assertThat(farm.exit()).as(farm.err()).isZero();
+    assertThat(submitted.exit()).as(submitted.err()).isZero();
     assertThat(local.exit()).as(local.err()).isZero();
     assertThat(Files.readAllBytes(tmp.resolve("farm-out/big/index.json")))
         .isEqualTo(Files.readAllBytes(tmp.resolve("local-out/index.json")));
