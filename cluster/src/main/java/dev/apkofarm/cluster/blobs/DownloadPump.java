@@ -18,6 +18,19 @@ public final class DownloadPump implements Runnable {
   /** Chunk size: as {@link BlobTransfer#CHUNK}, an ordinary young object on a small heap. */
   public static final int CHUNK = BlobTransfer.CHUNK;
 
+  /**
+   * One message of a download: {@code buf} (handed over, not copied: the caller must not touch it again) at
+   * {@code offset}, the first message also carrying the blob's whole {@code size}.
+   */
+  public static DownloadChunk chunk(long offset, byte[] buf, boolean first, long size) {
+    DownloadChunk.Builder c =
+        DownloadChunk.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buf));
+    if (first) {
+      c.setSize(size);
+    }
+    return c.build();
+  }
+
   /** What a sender lets gRPC hold queued before it waits for the transport (as {@link BlobTransfer#IN_FLIGHT}). */
   public static final int IN_FLIGHT = BlobTransfer.IN_FLIGHT;
 
@@ -62,13 +75,8 @@ public final class DownloadPump implements Runnable {
           finish();
           return;
         }
-        DownloadChunk.Builder c = DownloadChunk.newBuilder().setOffset(offset)
-            .setData(UnsafeByteOperations.unsafeWrap(buf)); // buf is ours alone: no copy
-        if (first) {
-          c.setSize(size);
-          first = false;
-        }
-        out.onNext(c.build());
+        out.onNext(chunk(offset, buf, first, size));
+        first = false;
         offset += buf.length;
         sent.accept(buf.length);
         if (offset >= size) {

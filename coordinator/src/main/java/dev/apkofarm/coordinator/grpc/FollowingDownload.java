@@ -1,6 +1,5 @@
 package dev.apkofarm.coordinator.grpc;
 
-import com.google.protobuf.UnsafeByteOperations;
 import dev.apkofarm.cluster.blobs.DownloadPump;
 import dev.apkofarm.coordinator.blobs.ArrivingBlob;
 import dev.apkofarm.proto.v1.DownloadChunk;
@@ -75,13 +74,8 @@ final class FollowingDownload implements Runnable {
         if (cancelled) {
           return;
         }
-        DownloadChunk.Builder c = DownloadChunk.newBuilder().setOffset(offset)
-            .setData(UnsafeByteOperations.unsafeWrap(buf)); // buf is ours alone: no copy
-        if (first) {
-          c.setSize(size);
-          first = false;
-        }
-        out.onNext(c.build());
+        out.onNext(DownloadPump.chunk(offset, buf, first, size)); // buf is ours alone: handed over
+        first = false;
         offset += buf.length;
         if (offset >= size) {
           // The last byte may come before the upload's verdict: only a verified, stored blob ends the download.
