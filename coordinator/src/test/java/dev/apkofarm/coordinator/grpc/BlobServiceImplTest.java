@@ -179,6 +179,9 @@ class BlobServiceImplTest {
     int pause = 3 * 1024 * 1024;
     java.util.concurrent.CountDownLatch firstPart = new java.util.concurrent.CountDownLatch(1);
     BlobTransfer.Begun upload = blobs.begin(d, blob.length);
+    // begin() returns once its header is sent, not taken: a download before the store knows the upload is NOT_FOUND
+    // (in a farm the lock's expect() covers that gap; this test has no lock).
+    Await.until(Duration.ofSeconds(30), "the store to know the upload", () -> store.arrivingSize(d).isPresent());
     java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
         upload.send(pausing(blob, pause, firstPart));
@@ -207,6 +210,9 @@ class BlobServiceImplTest {
     String d = Digest.of(blob).toString();
     java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
     BlobTransfer.Begun upload = blobs.begin(d, blob.length);
+    // begin() returns once its header is sent, not taken: a download before the store knows the upload is NOT_FOUND
+    // (in a farm the lock's expect() covers that gap; this test has no lock).
+    Await.until(Duration.ofSeconds(30), "the store to know the upload", () -> store.arrivingSize(d).isPresent());
     java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
       try {
         upload.send(pausing(blob, 1024 * 1024, never));
