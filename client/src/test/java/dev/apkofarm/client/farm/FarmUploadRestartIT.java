@@ -15,6 +15,7 @@ import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.testing.Await;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
 import dev.apkofarm.proto.v1.ListJobsRequest;
+import dev.apkofarm.proto.v1.TaskState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -38,14 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * "Shipped packages follow the submission" on real processes: a client ({@code submit --output}, a JVM of its own)
  * ships a signed package of 64 MiB of random bytes from its local repository to a coordinator and a worker (real
- * engines); the coordinator is killed with SIGKILL once the job exists and the package is still arriving (its
- * upload's temp file in the coordinator's data dir holds part of it and the blob is not stored: both read from the
- * disk, not timed) and started again on the same data dir and port. The client must send the package again, the job
+ * engines); the coordinator is killed with SIGKILL once the job's task runs (its worker streams the package as it
+ * arrives) and the package is still arriving (its upload's temp file in the coordinator's data dir holds part of it
+ * and grows, and the blob is not stored: read from the disk, not timed), and started again on the same data dir and
+ * port. The client must send the package again, the job
  * must succeed, and the image must be the one {@code apko-client build} makes of the same config, byte for byte.
  *
  * <p>No throttling: the daemons run as every farm test runs them (C1 only, {@link FarmProcesses}), so the
  * coordinator's sha256 of the arriving bytes is what paces the upload (about a second for 64 MiB), while the client
- * (tiered, C2) digests the package in a fraction of that and submits: the job exists well before the last byte.
+ * (tiered, C2) digests the package in a fraction of that and submits: the job locks and its task runs well before
+ * the last byte. (Observed: the worker's download of the package resumes from its offset once the restarted
+ * coordinator has the client's re-upload, and the task's first attempt succeeds.)
  */
 class FarmUploadRestartIT {
   private static final int DATA = 64 * 1024 * 1024;
@@ -118,9 +122,12 @@ class FarmUploadRestartIT {
     }
   }
 
-  private boolean jobExists() {
+  /** Whether the job's task runs: its worker is streaming the package from the coordinator as it arrives. */
+  private boolean taskRunning() {
     return BuildServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .listJobs(ListJobsRequest.newBuilder().setIncludeFinished(true).build()).getJobsCount() > 0;
+        .listJobs(ListJobsRequest.newBuilder().setIncludeFinished(true).build()).getJobsList().stream()
+        .flatMap(j -> j.getImagesList().stream()).flatMap(i -> i.getTasksList().stream())
+        .anyMatch(t -> t.getState() == TaskState.TASK_RUNNING);
   }
 
   @Test
@@ -147,21 +154,22 @@ class FarmUploadRestartIT {
         out.toString()));
     client = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(clientLog.toFile()).start();
 
-    // Mid-upload, read from the coordinator's disk: the job was submitted, part of the package is in the upload's
-    // temp file, and the blob is not stored yet.
+    // Mid-upload: the job's task runs (its worker follows the arriving package), part of the package is in the
+    // upload's temp file and growing, and the blob is not stored yet (both read from the coordinator's disk).
     long[] seen = new long[1];
-    Await.until(Duration.ofSeconds(90), "the job to exist while the package still arrives", () -> {
+    Await.until(Duration.ofSeconds(90), "the task to run while the package still arrives", () -> {
       assertThat(Files.exists(stored)).as("the package was stored before the job was seen: no upload to break off"
           + " (client log: " + clientLog + ")").isFalse();
       if (!client.isAlive()) {
         throw new AssertionError("the client exited with " + client.exitValue());
       }
       seen[0] = arrivingBytes(blobs);
-      return seen[0] > 0 && jobExists() && arrivingBytes(blobs) > seen[0];
+      return seen[0] > 0 && taskRunning() && arrivingBytes(blobs) > seen[0];
     });
     FarmProcesses.kill(coordinator);
     long atKill = arrivingBytes(blobs);
     assertThat(stored).as("the coordinator died before the package was stored").doesNotExist();
+    System.out.printf("killed with %d of %d bytes arrived, the task running%n", atKill, Files.size(apk));
     assertThat(atKill).as("part of the package had arrived").isPositive().isLessThan(Files.size(apk));
     channel.shutdownNow();
     farm.restart(coordinator);
@@ -169,7 +177,6 @@ class FarmUploadRestartIT {
     assertThat(client.waitFor(CLIENT.toSeconds(), TimeUnit.SECONDS)).as("the client to finish").isTrue();
     String log = Files.readString(clientLog);
     assertThat(client.exitValue()).as(log + farm.logs()).isZero();
-    System.out.printf("killed with %d of %d bytes arrived%n", atKill, Files.size(apk));
     assertThat(Files.readAllBytes(out.resolve("big/index.json")))
         .isEqualTo(Files.readAllBytes(local.resolve("index.json")));
     // The restarted coordinator has the package whole: its client sent it again.
