@@ -3,14 +3,17 @@ package dev.apkofarm.coordinator;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
 import dev.apkofarm.cluster.ops.MetricsEndpoint;
 import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.blobs.BlobCollector;
 import dev.apkofarm.coordinator.blobs.DiskBlobStore;
 import dev.apkofarm.coordinator.engine.CoordinatorEngine;
+import dev.apkofarm.coordinator.engine.InputTree;
 import dev.apkofarm.coordinator.front.FrontSettings;
 import dev.apkofarm.coordinator.front.RegistryFront;
 import dev.apkofarm.coordinator.grpc.BlobServiceImpl;
 import dev.apkofarm.coordinator.grpc.BuildServiceImpl;
 import dev.apkofarm.coordinator.grpc.WorkerServiceImpl;
 import dev.apkofarm.coordinator.ops.MicrometerSchedulerMetrics;
+import dev.apkofarm.coordinator.scheduler.BlobReferences;
 import dev.apkofarm.coordinator.scheduler.Scheduler;
 import dev.apkofarm.coordinator.state.ClusterBackend;
 import dev.apkofarm.core.cache.SharedCache;
@@ -27,8 +30,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,8 +62,12 @@ public final class Coordinator implements AutoCloseable {
   private final MetricsEndpoint metricsEndpoint;
   private final DiskBlobStore blobs;
   private final RegistryFront front;
+  private final BlobCollector collector;
+  private final ScheduledExecutorService collecting;
 
   private Coordinator(Builder b) {
+    this.collector = b.collector;
+    this.collecting = b.collecting;
     this.cluster = b.cluster;
     this.scheduler = b.scheduler;
     this.servers = b.servers;
@@ -159,8 +168,12 @@ public final class Coordinator implements AutoCloseable {
       if (s.front().isPresent()) {
         b.front = RegistryFront.start(s.front().get(), b.scheduler, engine, b.blobs, b.registry, s.dataDir());
       }
+      b.collector = new BlobCollector(b.blobs, s.dataDir().resolve("inputs"), s.blobGrace(), b.registry);
+      b.collecting = Executors.newSingleThreadScheduledExecutor(named("blob-collector"));
       b.health.setStatus("", ServingStatus.SERVING);
       Coordinator c = new Coordinator(b);
+      // At once (what a previous life left, now that recovery has loaded what it still needs), then periodically.
+      b.collecting.scheduleWithFixedDelay(c::collectQuietly, 0, BlobCollector.INTERVAL.toSeconds(), TimeUnit.SECONDS);
       log.info("coordinator {}", RegistryAccessOptions.describe(s.registry()));
       log.info("coordinator serving on {}:{} ({}{}), {}{}", s.host(), c.port(),
           s.security().tls().isPresent() ? "TLS" : "plaintext",
@@ -178,6 +191,29 @@ public final class Coordinator implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       b.abandon();
       throw e;
+    }
+  }
+
+  /**
+   * Removes what the data dir holds for nobody (see {@link BlobCollector}): blobs the cluster state and the registry
+   * front no longer reference, stale uploads, input trees of no live job, each once older than the grace period.
+   */
+  public BlobCollector.Sweep collectBlobs() throws IOException {
+    BlobReferences refs = scheduler.blobReferences();
+    Set<String> referenced = new HashSet<>(refs.blobs());
+    if (front != null) {
+      referenced.addAll(front.servedBlobs(refs.resultKeys()));
+    }
+    Set<String> trees = new HashSet<>();
+    refs.liveInputs().forEach(files -> trees.add(InputTree.name(files)));
+    return collector.sweep(referenced, trees);
+  }
+
+  private void collectQuietly() {
+    try {
+      collectBlobs();
+    } catch (IOException | RuntimeException e) {
+      log.warn("blob collection failed (tried again in {}): {}", BlobCollector.INTERVAL, e.toString());
     }
   }
 
@@ -228,6 +264,7 @@ public final class Coordinator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    collecting.shutdownNow();
     ticker.shutdownNow();
     loop.shutdown();
     engineExecutor.shutdownNow();
@@ -261,8 +298,13 @@ public final class Coordinator implements AutoCloseable {
     MeterRegistry registry;
     DiskBlobStore blobs;
     RegistryFront front;
+    BlobCollector collector;
+    ScheduledExecutorService collecting;
 
     void abandon() {
+      if (collecting != null) {
+        collecting.shutdownNow();
+      }
       if (front != null) {
         front.close();
       }

@@ -2,10 +2,12 @@ package dev.apkofarm.coordinator;
 
 import dev.apkofarm.cluster.hazelcast.MemberSettings;
 import dev.apkofarm.cluster.security.Transport;
+import dev.apkofarm.coordinator.blobs.BlobCollector;
 import dev.apkofarm.coordinator.front.FrontSettings;
 import dev.apkofarm.coordinator.scheduler.SchedulerConfig;
 import dev.apkofarm.core.registry.RegistryOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,6 +30,8 @@ import java.util.Optional;
  * @param registry how the coordinator reaches registries for {@code --push}: credentials from its user's docker
  *     config, extra CAs, hosts allowed over plain HTTP (clients never send credentials)
  * @param front the registry front to serve ({@code --serve-registry}), if any
+ * @param blobGrace how long a blob, upload or input tree that nothing references stays in the data dir after it was
+ *     last stored or asked for ({@code --blob-grace}; see {@link BlobCollector})
  */
 public record CoordinatorSettings(
     String host,
@@ -41,7 +45,8 @@ public record CoordinatorSettings(
     int healthPort,
     Optional<Path> localDir,
     RegistryOptions registry,
-    Optional<FrontSettings> front) {
+    Optional<FrontSettings> front,
+    Duration blobGrace) {
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(security, "security");
@@ -51,6 +56,17 @@ public record CoordinatorSettings(
     Objects.requireNonNull(localDir, "localDir");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(front, "front");
+    if (blobGrace.isNegative()) {
+      throw new IllegalArgumentException("the blob grace period must not be negative, got " + blobGrace);
+    }
+  }
+
+  /** With the default blob grace period. */
+  public CoordinatorSettings(String host, int port, Transport.Security security, MemberSettings member, Path dataDir,
+      SchedulerConfig scheduler, String metricsHost, int metricsPort, int healthPort, Optional<Path> localDir,
+      RegistryOptions registry, Optional<FrontSettings> front) {
+    this(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort, healthPort, localDir, registry,
+        front, BlobCollector.DEFAULT_GRACE);
   }
 
   /** Without a registry front. */
@@ -64,7 +80,13 @@ public record CoordinatorSettings(
   /** These settings, serving the registry front {@code f}. */
   public CoordinatorSettings withFront(FrontSettings f) {
     return new CoordinatorSettings(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort,
-        healthPort, localDir, registry, Optional.of(f));
+        healthPort, localDir, registry, Optional.of(f), blobGrace);
+  }
+
+  /** These settings, collecting unreferenced blobs after {@code grace}. */
+  public CoordinatorSettings withBlobGrace(Duration grace) {
+    return new CoordinatorSettings(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort,
+        healthPort, localDir, registry, front, grace);
   }
 
   /** With the default registry access: the docker config of this process's user, the system trust store. */

@@ -64,6 +64,12 @@ public final class Main implements Callable<Integer> {
           + " then remove it from the cluster state (default: ${DEFAULT-VALUE}).")
   Duration retention;
 
+  @Option(names = "--blob-grace", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+      description = "Remove a blob of the data dir that no job (live, or retained for --retention) references once"
+          + " it was last stored or asked for this long ago; swept every 10 min and at start (default:"
+          + " ${DEFAULT-VALUE}).")
+  Duration blobGrace;
+
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
       description = "Serve Prometheus /metrics on this port; 0 = any free port (default: off).")
   int metricsPort;
@@ -140,7 +146,7 @@ public final class Main implements Callable<Integer> {
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
-        metricsPort, healthPort, Optional.empty(), registry.registryOptions());
+        metricsPort, healthPort, Optional.empty(), registry.registryOptions()).withBlobGrace(blobGrace);
     Optional<FrontSettings> front = front(s.security());
     if (front.isPresent()) {
       s = s.withFront(front.get());

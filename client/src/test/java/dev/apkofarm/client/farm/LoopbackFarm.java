@@ -64,6 +64,10 @@ final class LoopbackFarm implements AutoCloseable {
     }
   }
 
+  Coordinator coordinator() {
+    return coordinator;
+  }
+
   HazelcastInstance member() {
     return member;
   }

@@ -87,4 +87,45 @@ class ShippedPackageFarmTest {
     Path stored = tmp.resolve("coordinator/blobs/sha256").resolve(Digest.of(Files.readAllBytes(apk)).hex());
     assertThat(stored).exists().hasSameBinaryContentAs(apk);
   }
+
+  /** Every file under {@code dir}, and {@code dir}'s entries, made {@code age} old: time passing, on the disk. */
+  private static void age(Path dir, java.time.Duration age) throws java.io.IOException {
+    java.nio.file.attribute.FileTime then = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(age));
+    try (var s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Files.setLastModifiedTime(p, then);
+      }
+    }
+  }
+
+  @Test
+  void aSweptStoreKeepsARetainedJobsOutputsAndTheSameSubmissionShipsWhatWasFreedAgain() throws Exception {
+    Path work = tmp.resolve("work");
+    CliRun first = cli("-C", work.toString(), "submit", "big.yaml", "--coordinator", farm.coordinatorAddress(),
+        "--output", tmp.resolve("first").toString());
+    assertThat(first.exit()).as(first.err()).isZero();
+    Path store = tmp.resolve("coordinator/blobs/sha256");
+    Path stored = store.resolve(Digest.of(Files.readAllBytes(apk)).hex());
+    assertThat(stored).exists();
+    age(store, java.time.Duration.ofHours(2));
+    age(tmp.resolve("coordinator/inputs"), java.time.Duration.ofHours(2));
+
+    var swept = farm.coordinator().collectBlobs();
+
+    // The finished job's inputs are nobody's now; its outputs are its, while it is retained (a client may re-attach).
+    assertThat(stored).doesNotExist();
+    assertThat(swept.trees()).isEqualTo(1);
+    try (var outputs = Files.list(tmp.resolve("first/big/blobs/sha256"))) {
+      for (Path blob : (Iterable<Path>) outputs::iterator) {
+        assertThat(store.resolve(blob.getFileName())).as("output " + blob.getFileName()).exists();
+      }
+    }
+    CliRun again = cli("-C", work.toString(), "submit", "big.yaml", "--coordinator", farm.coordinatorAddress(),
+        "--output", tmp.resolve("again").toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(Files.readAllBytes(tmp.resolve("again/big/index.json")))
+        .isEqualTo(Files.readAllBytes(tmp.resolve("first/big/index.json")));
+    assertThat(stored).as("shipped again: the store said it lacked it").exists().hasSameBinaryContentAs(apk);
+  }
 }

@@ -13,6 +13,15 @@ import java.util.OptionalLong;
 public interface BlobStore {
   boolean has(String digest);
 
+  /**
+   * Whether the blob is stored, for a caller that goes on to rely on it without sending it (a client or worker told it
+   * need not upload it): a store that collects unreferenced blobs then keeps it for its grace period, as if it had just
+   * been stored.
+   */
+  default boolean keep(String digest) {
+    return has(digest);
+  }
+
   /** The stored size, or empty when absent. */
   OptionalLong size(String digest);
 

@@ -13,10 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,14 +28,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * a temp file in the same directory, are digested while written, and are renamed into place only once verified.
  * While an upload with its digest given first is under way, readers may follow its temp file ({@link #arriving}):
  * the first upload of a digest is the one followed, and the reader's end waits for its verification.
+ *
+ * <p>A blob's modification time is when it was last stored or asked for ({@link #keep}): {@link BlobCollector}
+ * removes only blobs that are unreferenced and older than its grace period, and never one that is expected, arriving
+ * or being written. Storing, keeping and removing a blob take one lock, so a blob kept is never removed by a sweep
+ * that looked at it before.
  */
 public final class DiskBlobStore implements BlobStore {
+  /** The prefix of an upload's temp file (in {@code sha256/}, beside the blobs it becomes). */
+  static final String UPLOAD_PREFIX = ".upload-";
+
   private final Path root;
+  private final Clock clock;
   /** Blobs expected or arriving, by digest; an entry leaves when its upload is stored or fails. */
   private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+  /** The temp files of the writers open now. */
+  private final Set<Path> writing = ConcurrentHashMap.newKeySet();
+  /** Taken by what makes a blob visible or young (commit, keep) and by the collector's removal. */
+  private final Object collection = new Object();
 
   public DiskBlobStore(Path root) throws IOException {
+    this(root, Clock.systemUTC());
+  }
+
+  /** @param clock what a blob's "last stored or asked for" time is read from (tests control it) */
+  public DiskBlobStore(Path root, Clock clock) throws IOException {
     this.root = root;
+    this.clock = clock;
     Files.createDirectories(root.resolve("sha256"));
   }
 
@@ -48,6 +71,91 @@ public final class DiskBlobStore implements BlobStore {
   @Override
   public boolean has(String digest) {
     return Files.isRegularFile(path(digest));
+  }
+
+  /**
+   * Whether the blob is stored; if so it counts as young again (its time is now), so a sweep keeps it for a grace
+   * period: a client told that the store has a blob submits a job naming it without uploading it.
+   */
+  @Override
+  public boolean keep(String digest) {
+    Path p = path(digest);
+    synchronized (collection) {
+      try {
+        Files.setLastModifiedTime(p, FileTime.from(clock.instant()));
+        return true;
+      } catch (java.nio.file.NoSuchFileException e) {
+        return false;
+      } catch (IOException e) {
+        return Files.isRegularFile(p); // present but not touchable (a read-only store): kept by its references
+      }
+    }
+  }
+
+  /** Like {@link #keep(String)} for a directory the coordinator derives from blobs (an input tree). */
+  public boolean keepDirectory(Path dir) {
+    synchronized (collection) {
+      try {
+        Files.setLastModifiedTime(dir, FileTime.from(clock.instant()));
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Removes the blob if nothing in this store needs it (no upload of it expected, arriving or written) and it was
+   * last stored or asked for before {@code cutoff}; its references are the caller's to have checked.
+   *
+   * @return the bytes freed, or -1 when kept
+   */
+  long removeIfIdle(String digest, Instant cutoff) throws IOException {
+    Path p = path(digest);
+    synchronized (collection) {
+      if (arrivals.containsKey(digest) || !idleSince(p, cutoff)) {
+        return -1;
+      }
+      long size = Files.size(p);
+      return Files.deleteIfExists(p) ? size : -1;
+    }
+  }
+
+  /** Removes an upload's temp file that no writer of this process has open (a killed coordinator's) if it is old. */
+  long removeUploadIfIdle(Path tmp, Instant cutoff) throws IOException {
+    synchronized (collection) {
+      if (writing.contains(tmp) || !idleSince(tmp, cutoff)) {
+        return -1;
+      }
+      long size = Files.size(tmp);
+      return Files.deleteIfExists(tmp) ? size : -1;
+    }
+  }
+
+  /**
+   * Moves {@code dir} (an input tree) aside to {@code aside} if it was last kept before {@code cutoff}, so it
+   * disappears at once and whole; the caller deletes {@code aside}.
+   */
+  boolean setAsideIfIdle(Path dir, Path aside, Instant cutoff) throws IOException {
+    synchronized (collection) {
+      if (!idleSince(dir, cutoff)) {
+        return false;
+      }
+      Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    }
+  }
+
+  private static boolean idleSince(Path p, Instant cutoff) throws IOException {
+    try {
+      return Files.getLastModifiedTime(p).toInstant().isBefore(cutoff);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false; // gone already
+    }
   }
 
   @Override
@@ -109,7 +217,7 @@ public final class DiskBlobStore implements BlobStore {
     if (size < 0) {
       throw new IllegalArgumentException("negative size for " + digest);
     }
-    Path tmp = Files.createTempFile(root.resolve("sha256"), ".upload-", ".tmp");
+    Path tmp = Files.createTempFile(root.resolve("sha256"), UPLOAD_PREFIX, ".tmp");
     DiskWriter w = new DiskWriter(digest, size, size, tmp);
     w.follow();
     return w;
@@ -117,7 +225,7 @@ public final class DiskBlobStore implements BlobStore {
 
   @Override
   public Writer writer(long maxSize) throws IOException {
-    Path tmp = Files.createTempFile(root.resolve("sha256"), ".upload-", ".tmp");
+    Path tmp = Files.createTempFile(root.resolve("sha256"), UPLOAD_PREFIX, ".tmp");
     return new DiskWriter(null, -1, maxSize, tmp);
   }
 
@@ -139,6 +247,7 @@ public final class DiskBlobStore implements BlobStore {
       this.size = size;
       this.max = max;
       this.tmp = tmp;
+      writing.add(tmp);
       this.out = Files.newOutputStream(tmp);
     }
 
@@ -204,12 +313,18 @@ public final class DiskBlobStore implements BlobStore {
       if (!actual.equals(digest)) {
         throw new BlobVerificationException("blob announced as " + digest + " has digest " + actual);
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-        Files.deleteIfExists(tmp); // the same verified bytes are there already
+      synchronized (collection) {
+        // Its time is now (a blob stored again is young again), whatever the temp file's last write was.
+        Files.setLastModifiedTime(tmp, FileTime.from(clock.instant()));
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+          Files.deleteIfExists(tmp); // the same verified bytes are there already
+          keep(digest);
+        }
       }
       committed = true;
+      writing.remove(tmp);
       if (arrival != null) {
         arrival.stored();
         arrivals.remove(digest, arrival);
@@ -226,6 +341,7 @@ public final class DiskBlobStore implements BlobStore {
           arrivals.remove(digest, arrival);
         }
         Files.deleteIfExists(tmp);
+        writing.remove(tmp);
       }
     }
   }

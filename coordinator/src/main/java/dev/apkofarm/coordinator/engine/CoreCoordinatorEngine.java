@@ -315,6 +315,21 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
     return new Published(target.toString(), registry.publish(target, built, key));
   }
 
+  @Override
+  public java.util.Set<String> storedBlobs(byte[] lockedArch) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try {
+      for (dev.apkofarm.proto.v1.LockedPackage p : LockedArch.parseFrom(lockedArch).getPackagesList()) {
+        if (p.hasContent()) {
+          out.add(p.getContent().getDigest());
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      // unreadable: its task cannot be built or assembled anyway, and names nothing worth keeping
+    }
+    return out;
+  }
+
   /** The index over the built archs, with the options and config of the task they were built from. */
   private BuiltImage assembleIndex(List<BuildResult> perArch, byte[] lockedArch) throws IOException {
     ArchTask task;

@@ -24,19 +24,27 @@ import java.util.stream.Stream;
  * are hard links to the stored blobs where the filesystem allows. Paths that are absolute or climb out with {@code ..}
  * are refused. A package ({@code *.apk}) not yet in the store is left out: its client may still be uploading it.
  */
-final class InputTree {
+public final class InputTree {
   private InputTree() {}
+
+  /** The directory name (under the input root) of the tree of {@code files} (shipped path -> digest). */
+  public static String name(Map<String, String> files) {
+    MessageDigest sha = Digest.newSha256();
+    for (Map.Entry<String, String> e : new TreeMap<>(files).entrySet()) {
+      sha.update((e.getKey() + "\0" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return Digest.sha256(sha.digest()).hex();
+  }
 
   static Path materialise(BlobStore store, Path root, String config, Map<String, String> files)
       throws BadInputException, IOException {
     TreeMap<String, String> sorted = new TreeMap<>(files);
-    MessageDigest sha = Digest.newSha256();
-    for (Map.Entry<String, String> e : sorted.entrySet()) {
-      check(config, e.getKey());
-      sha.update((e.getKey() + "\0" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+    for (String path : sorted.keySet()) {
+      check(config, path);
     }
-    Path target = root.resolve(Digest.sha256(sha.digest()).hex());
-    if (Files.isDirectory(target)) {
+    Path target = root.resolve(name(sorted));
+    // A tree laid out before is used again, and kept young so the blob collector leaves it to this submission.
+    if (Files.isDirectory(target) && (!(store instanceof DiskBlobStore disk) || disk.keepDirectory(target))) {
       return target;
     }
     Files.createDirectories(root);

@@ -34,8 +34,11 @@ public final class RegistryFront implements AutoCloseable {
   private final boolean tls;
   private final ExecutorService requests;
   private final ExecutorService resolvers;
+  private final ServedImages served;
 
-  private RegistryFront(FrontServer server, boolean tls, ExecutorService requests, ExecutorService resolvers) {
+  private RegistryFront(FrontServer server, boolean tls, ExecutorService requests, ExecutorService resolvers,
+      ServedImages served) {
+    this.served = served;
     this.server = server;
     this.tls = tls;
     this.requests = requests;
@@ -68,7 +71,7 @@ public final class RegistryFront implements AutoCloseable {
       resolvers.execute(images::forgetUnretained); // what a restart left behind, in the background
       FrontServer server = FrontServer.start(settings.host(), settings.port(), ssl,
           new FrontHandler(credentials, images, blobs, metrics, settings.maxPackages()), requests);
-      return new RegistryFront(server, ssl.isPresent(), requests, resolvers);
+      return new RegistryFront(server, ssl.isPresent(), requests, resolvers, served);
     } catch (IOException | RuntimeException e) {
       requests.shutdownNow();
       resolvers.shutdownNow();
@@ -79,6 +82,22 @@ public final class RegistryFront implements AutoCloseable {
   /** The port it listens on. */
   public int port() {
     return server.port();
+  }
+
+  /**
+   * The blobs of the images it served that it may still serve by digest: those whose every arch's result is among
+   * {@code retainedKeys} (an index assembled for a build-key hit is referenced by no job).
+   */
+  public java.util.Set<String> servedBlobs(java.util.Set<String> retainedKeys) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (ServedImage i : served.all()) {
+      if (retainedKeys.containsAll(i.buildKeys().values())) {
+        out.add(i.index().digest());
+        i.manifests().forEach(r -> out.add(r.digest()));
+        i.blobs().forEach(r -> out.add(r.digest()));
+      }
+    }
+    return out;
   }
 
   /** Whether it speaks HTTPS. */

@@ -55,7 +55,7 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
         out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         return;
       }
-      if (!store.has(d)) {
+      if (!store.keep(d)) { // present: kept, since its asker will not send it
         b.addMissing(d);
       }
     }

@@ -24,4 +24,13 @@ public interface LockStep {
    */
   ImageLock lock(ImageSource source, List<Arch> archOverride, BuildSettings settings)
       throws BadInputException, IOException;
+
+  /**
+   * The blobs of the coordinator's store that a task's locked arch ({@link ImageLock.ArchTask#lockedArch}, as this
+   * engine serialised it) names: the packages of local repositories its lock put there. A live job's tasks keep them from
+   * the blob collector. An engine that stores none names none.
+   */
+  default java.util.Set<String> storedBlobs(byte[] lockedArch) {
+    return java.util.Set.of();
+  }
 }

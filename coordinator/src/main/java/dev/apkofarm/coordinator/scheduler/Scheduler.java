@@ -178,6 +178,15 @@ public final class Scheduler {
   }
 
   /**
+   * What the cluster state references of the blob store (see {@link BlobReferences}), read from the state on the
+   * calling thread, not the loop: a sweep of a large state does not hold up scheduling, and what the loop stores
+   * meanwhile is younger than the collector's grace period.
+   */
+  public BlobReferences blobReferences() {
+    return BlobReferences.of(state, lockStep);
+  }
+
+  /**
    * Replays a job's events from {@code fromSeq}, then delivers live ones until the job ends.
    *
    * @return a handle that stops the delivery

@@ -107,4 +107,18 @@ class CoreCoordinatorEngineTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("a config of a registry front, but this coordinator serves none");
   }
+
+  @Test
+  void aLockedArchNamesTheStoredCopiesOfItsLocalPackagesForTheBlobCollector() throws Exception {
+    String stored = "sha256:" + "ab".repeat(32);
+    byte[] locked = dev.apkofarm.proto.v1.LockedArch.newBuilder()
+        .addPackages(dev.apkofarm.proto.v1.LockedPackage.newBuilder().setName("big")
+            .setContent(dev.apkofarm.proto.v1.FileRef.newBuilder().setDigest(stored).setSize(3)))
+        .addPackages(dev.apkofarm.proto.v1.LockedPackage.newBuilder().setName("remote")
+            .setUrl("https://packages.example.test/os/x86_64/remote-1.apk"))
+        .build().toByteArray();
+
+    assertThat(daemon().storedBlobs(locked)).containsExactly(stored);
+    assertThat(daemon().storedBlobs(new byte[] {(byte) 0xff, 1, 2})).isEmpty();
+  }
 }
