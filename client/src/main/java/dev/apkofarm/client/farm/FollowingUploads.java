@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -49,7 +48,7 @@ public final class FollowingUploads implements AutoCloseable {
   private static final class Item {
     final LocalFiles.Shipped file;
     final CompletableFuture<String> digest = new CompletableFuture<>();
-    final CountDownLatch announced = new CountDownLatch(1);
+    final CompletableFuture<Void> announced = new CompletableFuture<>();
     /** Set by the digesting thread when the sender had not begun: the sender sends its bytes. */
     BlobTransfer.Begun begun;
     boolean sending;
@@ -107,11 +106,13 @@ public final class FollowingUploads implements AutoCloseable {
   public Map<Path, String> awaitAnnounced() throws IOException, InterruptedException {
     Map<Path, String> out = new LinkedHashMap<>();
     for (Item i : items) {
-      // Woken every 100 ms to see whether the uploads failed meanwhile (then nobody counts this latch down).
-      while (!i.announced.await(100, java.util.concurrent.TimeUnit.MILLISECONDS) && !done.isDone()) {
-        continue;
+      // Woken by the announcement, or by the uploads' end (a failure, say: then nobody announces it).
+      try {
+        CompletableFuture.anyOf(i.announced, done).get();
+      } catch (ExecutionException e) {
+        // the uploads failed: said below
       }
-      if (i.announced.getCount() > 0) {
+      if (!i.announced.isDone()) {
         throw await().orElseGet(() -> new IOException("uploading " + i.file.path() + " was abandoned"));
       }
       out.put(i.file.file(), i.digest.join());
@@ -135,7 +136,7 @@ public final class FollowingUploads implements AutoCloseable {
               } else {
                 i.present = true;
               }
-              i.announced.countDown();
+              i.announced.complete(null);
             }
           }
         } catch (IOException | RuntimeException e) {
@@ -183,7 +184,7 @@ public final class FollowingUploads implements AutoCloseable {
           if (begun != null) {
             begun.send(i.file.file());
           } else {
-            blobs.upload(i.file.file(), i.file.size(), i.digest, i.announced::countDown);
+            blobs.upload(i.file.file(), i.file.size(), i.digest, () -> i.announced.complete(null));
           }
         } catch (IOException | RuntimeException e) {
           if (closed || !BlobTransfer.unreachable(e)) {
@@ -217,10 +218,10 @@ public final class FollowingUploads implements AutoCloseable {
       try {
         if (!patient.missing(List.of(d)).isEmpty()) {
           // A submission still waiting for this digest may go now: the coordinator's lock waits for the upload.
-          i.announced.countDown();
+          i.announced.complete(null);
           patient.upload(d, i.file.file(), List.of());
         }
-        i.announced.countDown();
+        i.announced.complete(null);
         return;
       } catch (IOException | RuntimeException e) {
         if (closed || Thread.currentThread().isInterrupted()) {
