@@ -31,8 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * The training run of the class-data-sharing archive: the build runs this once, at {@code package} time, in a JVM
- * started with {@code -XX:ArchiveClassesAtExit}, so every class the CLI's common commands load is in the archive the
- * launchers hand to later runs. Each command runs as a user runs it, through the CLI's own command line, on the
+ * started with {@code -XX:DumpLoadedClassList}, and archives the classes listed ({@code -Xshare:dump}), so every class
+ * the CLI's common commands load is in the archive the launchers hand to later runs. Each command runs as a user runs it, through the CLI's own command line, on the
  * repository's test data; a command that fails fails the build, since an archive trained on an error path would
  * leave the real path out.
  *

@@ -1,5 +1,8 @@
 package dev.apkofarm.cluster.blobs;
 
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.proto.v1.BlobServiceGrpc;
 import dev.apkofarm.proto.v1.FindMissingRequest;
@@ -336,12 +339,13 @@ public final class BlobTransfer {
     Digest expected = Digest.parse(digest);
     long n = offset;
     try (DownloadStream in = (DownloadStream) open(digest, offset)) {
-      byte[] buf = new byte[CHUNK];
-      int r;
-      while ((r = in.read(buf)) > 0) {
-        sha.update(buf, 0, r);
-        out.write(buf, 0, r);
-        n += r;
+      // Each chunk's bytes as gRPC received them, without a copy through a buffer of our own (a 256 KiB array per
+      // blob, most blobs being a few KiB).
+      ByteOutput sink = new DigestingOutput(sha, out);
+      ByteString part;
+      while (!(part = in.next()).isEmpty()) {
+        UnsafeByteOperations.unsafeWriteTo(part, sink);
+        n += part.size();
       }
       if (n != in.size()) {
         throw new IOException("download of " + digest + " gave " + n + " bytes, announced " + in.size());

@@ -135,6 +135,21 @@ final class DownloadStream extends InputStream {
     return n;
   }
 
+  /**
+   * The bytes of the current chunk not read yet, else of the next chunk (a view, not a copy); empty at the end of the
+   * blob.
+   */
+  ByteString next() throws IOException {
+    while (position == current.size()) {
+      if (!nextChunk()) {
+        return ByteString.EMPTY;
+      }
+    }
+    ByteString rest = position == 0 ? current : current.substring(position);
+    position = current.size();
+    return rest;
+  }
+
   /** Takes the next chunk; false at the end of the blob. */
   private boolean nextChunk() throws IOException {
     while (true) {

@@ -4,6 +4,7 @@ import dev.apkofarm.core.oci.Digest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,8 +18,16 @@ public final class StreamingUpload extends OutputStream {
   /** How long a write waits for a transport that takes nothing before the upload is given up. */
   static final Duration PATIENCE = Duration.ofSeconds(30);
 
+  /** The size a chunk's array starts at before it grows (doubling) to a whole chunk. */
+  private static final int FIRST_ARRAY = 16 * 1024;
+
   private final UploadCall call;
-  private byte[] buf = new byte[BlobTransfer.CHUNK];
+  /**
+   * The chunk being filled. It starts small and grows to what is written: most blobs of an image (configs,
+   * manifests, SBOMs, small layers) are a few KiB, and a whole chunk for each, plus another after the last one was
+   * sent, was most of what a worker allocated in a short build.
+   */
+  private byte[] buf = new byte[0];
   private int fill;
   private IOException failure;
   private boolean finished;
@@ -40,12 +49,16 @@ public final class StreamingUpload extends OutputStream {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     while (len > 0 && failure == null && !finished) {
+      if (buf.length - fill < len && buf.length < BlobTransfer.CHUNK) {
+        int size = Math.max(FIRST_ARRAY, Math.max(2 * buf.length, fill + len));
+        buf = Arrays.copyOf(buf, Math.min(BlobTransfer.CHUNK, size));
+      }
       int n = Math.min(len, buf.length - fill);
       System.arraycopy(b, off, buf, fill, n);
       fill += n;
       off += n;
       len -= n;
-      if (fill == buf.length) {
+      if (fill == BlobTransfer.CHUNK) {
         send(Optional.empty());
       }
     }
@@ -63,7 +76,7 @@ public final class StreamingUpload extends OutputStream {
       failure = e;
       call.cancel("given up: " + e.getMessage());
     }
-    buf = new byte[BlobTransfer.CHUNK]; // the call keeps the array it sent
+    buf = new byte[0]; // the call keeps the array it sent; the next chunk's grows as it is written
     fill = 0;
   }
 

@@ -91,6 +91,30 @@ class BlobServiceImplTest {
     assertThat(leftovers()).isZero();
   }
 
+  /** The sizes around the stream's first array and a whole chunk, written a byte at a time and in one piece. */
+  @Test
+  void smallBlobsStreamedAndDownloadedComeBackWhole() throws IOException {
+    for (int size : new int[] {0, 1, 16 * 1024, 16 * 1024 + 1, 256 * 1024, 256 * 1024 + 1}) {
+      for (boolean byteAtATime : new boolean[] {true, false}) {
+        byte[] blob = random(size + (byteAtATime ? 0 : 7));
+        Digest d = Digest.of(blob);
+        StreamingUpload up = blobs.stream("blob");
+        if (byteAtATime) {
+          for (byte b : blob) {
+            up.write(b);
+          }
+        } else {
+          up.write(blob, 0, blob.length);
+        }
+
+        assertThat(up.finish(d, blob.length)).as("%d bytes", blob.length).isTrue();
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        assertThat(blobs.download(d.toString(), back)).isEqualTo(blob.length);
+        assertThat(back.toByteArray()).isEqualTo(blob);
+      }
+    }
+  }
+
   @Test
   void aStreamedBlobAnnouncedUnderAnotherDigestIsRefusedAndNothingIsKept() throws IOException {
     byte[] layer = random(1024 * 1024);

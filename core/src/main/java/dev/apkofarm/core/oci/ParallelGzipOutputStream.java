@@ -17,12 +17,18 @@ import java.util.zip.Deflater;
  * a pool thread, and the results are written in order as one gzip member. The output depends only on the input and
  * {@link GzipSettings}, not on thread timing. Memory is bounded: at most {@code 2 x threads} blocks are in flight,
  * and their arrays are used again rather than allocated per block (a layer of a GiB would otherwise be a thousand
- * pairs of block-sized arrays, each humongous to G1 on a small heap, whose churn alone makes the heap grow).
+ * pairs of block-sized arrays, each humongous to G1 on a small heap, whose churn alone makes the heap grow). A new
+ * block array starts small and grows to what is written, and a short last block gets an output array of its own
+ * size: most layers of an image are a few KiB, and a MiB pair of arrays for each was most of what a short CLI run
+ * allocated (its young collections). How the arrays are sized never shows in the output: an output array is always
+ * larger than deflate's worst case for its block, so each block is deflated in one call either way.
  *
  * <p>The header has no name and mtime 0, OS 255 (unknown); no host information.
  */
 final class ParallelGzipOutputStream extends OutputStream {
   private static final int DICTIONARY = 32 * 1024;
+  /** The size a new block array starts at before it grows (doubling) to the block size. */
+  private static final int FIRST_ARRAY = 16 * 1024;
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
   private final OutputStream out;
@@ -53,7 +59,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     this.settings = settings;
     this.executor = executor;
     this.maxInFlight = Math.max(2, 2 * threads);
-    this.block = new byte[settings.blockSize()];
+    this.block = newBlock();
     int level = settings.level();
     this.deflaters = ThreadLocal.withInitial(() -> new Deflater(level, true));
     out.write(HEADER);
@@ -77,12 +83,15 @@ final class ParallelGzipOutputStream extends OutputStream {
     crc.update(b, off, len);
     totalIn += len;
     while (len > 0) {
+      if (block.length - fill < len && block.length < settings.blockSize()) {
+        block = Arrays.copyOf(block, Math.min(settings.blockSize(), Math.max(2 * block.length, fill + len)));
+      }
       int n = Math.min(len, block.length - fill);
       System.arraycopy(b, off, block, fill, n);
       fill += n;
       off += n;
       len -= n;
-      if (fill == block.length) {
+      if (fill == settings.blockSize()) {
         submit(false);
       }
     }
@@ -92,11 +101,11 @@ final class ParallelGzipOutputStream extends OutputStream {
     byte[] data = block;
     int length = fill;
     byte[] dict = previous;
-    byte[] output = freeOutputs.isEmpty() ? new byte[outputSize(settings.blockSize())] : freeOutputs.pop();
+    byte[] output = freeOutputs.isEmpty() ? new byte[outputSize(length)] : freeOutputs.pop();
     Future<Chunk> f = executor.submit(() -> compress(data, length, dict, last, output));
     pending.addLast(new Pending(f, dict));
-    previous = data;
-    block = last ? null : freeBlocks.isEmpty() ? new byte[settings.blockSize()] : freeBlocks.pop();
+    previous = data; // only a full block is followed by another: a dictionary is always a whole block's array
+    block = last ? null : freeBlocks.isEmpty() ? newBlock() : freeBlocks.pop();
     fill = 0;
     while (pending.size() >= maxInFlight || (!pending.isEmpty() && pending.peekFirst().chunk().isDone())) {
       writeNext();
@@ -123,6 +132,11 @@ final class ParallelGzipOutputStream extends OutputStream {
       pending.forEach(q -> q.chunk().cancel(true));
       throw new IOException("compressing a layer block failed", e.getCause());
     }
+  }
+
+  /** A block array to fill: small, grown in {@link #write} up to the block size as bytes come. */
+  private byte[] newBlock() {
+    return new byte[Math.min(FIRST_ARRAY, settings.blockSize())];
   }
 
   /** Room for a deflated block of {@code length} bytes (deflate grows incompressible input by a little). */

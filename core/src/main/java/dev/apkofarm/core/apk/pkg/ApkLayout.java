@@ -119,7 +119,7 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
 
   /** An input stream over {@code [offset, offset+length)} of the file, for reading one section. */
   static InputStream open(FileChannel ch, long offset, long length, String what) {
-    return new BufferedInputStream(new ChannelRange(ch, offset, length, what), 64 * 1024);
+    return new BufferedInputStream(new ChannelRange(ch, offset, length, what), bufferFor(length));
   }
 
   private static long memberLength(FileChannel ch, long offset, long maxControl, String what) throws IOException {
@@ -131,7 +131,7 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
   private static Section section(FileChannel ch, long offset, long length, String algorithm, String what)
       throws IOException {
     MessageDigest md = newDigest(algorithm);
-    byte[] buf = new byte[64 * 1024];
+    byte[] buf = new byte[bufferFor(length)];
     try (InputStream in = new ChannelRange(ch, offset, length, what)) {
       int n;
       while ((n = in.read(buf)) > 0) {
@@ -147,6 +147,14 @@ public record ApkLayout(Optional<Section> signature, Section control, Section da
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(algorithm + " is available on every JVM", e);
     }
+  }
+
+  /**
+   * A buffer for reading {@code length} bytes: 64 KiB, or the length when less (a signature or control section is a
+   * few KiB, and a short run scans each package's three sections more than once).
+   */
+  private static int bufferFor(long length) {
+    return (int) Math.max(1, Math.min(64 * 1024, length));
   }
 
   private static InputStream toEnd(FileChannel ch, long offset, String what) throws IOException {
