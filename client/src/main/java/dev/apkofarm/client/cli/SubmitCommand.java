@@ -5,6 +5,7 @@ import dev.apkofarm.client.embedded.EmbeddedFarm;
 import dev.apkofarm.client.farm.ConfigFiles;
 import dev.apkofarm.client.farm.FollowingUploads;
 import dev.apkofarm.client.farm.JobFollower;
+import dev.apkofarm.client.farm.LayerFollowers;
 import dev.apkofarm.client.farm.LayoutWriter;
 import dev.apkofarm.client.farm.LocalFiles;
 import dev.apkofarm.client.farm.ProgressView;
@@ -230,12 +231,27 @@ final class SubmitCommand extends ClientCommand {
       return 0;
     }
     ProgressView view = ProgressView.of(out(), json, System.console() != null);
+    // Against a farm, each layer is read while its worker still streams it (the embedded farm is this process: its
+    // blobs are read once the job is done).
+    LayerFollowers layers = output != null && target != null
+        ? new LayerFollowers(new BlobTransfer(channel), root.resolve(output), job.getId()) : null;
     try {
-      new JobFollower(channel, Duration.ofMinutes(2)).follow(job.getId(), 1, view::event);
+      new JobFollower(channel, Duration.ofMinutes(2)).follow(job.getId(), 1, e -> {
+        view.event(e);
+        if (layers != null) {
+          layers.on(e);
+        }
+      });
+      if (layers != null) {
+        layers.settle();
+      }
     } catch (StatusRuntimeException e) {
       throw Rpc.translate(e, target);
     } finally {
       view.close();
+      if (layers != null) {
+        layers.close();
+      }
     }
     Job done = BuildServiceGrpc.newBlockingStub(channel).getJob(GetJobRequest.newBuilder().setJobId(job.getId()).build());
     if (done.getState() != JobState.JOB_SUCCEEDED) {

@@ -40,11 +40,23 @@ public final class LayoutWriter {
     this.blobs = blobs;
   }
 
+  /**
+   * Where the blobs of {@code image} gather under {@code dir} before its layout is written: by digest, each complete
+   * and verified before it gets its name (so a run that was interrupted goes on from them).
+   */
+  public static Path staging(Path dir, String image) {
+    return partial(dir, image).resolve("blobs");
+  }
+
+  private static Path partial(Path dir, String image) {
+    return dir.resolve("." + image + ".partial");
+  }
+
   /** Downloads {@code image} into {@code dir/<name>}, replacing what was there. */
   public Path write(Path dir, ImageStatus image) throws IOException {
     Files.createDirectories(dir);
     Path target = dir.resolve(image.getName());
-    Path partial = dir.resolve("." + image.getName() + ".partial");
+    Path partial = partial(dir, image.getName());
     Files.createDirectories(partial);
     try (FileChannel lockFile = FileChannel.open(partial.resolve("lock"), StandardOpenOption.CREATE,
             StandardOpenOption.WRITE);
@@ -52,7 +64,7 @@ public final class LayoutWriter {
       if (lock == null) {
         throw new IOException("another apko-client is writing " + target + " (" + partial + " is locked)");
       }
-      DirectoryBlobStore staging = new DirectoryBlobStore(partial.resolve("blobs"));
+      DirectoryBlobStore staging = new DirectoryBlobStore(staging(dir, image.getName()));
       List<Descriptor> descriptors = new ArrayList<>();
       for (dev.apkofarm.proto.v1.Descriptor d : image.getBlobsList()) {
         Descriptor core = Descriptor.of(d.getMediaType(), Digest.parse(d.getDigest()), d.getSize());

@@ -303,6 +303,30 @@ public final class BlobTransfer {
   }
 
   /**
+   * As {@link #stream(String)}, and a reader may follow the upload under {@code followKey} as it arrives ({@link
+   * #follow}): the client of an {@code --output} job reads a layer while its worker still compresses it.
+   */
+  public StreamingUpload stream(String what, String followKey) {
+    return new StreamingUpload(new UploadCall(channel, what, followKey));
+  }
+
+  /**
+   * The key under which a worker streams the first blob it builds for an attempt of a task (its image's layer) and
+   * under which the job's client follows it: both know the job, the image, the arch (OCI name) and the attempt.
+   */
+  public static String followKey(String jobId, String image, String arch, int attempt) {
+    return jobId + "/" + image + "/" + arch + "/" + attempt;
+  }
+
+  /**
+   * Follows the upload streamed under {@code followKey} (waiting for it to begin), from its first byte as the
+   * coordinator receives it: see {@link FollowedUpload}.
+   */
+  public FollowedUpload follow(String followKey) {
+    return new FollowedUpload(channel, followKey);
+  }
+
+  /**
    * A blob's bytes as a stream, chunk by chunk as the server sends them (gRPC flow control bounds what is in flight),
    * going on from where it was when the stream breaks off: for a caller that verifies as it copies. Closing it early
    * cancels the download.

@@ -32,9 +32,18 @@ final class UploadCall {
   private boolean started;
   private boolean announced;
 
+  /** The key readers may follow this upload by before its digest is known (sent with the first chunk), or empty. */
+  private final String followKey;
+
   /** @param what names the blob in messages */
   UploadCall(Channel channel, String what) {
+    this(channel, what, "");
+  }
+
+  /** @param followKey sent with the first chunk: readers may follow the upload by it (empty: none) */
+  UploadCall(Channel channel, String what, String followKey) {
     this.what = what;
+    this.followKey = followKey;
     ClientResponseObserver<UploadChunk, UploadResponse> responses = new ClientResponseObserver<>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<UploadChunk> r) {
@@ -95,6 +104,9 @@ final class UploadCall {
     UploadChunk.Builder c = UploadChunk.newBuilder().setOffset(offset)
         .setData(UnsafeByteOperations.unsafeWrap(bytes, 0, length));
     header.ifPresent(h -> c.setDigest(h.digest()).setSize(h.size()).addAllCacheKeys(h.cacheKeys()));
+    if (!started && !followKey.isEmpty()) {
+      c.setFollowKey(followKey);
+    }
     requests.onNext(c.build());
     announced |= header.isPresent();
     offset += length;

@@ -13,7 +13,8 @@ import java.time.Duration;
 final class Arrival {
   enum State { EXPECTED, ARRIVING, STORED, FAILED }
 
-  private final String digest;
+  /** The digest, or for an upload followed by key before its digest is known, "upload KEY" until it is announced. */
+  private String digest;
   private State state;
   private long deadlineNanos;
   private Path tmp;
@@ -33,8 +34,18 @@ final class Arrival {
     return a;
   }
 
-  String digest() {
+  synchronized String digest() {
     return digest;
+  }
+
+  /**
+   * A followed-by-key upload's digest and size, known at its end: from now on readers end at {@code size}, and the
+   * blob is stored at the digest's path.
+   */
+  synchronized void announce(String digest, long size) {
+    this.digest = digest;
+    this.size = size;
+    notifyAll();
   }
 
   synchronized boolean expectedPast(long nowNanos) {
@@ -89,7 +100,7 @@ final class Arrival {
     }
   }
 
-  /** The announced size; waits for the upload to begin. */
+  /** The announced size (-1 for an upload followed by key: its size comes at its end); waits for the upload to begin. */
   synchronized long awaitSize(ArrivingBlob reader) throws IOException {
     while (true) {
       check(reader);
@@ -120,7 +131,8 @@ final class Arrival {
       if (state == State.STORED) {
         return size - position;
       }
-      long readable = Math.min(written, size); // never bytes past the announced size: they will be refused
+      // Never bytes past the announced size: they will be refused (no size yet: a followed upload, still streaming).
+      long readable = size < 0 ? written : Math.min(written, size);
       if (state == State.ARRIVING && readable > position) {
         return readable - position;
       }

@@ -16,20 +16,29 @@ import java.nio.file.StandardOpenOption;
  */
 public final class ArrivingBlob extends InputStream {
   private final Arrival arrival;
-  private final Path storedPath;
+  private final java.util.function.Function<String, Path> storedPath;
   private FileChannel channel;
   private long position;
   private volatile boolean closed;
 
-  ArrivingBlob(Arrival arrival, Path storedPath, long offset) {
+  /** @param storedPath the stored blob's path, by digest (a followed upload's is known only at its end) */
+  ArrivingBlob(Arrival arrival, java.util.function.Function<String, Path> storedPath, long offset) {
     this.arrival = arrival;
     this.storedPath = storedPath;
     this.position = offset;
   }
 
-  /** The blob's size as its upload announced it; waits for the upload to begin. */
+  /**
+   * The blob's size as its upload announced it, or -1 for an upload followed by key (its size and digest come with
+   * its end: {@link #digest()} once this stream has ended); waits for the upload to begin.
+   */
   public long size() throws IOException {
     return arrival.awaitSize(this);
+  }
+
+  /** The blob's digest: for an upload followed by key, known once this stream has ended. */
+  public String digest() {
+    return arrival.digest();
   }
 
   boolean isClosed() {
@@ -71,7 +80,7 @@ public final class ArrivingBlob extends InputStream {
       return FileChannel.open(arrival.tmp(), StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       if (arrival.isStored()) {
-        return FileChannel.open(storedPath, StandardOpenOption.READ);
+        return FileChannel.open(storedPath.apply(arrival.digest()), StandardOpenOption.READ);
       }
       arrival.awaitReadable(this, position); // throws the upload's failure
       throw e;

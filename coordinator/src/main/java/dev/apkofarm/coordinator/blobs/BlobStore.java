@@ -75,6 +75,23 @@ public interface BlobStore {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " takes only blobs announced first");
   }
 
+  /**
+   * As {@link #writer(long)}, and readers may follow the upload under {@code followKey} ({@link #following}) before
+   * its digest is known: a client reads a layer as its worker streams it to this store.
+   */
+  default Writer writer(long maxSize, String followKey) throws IOException {
+    return writer(maxSize);
+  }
+
+  /**
+   * The upload streamed under {@code followKey}, from its first byte as it arrives; waits up to {@code within} for it
+   * to begin. The reader ends only once the upload was verified and stored ({@link ArrivingBlob#digest()} then names
+   * it), and fails when the upload fails. Empty when the store cannot follow uploads.
+   */
+  default Optional<ArrivingBlob> following(String followKey, Duration within) {
+    return Optional.empty();
+  }
+
   /** Stores {@code content}, verifying it; returns nothing new if the blob exists. */
   default void put(String digest, long size, InputStream content) throws IOException {
     try (Writer w = writer(digest, size)) {

@@ -42,6 +42,11 @@ public final class DiskBlobStore implements BlobStore {
   private final Clock clock;
   /** Blobs expected or arriving, by digest; an entry leaves when its upload is stored or fails. */
   private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+  /**
+   * Uploads streamed before their digest is known that readers follow by key (a layer a client reads while its
+   * worker streams it here), or that a reader waits for: an entry leaves when its upload ends.
+   */
+  private final Map<String, Arrival> followed = new ConcurrentHashMap<>();
   /** The temp files of the writers open now. */
   private final Set<Path> writing = ConcurrentHashMap.newKeySet();
   /** Taken by what makes a blob visible or young (commit, keep) and by the collector's removal. */
@@ -191,7 +196,16 @@ public final class DiskBlobStore implements BlobStore {
   @Override
   public Optional<ArrivingBlob> arriving(String digest, long offset) {
     Arrival a = arrivals.get(Digest.parse(digest).toString());
-    return a == null ? Optional.empty() : Optional.of(new ArrivingBlob(a, path(digest), offset));
+    return a == null ? Optional.empty() : Optional.of(new ArrivingBlob(a, this::path, offset));
+  }
+
+  @Override
+  public Optional<ArrivingBlob> following(String followKey, Duration within) {
+    long now = System.nanoTime();
+    followed.values().removeIf(a -> a.expectedPast(now)); // readers that waited for an upload that never began
+    Arrival a = followed.computeIfAbsent(followKey, k -> Arrival.expected("upload " + k, within));
+    a.expectUntil(now + within.toNanos());
+    return Optional.of(new ArrivingBlob(a, this::path, 0));
   }
 
   @Override
@@ -229,6 +243,13 @@ public final class DiskBlobStore implements BlobStore {
     return new DiskWriter(null, -1, maxSize, tmp);
   }
 
+  @Override
+  public Writer writer(long maxSize, String followKey) throws IOException {
+    DiskWriter w = (DiskWriter) writer(maxSize);
+    w.followBy(followKey);
+    return w;
+  }
+
   private final class DiskWriter implements Writer {
     private String digest;
     private long size;
@@ -240,6 +261,8 @@ public final class DiskBlobStore implements BlobStore {
     private boolean committed;
     /** The arrival readers follow, when this upload is the one they follow. */
     private Arrival arrival;
+    /** The key readers follow this upload by, before its digest is known (null: none). */
+    private String followKey;
 
     /** @param digest null until {@link #announce}d */
     DiskWriter(String digest, long size, long max, Path tmp) throws IOException {
@@ -268,6 +291,19 @@ public final class DiskBlobStore implements BlobStore {
       }
     }
 
+    /** Makes this upload (its digest not known yet) the one readers of {@code key} follow. */
+    private void followBy(String key) {
+      Arrival a = followed.compute(key, (k, old) -> old != null && old.tryBegin(tmp, -1) ? old : null);
+      if (a == null) { // none waiting, or one that ended (an earlier upload of the key): this upload is followed now
+        Arrival fresh = Arrival.expected("upload " + key, Duration.ZERO);
+        fresh.tryBegin(tmp, -1);
+        followed.put(key, fresh);
+        a = fresh;
+      }
+      arrival = a;
+      followKey = key;
+    }
+
     @Override
     public void announce(String digest, long size) throws IOException {
       if (this.digest != null) {
@@ -280,7 +316,11 @@ public final class DiskBlobStore implements BlobStore {
       }
       this.digest = digest;
       this.size = size;
-      follow(); // announced while its bytes still come (a client digests a package as it sends it)
+      if (followKey != null) {
+        arrival.announce(digest, size); // its followers end at this size, with this digest
+      } else {
+        follow(); // announced while its bytes still come (a client digests a package as it sends it)
+      }
     }
 
     @Override
@@ -328,6 +368,9 @@ public final class DiskBlobStore implements BlobStore {
       if (arrival != null) {
         arrival.stored();
         arrivals.remove(digest, arrival);
+        if (followKey != null) {
+          followed.remove(followKey, arrival);
+        }
       }
     }
 
@@ -336,9 +379,13 @@ public final class DiskBlobStore implements BlobStore {
       out.close();
       if (!committed) {
         if (arrival != null) {
-          arrival.failed(written == size ? "its bytes are not " + digest : "it broke off at byte " + written + " of "
-              + size);
-          arrivals.remove(digest, arrival);
+          arrival.failed(written == size ? "its bytes are not " + digest : "it broke off at byte " + written
+              + (size < 0 ? "" : " of " + size));
+          if (followKey != null) {
+            followed.remove(followKey, arrival);
+          } else {
+            arrivals.remove(digest, arrival);
+          }
         }
         Files.deleteIfExists(tmp);
         writing.remove(tmp);

@@ -35,6 +35,12 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
   /** The most a blob whose size comes only with its last chunk may grow to before the upload is refused. */
   static final long MAX_STREAMED = 64L << 30;
 
+  /**
+   * How long a download by follow key waits for its upload to begin: a task's fetch and install come first. Its
+   * reader cancels it sooner when the task ends without it.
+   */
+  static final java.time.Duration FOLLOW_WAIT = java.time.Duration.ofMinutes(30);
+
   private static final Logger log = LoggerFactory.getLogger(BlobServiceImpl.class);
 
   private final BlobStore store;
@@ -93,7 +99,9 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
         }
         try {
           if (writer == null && c.getDigest().isEmpty()) {
-            writer = store.writer(MAX_STREAMED); // digest and size come with the last chunk
+            // Digest and size come with the last chunk; readers may follow it by key meanwhile.
+            writer = c.getFollowKey().isEmpty() ? store.writer(MAX_STREAMED)
+                : store.writer(MAX_STREAMED, FollowKey.check(c.getFollowKey()));
           } else if (writer == null) {
             digest = c.getDigest();
             size = c.getSize();
@@ -183,6 +191,20 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
   public void download(DownloadRequest request, StreamObserver<DownloadChunk> plain) {
     ServerCallStreamObserver<DownloadChunk> out = (ServerCallStreamObserver<DownloadChunk>) plain;
     String digest = request.getDigest();
+    if (!request.getFollowKey().isEmpty()) {
+      try {
+        String key = FollowKey.check(request.getFollowKey());
+        Optional<ArrivingBlob> followed = store.following(key, FOLLOW_WAIT);
+        if (followed.isEmpty() || request.getOffset() != 0) {
+          out.onError(Status.NOT_FOUND.withDescription("no upload followed as " + key).asRuntimeException());
+          return;
+        }
+        FollowingDownload.start(followed.get(), "the upload " + key, 0, out);
+      } catch (IllegalArgumentException e) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      }
+      return;
+    }
     try {
       Digest.parse(digest);
       OptionalLong size = store.size(digest);

@@ -53,10 +53,42 @@ final class FollowingDownload implements Runnable {
     t.start();
   }
 
+  /**
+   * An upload followed by key: its size and digest come at its end, so chunks go until the stored blob's end, and a
+   * last, empty chunk names the digest and size (the reader checks both against what it received).
+   */
+  private void followUnsized(ArrivingBlob blob) throws IOException, InterruptedException {
+    while (true) {
+      while (!out.isReady()) {
+        if (cancelled) {
+          return;
+        }
+        ready.tryAcquire(LOOK_MS, TimeUnit.MILLISECONDS);
+      }
+      byte[] buf = blob.readNBytes(DownloadPump.CHUNK);
+      if (cancelled) {
+        return;
+      }
+      if (buf.length > 0) {
+        out.onNext(DownloadPump.chunk(offset, buf, false, 0));
+        offset += buf.length;
+      }
+      if (buf.length < DownloadPump.CHUNK) { // the end, which only a verified, stored blob reaches
+        out.onNext(DownloadChunk.newBuilder().setOffset(offset).setSize(offset).setDigest(blob.digest()).build());
+        out.onCompleted();
+        return;
+      }
+    }
+  }
+
   @Override
   public void run() {
     try (ArrivingBlob blob = in) {
       long size = blob.size();
+      if (size < 0) {
+        followUnsized(blob);
+        return;
+      }
       if (offset > size) {
         out.onError(Status.OUT_OF_RANGE.withDescription("offset " + offset + " is outside " + digest + " (" + size
             + " bytes)").asRuntimeException());

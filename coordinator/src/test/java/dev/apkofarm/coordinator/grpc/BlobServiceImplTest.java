@@ -268,4 +268,68 @@ class BlobServiceImplTest {
       }
     });
   }
+
+  @Test
+  void aFollowerReadsAnUploadStreamedUnderItsKeyAsItArrivesAndEndsWithItsDigestOnceStored() throws Exception {
+    byte[] blob = random(3 * 1024 * 1024 + 17);
+    int first = 2 * 1024 * 1024;
+    dev.apkofarm.cluster.blobs.FollowedUpload follow = blobs.follow("j-1/img/amd64/1");
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    // The follower asks before the upload begins: it waits for it.
+    java.util.concurrent.CompletableFuture<Digest> followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return follow.copyTo(got);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    StreamingUpload up = blobs.stream("a layer", "j-1/img/amd64/1");
+    write(up, java.util.Arrays.copyOfRange(blob, 0, first));
+    // Only a follower that reads the upload as it arrives gets these bytes while the blob is still unfinished.
+    Await.until(Duration.ofSeconds(30), "the follower to have the first part", () -> follow.received() >= first - 256 * 1024);
+    assertThat(followed).isNotDone();
+    write(up, java.util.Arrays.copyOfRange(blob, first, blob.length));
+    assertThat(up.finish(Digest.of(blob), blob.length)).isTrue();
+
+    assertThat(followed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Digest.of(blob));
+    assertThat(got.toByteArray()).isEqualTo(blob);
+    assertThat(store.has(Digest.of(blob).toString())).isTrue();
+  }
+
+  @Test
+  void aFollowerOfAnUploadThatBreaksOffFailsAndAFollowerOfNoUploadIsCancelled() throws Exception {
+    dev.apkofarm.cluster.blobs.FollowedUpload follow = blobs.follow("j-2/img/amd64/1");
+    java.util.concurrent.CompletableFuture<Digest> followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return follow.copyTo(java.io.OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    StreamingUpload up = blobs.stream("a layer", "j-2/img/amd64/1");
+    write(up, random(1024 * 1024));
+    Await.until(Duration.ofSeconds(30), "the follower to have bytes", () -> follow.received() > 0);
+    up.cancel(); // the worker went away mid-layer
+
+    assertThatThrownBy(() -> followed.get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(java.io.UncheckedIOException.class);
+
+    dev.apkofarm.cluster.blobs.FollowedUpload never = blobs.follow("j-3/img/amd64/1");
+    java.util.concurrent.CompletableFuture<Digest> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return never.copyTo(java.io.OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    never.cancel();
+    assertThatThrownBy(() -> waiting.get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(java.io.UncheckedIOException.class);
+  }
+
+  @Test
+  void aFollowKeyThatIsNotPrintableIsRefused() {
+    assertThatThrownBy(() -> blobs.follow("j-4/img\n/amd64/1").copyTo(java.io.OutputStream.nullOutputStream()))
+        .isInstanceOf(IOException.class).hasMessageContaining("INVALID_ARGUMENT");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.apkofarm.worker.pipeline;
 
+import dev.apkofarm.cluster.blobs.BlobTransfer;
 import dev.apkofarm.cluster.contract.ArchTask;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.apk.repo.Fetcher;
@@ -75,9 +76,12 @@ public final class CoreTaskExecutor implements TaskExecutor {
     PackageStore store = new PackageStore(new Fetcher(Fetcher.Options.defaults(ctx.workDir(), Optional.of(cacheDir))),
         disk, List.of(ctx.cache()), ctx.cache(), MAX_PACKAGE);
     DirectoryBlobStore out = new DirectoryBlobStore(ctx.workDir().resolve("blobs"));
-    // Without a push, every blob also streams to the coordinator while it is written (see StreamingSink).
-    BlobSink sink = assigned.pushRepository().isEmpty() ? new StreamingSink(out, ctx.coordinator(), assigned.toString())
-        : out;
+    // Without a push, every blob also streams to the coordinator while it is written (see StreamingSink); the job's
+    // client may follow the first, the layer, as it arrives there.
+    String followKey = BlobTransfer.followKey(assigned.jobId(), assigned.locked().getImage(),
+        assigned.locked().getArch(), assigned.ref().attempt());
+    BlobSink sink = assigned.pushRepository().isEmpty()
+        ? new StreamingSink(out, ctx.coordinator(), assigned.toString(), followKey) : out;
     List<LockedPackage> packages = task.packages();
     AtomicLong opened = new AtomicLong();
     AtomicLong fetched = new AtomicLong();

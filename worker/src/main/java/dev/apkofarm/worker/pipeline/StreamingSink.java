@@ -22,18 +22,29 @@ final class StreamingSink implements BlobSink {
   private final DirectoryBlobStore local;
   private final BlobTransfer coordinator;
   private final String task;
+  /** The key the first blob (the layer) streams under, for the job's client to follow; null once it is used. */
+  private String followKey;
 
-  /** @param task names the task in messages */
-  StreamingSink(DirectoryBlobStore local, BlobTransfer coordinator, String task) {
+  /**
+   * @param task names the task in messages
+   * @param followKey the key the first blob created here streams under (see {@link BlobTransfer#followKey})
+   */
+  StreamingSink(DirectoryBlobStore local, BlobTransfer coordinator, String task, String followKey) {
     this.local = local;
     this.coordinator = coordinator;
     this.task = task;
+    this.followKey = followKey;
   }
 
   @Override
   public Pending create() throws IOException {
     Pending file = local.create();
-    StreamingUpload upload = coordinator.stream("upload of a blob of " + task);
+    String what = "upload of a blob of " + task;
+    StreamingUpload upload;
+    synchronized (this) {
+      upload = followKey == null ? coordinator.stream(what) : coordinator.stream(what, followKey);
+      followKey = null;
+    }
     OutputStream both = new OutputStream() {
       @Override
       public void write(int b) throws IOException {
