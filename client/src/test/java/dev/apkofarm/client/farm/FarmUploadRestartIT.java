@@ -4,13 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.client.cli.ApkoClientCommand;
 import dev.apkofarm.client.cli.CliRun;
-import dev.apkofarm.core.apk.PackageInfo;
-import dev.apkofarm.core.apk.index.IndexWriter;
-import dev.apkofarm.core.apk.pkg.PackageContent;
-import dev.apkofarm.core.apk.pkg.PackageSpec;
-import dev.apkofarm.core.apk.pkg.PackageWriter;
-import dev.apkofarm.core.apk.sign.SignatureAlgorithm;
-import dev.apkofarm.core.apk.sign.SigningKey;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.testing.Await;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
@@ -20,15 +13,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -64,22 +54,7 @@ class FarmUploadRestartIT {
 
   @BeforeEach
   void repository() throws Exception {
-    Path content = Files.createDirectories(tmp.resolve("content"));
-    byte[] random = new byte[DATA];
-    new Random(64).nextBytes(random);
-    Files.write(content.resolve("data"), random);
-    SigningKey key = SigningKey.generate("shipped.rsa.pub", 2048);
-    Path arch = Files.createDirectories(tmp.resolve("work/repo/x86_64"));
-    PackageInfo info = PackageWriter.write(PackageSpec.builder("big", "1.0-r0", "x86_64").build(),
-        PackageContent.builder().file("usr/share/big/data", content.resolve("data"), 0644).build(),
-        Optional.of(key), SignatureAlgorithm.RSA_SHA256, arch.resolve("big-1.0-r0.apk"), 0);
-    IndexWriter.write(arch.resolve(IndexWriter.INDEX_FILE), List.of(info), Optional.of(key),
-        SignatureAlgorithm.RSA_SHA256, "shipped");
-    Files.writeString(tmp.resolve("work/repo/shipped.rsa.pub"), key.publicKey().pem(), StandardCharsets.US_ASCII);
-    Files.writeString(tmp.resolve("work/big.yaml"), "contents:\n  keyring: [repo/shipped.rsa.pub]\n"
-        + "  repositories: [repo]\n  packages: [big]\narchs: [amd64]\n");
-    Files.delete(content.resolve("data"));
-    apk = arch.resolve(info.filename());
+    apk = ShippedRepository.write(Files.createDirectories(tmp.resolve("work")), DATA, 64);
     assertThat(Files.size(apk)).isGreaterThan(DATA);
     apkDigest = sha256(apk);
     farm = new FarmProcesses(Files.createDirectories(tmp.resolve("farm")), FarmProcesses.Mains.REAL);

@@ -1,5 +1,6 @@
 package dev.apkofarm.cluster.blobs;
 
+import com.google.protobuf.UnsafeByteOperations;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.proto.v1.BlobServiceGrpc;
 import dev.apkofarm.proto.v1.DownloadChunk;
@@ -44,19 +45,8 @@ public final class FollowedUpload {
    */
   public Digest copyTo(OutputStream file) throws IOException {
     MessageDigest sha = Digest.newSha256();
-    // Each chunk's own bytes, digested and written without a copy (a ByteString writes its array through).
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        sha.update(b, off, len);
-        file.write(b, off, len);
-      }
-    };
+    // Each chunk's own bytes, digested and written without a copy.
+    DigestingOutput out = new DigestingOutput(sha, file);
     Context previous = call.attach();
     try {
       Iterator<DownloadChunk> chunks = BlobServiceGrpc.newBlockingStub(channel)
@@ -76,7 +66,7 @@ public final class FollowedUpload {
           }
           return named;
         }
-        c.getData().writeTo(out);
+        UnsafeByteOperations.unsafeWriteTo(c.getData(), out);
         n += c.getData().size();
         received = n;
       }

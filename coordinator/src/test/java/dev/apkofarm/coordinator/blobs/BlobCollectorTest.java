@@ -3,17 +3,15 @@ package dev.apkofarm.coordinator.blobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.core.oci.Digest;
+import dev.apkofarm.core.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Random;
 import java.util.Set;
@@ -31,34 +29,11 @@ class BlobCollectorTest {
 
   @TempDir Path tmp;
 
-  private final MovingClock clock = new MovingClock();
+  /** A clock the test moves; it starts at the real time, which an upload's temp file is written at. */
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private DiskBlobStore store;
   private BlobCollector collector;
-
-  /** A clock the test moves; it starts at the real time, which an upload's temp file is written at. */
-  private static final class MovingClock extends Clock {
-    private Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeEach
   void start() throws IOException {

@@ -1,5 +1,6 @@
 package dev.apkofarm.coordinator.scheduler;
 
+import dev.apkofarm.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
