@@ -92,6 +92,14 @@ public interface BlobStore {
     return Optional.empty();
   }
 
+  /**
+   * Why the latest upload of {@code digest} failed (it broke off: its client went away, say; or its bytes were
+   * another blob's), while nothing has stored it since: what a reader that finds it missing is told.
+   */
+  default Optional<String> lastFailure(String digest) {
+    return Optional.empty();
+  }
+
   /** Stores {@code content}, verifying it; returns nothing new if the blob exists. */
   default void put(String digest, long size, InputStream content) throws IOException {
     try (Writer w = writer(digest, size)) {

@@ -47,6 +47,16 @@ public final class DiskBlobStore implements BlobStore {
    * worker streams it here), or that a reader waits for: an entry leaves when its upload ends.
    */
   private final Map<String, Arrival> followed = new ConcurrentHashMap<>();
+  /** The most failures of uploads kept for {@link #lastFailure} (the latest ones). */
+  private static final int FAILURES_KEPT = 1024;
+  /** Why the latest upload of a digest failed, by digest, until one stores it; the oldest go first. */
+  private final Map<String, String> failures = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > FAILURES_KEPT;
+        }
+      });
   /** The temp files of the writers open now. */
   private final Set<Path> writing = ConcurrentHashMap.newKeySet();
   /** Taken by what makes a blob visible or young (commit, keep) and by the collector's removal. */
@@ -219,6 +229,11 @@ public final class DiskBlobStore implements BlobStore {
   }
 
   @Override
+  public Optional<String> lastFailure(String digest) {
+    return has(digest) ? Optional.empty() : Optional.ofNullable(failures.get(digest));
+  }
+
+  @Override
   public OptionalLong arrivingSize(String digest) {
     Arrival a = arrivals.get(digest);
     long size = a == null ? -1 : a.announcedSize();
@@ -365,6 +380,7 @@ public final class DiskBlobStore implements BlobStore {
       }
       committed = true;
       writing.remove(tmp);
+      failures.remove(digest);
       if (arrival != null) {
         arrival.stored();
         arrivals.remove(digest, arrival);
@@ -379,17 +395,25 @@ public final class DiskBlobStore implements BlobStore {
       out.close();
       if (!committed) {
         if (arrival != null) {
-          arrival.failed(written == size ? "its bytes are not " + digest : "it broke off at byte " + written
-              + (size < 0 ? "" : " of " + size));
+          arrival.failed(why());
           if (followKey != null) {
             followed.remove(followKey, arrival);
           } else {
             arrivals.remove(digest, arrival);
           }
         }
+        if (digest != null && followKey == null) {
+          failures.put(digest, why());
+        }
         Files.deleteIfExists(tmp);
         writing.remove(tmp);
       }
+    }
+
+    /** Why this upload, closed without being stored, failed. */
+    private String why() {
+      return written == size ? "its bytes are not " + digest
+          : "it broke off at byte " + written + (size < 0 ? "" : " of " + size);
     }
   }
 }

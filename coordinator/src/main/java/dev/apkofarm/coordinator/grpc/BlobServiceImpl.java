@@ -216,7 +216,9 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
         }
       }
       if (size.isEmpty()) {
-        out.onError(Status.NOT_FOUND.withDescription("no blob " + digest).asRuntimeException());
+        // A shipped package whose client went away mid-upload: say so, not only that it is missing.
+        out.onError(Status.NOT_FOUND.withDescription("no blob " + digest
+            + store.lastFailure(digest).map(why -> ": its upload failed: " + why).orElse("")).asRuntimeException());
         return;
       }
       if (request.getOffset() < 0 || request.getOffset() > size.getAsLong()) {

@@ -162,4 +162,17 @@ class ArrivingBlobTest {
     }
     assertThat(store.has(digest)).isTrue();
   }
+
+  @Test
+  void theStoreSaysWhyAnUploadFailedUntilAnotherStoresTheBlob() throws IOException {
+    try (BlobStore.Writer w = store.writer(digest, blob.length)) {
+      w.write(blob, 0, 1000); // then its client goes away
+    }
+    assertThat(store.lastFailure(digest)).hasValue("it broke off at byte 1000 of " + blob.length);
+
+    store.put(digest, blob.length, new java.io.ByteArrayInputStream(blob));
+
+    assertThat(store.has(digest)).isTrue();
+    assertThat(store.lastFailure(digest)).isEmpty();
+  }
 }

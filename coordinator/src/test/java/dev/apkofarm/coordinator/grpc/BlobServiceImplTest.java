@@ -260,6 +260,10 @@ class BlobServiceImplTest {
     never.countDown();
     assertThatThrownBy(sent::get).hasCauseInstanceOf(java.io.UncheckedIOException.class);
     assertThat(store.has(d)).isFalse();
+    // A reader that comes later (a task's next attempt) is told why the blob is missing, not only that it is.
+    Await.until(Duration.ofSeconds(30), "the store to note the upload's failure", () -> store.lastFailure(d).isPresent());
+    assertThatThrownBy(() -> blobs.open(d)).isInstanceOf(IOException.class)
+        .hasMessageContaining("NOT_FOUND").hasMessageContaining("its upload failed: it broke off at byte");
     Await.until(Duration.ofSeconds(30), "the upload's temp file to go", () -> {
       try {
         return leftovers() == 0;
