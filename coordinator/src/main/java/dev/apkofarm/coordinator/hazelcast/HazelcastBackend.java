@@ -1,6 +1,7 @@
 package dev.apkofarm.coordinator.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.PartitionService;
 import dev.apkofarm.cluster.blobs.PeerBlobService;
 import dev.apkofarm.cluster.cache.FarmBlobCache;
 import dev.apkofarm.cluster.cache.PeerReads;
@@ -14,7 +15,10 @@ import dev.apkofarm.core.cache.SharedCache;
 import dev.apkofarm.proto.v1.ClusterInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's {@link ClusterBackend}: a Hazelcast member, the cluster state in its maps
@@ -23,6 +27,8 @@ import java.util.Optional;
  * the member addresses a worker is told to join.
  */
 public final class HazelcastBackend implements ClusterBackend {
+  private static final Logger log = LoggerFactory.getLogger(HazelcastBackend.class);
+
   private final HazelcastInstance member;
   private final boolean ownsMember;
   private final String clusterName;
@@ -60,10 +66,38 @@ public final class HazelcastBackend implements ClusterBackend {
     HazelcastInstance member = Members.start(s);
     try {
       known.follow(member);
+      awaitSafe(member, SAFE_WITHIN);
       return new HazelcastBackend(member, true, settings.clusterName(), security);
     } catch (RuntimeException e) {
       member.shutdown();
       throw e;
+    }
+  }
+
+  /** How long a starting coordinator waits at most for the cluster's partitions to settle before it recovers. */
+  static final Duration SAFE_WITHIN = Duration.ofMinutes(2);
+
+  /**
+   * Waits until the cluster is safe: every partition has its owner and its backups in sync, no migration under way.
+   * A coordinator restarted with the address of the member it replaces joins while the survivors still list that
+   * member; the partition table then changes under it, and recovery, which reads every job, could miss some (seen
+   * once in the compose drill: the restarted coordinator recovered no job and left its queued tasks queued). Gives
+   * up, saying so, after {@code within}: recovering late is worse than recovering from what is readable.
+   */
+  static void awaitSafe(HazelcastInstance member, Duration within) {
+    PartitionService partitions = member.getPartitionService();
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!partitions.isClusterSafe()) {
+      if (System.nanoTime() - deadline > 0) {
+        log.warn("the cluster's partitions did not settle in {}; recovering from what is readable", within);
+        return;
+      }
+      try {
+        Thread.sleep(100); // polled: Hazelcast tells of migrations, not of replicas coming into sync
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
