@@ -78,7 +78,8 @@ public final class HazelcastBackend implements ClusterBackend {
   static final Duration SAFE_WITHIN = Duration.ofMinutes(2);
 
   /**
-   * Waits until the cluster is safe: every partition has its owner and its backups in sync, no migration under way.
+   * Waits until the cluster is safe: every partition has an owner that is a member now and its backups in sync, no
+   * migration under way.
    * A coordinator restarted with the address of the member it replaces joins while the survivors still list that
    * member; the partition table then changes under it, and recovery, which reads every job, could miss some (seen
    * once in the compose drill: the restarted coordinator recovered no job and left its queued tasks queued). Gives
@@ -87,7 +88,7 @@ public final class HazelcastBackend implements ClusterBackend {
   static void awaitSafe(HazelcastInstance member, Duration within) {
     PartitionService partitions = member.getPartitionService();
     long deadline = System.nanoTime() + within.toNanos();
-    while (!partitions.isClusterSafe()) {
+    while (!partitions.isClusterSafe() || !ownedByMembers(member)) {
       if (System.nanoTime() - deadline > 0) {
         log.warn("the cluster's partitions did not settle in {}; recovering from what is readable", within);
         return;
@@ -99,6 +100,22 @@ public final class HazelcastBackend implements ClusterBackend {
         return;
       }
     }
+  }
+
+  /**
+   * Whether every partition's owner is a member of the cluster now. The member this coordinator replaces had the same
+   * address; while a partition table still names it (by its old identity), reads of its partitions are routed here,
+   * to a member that holds none of their data.
+   */
+  private static boolean ownedByMembers(HazelcastInstance member) {
+    java.util.Set<java.util.UUID> members = new java.util.HashSet<>();
+    member.getCluster().getMembers().forEach(m -> members.add(m.getUuid()));
+    for (com.hazelcast.partition.Partition p : member.getPartitionService().getPartitions()) {
+      if (p.getOwner() == null || !members.contains(p.getOwner().getUuid())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** On a member someone else started and shuts down (tests' farms, whose workers join it). */
