@@ -308,14 +308,16 @@ public final class DiskBlobStore implements BlobStore {
 
     /** Makes this upload (its digest not known yet) the one readers of {@code key} follow. */
     private void followBy(String key) {
-      Arrival a = followed.compute(key, (k, old) -> old != null && old.tryBegin(tmp, -1) ? old : null);
-      if (a == null) { // none waiting, or one that ended (an earlier upload of the key): this upload is followed now
-        Arrival fresh = Arrival.expected("upload " + key, Duration.ZERO);
+      // One step, so a reader that asks meanwhile finds this upload, not an expectation it replaces.
+      arrival = followed.compute(key, (k, old) -> {
+        if (old != null && old.tryBegin(tmp, -1)) {
+          return old; // readers waited for it
+        }
+        // None waiting, or one that ended (an earlier upload of the key): this upload is followed now.
+        Arrival fresh = Arrival.expected("upload " + k, Duration.ZERO);
         fresh.tryBegin(tmp, -1);
-        followed.put(key, fresh);
-        a = fresh;
-      }
-      arrival = a;
+        return fresh;
+      });
       followKey = key;
     }
 

@@ -53,17 +53,25 @@ final class FollowingDownload implements Runnable {
     t.start();
   }
 
+  /** Waits until the transport takes another chunk; false when the call was cancelled meanwhile. */
+  private boolean awaitReady() throws InterruptedException {
+    while (!out.isReady()) {
+      if (cancelled) {
+        return false;
+      }
+      ready.tryAcquire(LOOK_MS, TimeUnit.MILLISECONDS);
+    }
+    return true;
+  }
+
   /**
    * An upload followed by key: its size and digest come at its end, so chunks go until the stored blob's end, and a
    * last, empty chunk names the digest and size (the reader checks both against what it received).
    */
   private void followUnsized(ArrivingBlob blob) throws IOException, InterruptedException {
     while (true) {
-      while (!out.isReady()) {
-        if (cancelled) {
-          return;
-        }
-        ready.tryAcquire(LOOK_MS, TimeUnit.MILLISECONDS);
+      if (!awaitReady()) {
+        return;
       }
       byte[] buf = blob.readNBytes(DownloadPump.CHUNK);
       if (cancelled) {
@@ -96,11 +104,8 @@ final class FollowingDownload implements Runnable {
       }
       boolean first = true;
       while (true) {
-        while (!out.isReady()) {
-          if (cancelled) {
-            return;
-          }
-          ready.tryAcquire(LOOK_MS, TimeUnit.MILLISECONDS);
+        if (!awaitReady()) {
+          return;
         }
         byte[] buf = blob.readNBytes((int) Math.min(DownloadPump.CHUNK, size - offset));
         if (cancelled) {
