@@ -90,8 +90,12 @@ public final class ApkoClientCommand implements Runnable {
   /** The process environment the commands read (SOURCE_DATE_EPOCH, ...): injected, so tests can set their own. */
   private Map<String, String> environment = System.getenv();
 
-  /** The engines {@code submit}'s embedded farm runs: core's, or stand-ins a test injects. */
-  private EmbeddedFarm.Engines farmEngines = EmbeddedFarm.Engines.CORE;
+  /**
+   * The engines {@code submit}'s embedded farm runs: stand-ins a test injects, or null for core's. Null rather than
+   * {@link EmbeddedFarm.Engines#CORE} so that a command without a farm never initialises that class (its method
+   * references cost a short run milliseconds of call-site linking).
+   */
+  private EmbeddedFarm.Engines farmEngines;
 
   @Override
   public void run() {
@@ -116,7 +120,7 @@ public final class ApkoClientCommand implements Runnable {
 
   /** The engines an embedded farm runs. */
   public EmbeddedFarm.Engines farmEngines() {
-    return farmEngines;
+    return farmEngines == null ? EmbeddedFarm.Engines.CORE : farmEngines;
   }
 
   public boolean debug() {
@@ -144,7 +148,7 @@ public final class ApkoClientCommand implements Runnable {
     }
     List<String> named = Arrays.asList(args);
     return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(),
-        EmbeddedFarm.Engines.CORE, named::contains).execute(args);
+        null, named::contains).execute(args);
   }
 
   /**
@@ -163,10 +167,13 @@ public final class ApkoClientCommand implements Runnable {
 
   /** As {@link #newCommandLine(PrintWriter, PrintWriter)}, reading {@code environment} instead of the process's. */
   public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment) {
-    return newCommandLine(out, err, environment, EmbeddedFarm.Engines.CORE);
+    return newCommandLine(out, err, environment, null);
   }
 
-  /** As above, with an embedded farm on {@code farmEngines} (tests of the farm's plumbing use stand-ins). */
+  /**
+   * As above, with an embedded farm on {@code farmEngines} (tests of the farm's plumbing use stand-ins; null for
+   * core's).
+   */
   public static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment,
       EmbeddedFarm.Engines farmEngines) {
     return newCommandLine(out, err, environment, farmEngines, name -> true);
@@ -195,20 +202,35 @@ public final class ApkoClientCommand implements Runnable {
     cl.addSubcommand("help", CommandLine.HelpCommand.class);
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          boolean badInput = ex instanceof BadInputException;
-          // Messages quote what the user gave us; whatever slipped through unescaped cannot forge lines here.
-          commandLine.getErr().println("error: " + InputText.printable(describe(ex)));
-          if (root.debug) {
-            ex.printStackTrace(commandLine.getErr());
-          } else if (!badInput) {
-            commandLine.getErr().println("(run with --debug for the stack trace)");
-          }
-          commandLine.getErr().flush();
-          return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
-        });
+    cl.setExecutionExceptionHandler(new ExceptionHandler(root));
     return cl;
+  }
+
+  /**
+   * Turns a command's exception into its message and exit code. A class, not a lambda: a lambda implementing this
+   * picocli interface (a Java 5 class) links that interface while the class-data archive is dumped, which leaves it
+   * and picocli's own handler out of the archive, and loading them from the jar costs a short run the jar's opening.
+   */
+  private static final class ExceptionHandler implements CommandLine.IExecutionExceptionHandler {
+    private final ApkoClientCommand root;
+
+    ExceptionHandler(ApkoClientCommand root) {
+      this.root = root;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      boolean badInput = ex instanceof BadInputException;
+      // Messages quote what the user gave us; whatever slipped through unescaped cannot forge lines here.
+      commandLine.getErr().println("error: " + InputText.printable(describe(ex)));
+      if (root.debug) {
+        ex.printStackTrace(commandLine.getErr());
+      } else if (!badInput) {
+        commandLine.getErr().println("(run with --debug for the stack trace)");
+      }
+      commandLine.getErr().flush();
+      return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
+    }
   }
 
   private static String describe(Throwable ex) {

@@ -1,6 +1,5 @@
 package dev.apkofarm.client.cli;
 
-import dev.apkofarm.client.embedded.EmbeddedFarm;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -374,7 +373,7 @@ public final class StoredUsage {
 
   private static CommandLine fullCommandLine(StringWriter out, Help.Ansi ansi) {
     CommandLine cl = ApkoClientCommand.newCommandLine(new PrintWriter(out, true),
-        new PrintWriter(OutputStream.nullOutputStream(), true), Map.of(), EmbeddedFarm.Engines.CORE);
+        new PrintWriter(OutputStream.nullOutputStream(), true), Map.of(), null);
     cl.setColorScheme(Help.defaultColorScheme(ansi));
     return cl;
   }

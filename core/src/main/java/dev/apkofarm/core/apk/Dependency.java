@@ -131,6 +131,19 @@ public record Dependency(
     return text;
   }
 
+  // equals and hashCode written out: a record's generated ones bootstrap through method handles on their first call,
+  // and the resolver's first comparison then spun some twenty lambda forms, about a tenth of a short CLI build.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Dependency d && conflict == d.conflict && text.equals(d.text) && name.equals(d.name)
+        && op == d.op && version.equals(d.version) && tag.equals(d.tag);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(text, conflict, name, op, version, tag);
+  }
+
   private static boolean isSpecial(char c) {
     return c == '@' || c == '=' || c == '>' || c == '<' || c == '~';
   }
