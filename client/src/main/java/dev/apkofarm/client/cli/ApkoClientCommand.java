@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,6 +98,10 @@ public final class ApkoClientCommand implements Runnable {
    */
   private EmbeddedFarm.Engines farmEngines;
 
+  /** Where commands print: picocli's writers, or those {@link QuickParse} was given (it builds no spec). */
+  private PrintWriter out;
+  private PrintWriter err;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -123,6 +128,14 @@ public final class ApkoClientCommand implements Runnable {
     return farmEngines == null ? EmbeddedFarm.Engines.CORE : farmEngines;
   }
 
+  PrintWriter out() {
+    return out;
+  }
+
+  PrintWriter err() {
+    return err;
+  }
+
   public boolean debug() {
     return debug;
   }
@@ -146,9 +159,33 @@ public final class ApkoClientCommand implements Runnable {
       // Usage texts rendered by picocli at build time: picocli's reflective model is most of a --help run.
       return 0;
     }
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), null, args);
+  }
+
+  /**
+   * Runs {@code args} as a process does after the version and stored usage: parsed by {@link QuickParse} when it can,
+   * else by picocli with only the subcommands some argument names built in full (picocli reads every option of
+   * every command it is given).
+   */
+  public static int execute(PrintWriter out, PrintWriter err, Map<String, String> environment,
+      EmbeddedFarm.Engines farmEngines, String... args) {
+    OptionalInt quick = QuickParse.execute(out, err, environment, farmEngines, args);
+    if (quick.isPresent()) {
+      return quick.getAsInt();
+    }
     List<String> named = Arrays.asList(args);
-    return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(),
-        null, named::contains).execute(args);
+    return newCommandLine(out, err, environment, farmEngines, named::contains).execute(args);
+  }
+
+  /** A root for {@link QuickParse}: the environment, engines and writers a command line would give it. */
+  static ApkoClientCommand quick(PrintWriter out, PrintWriter err, Map<String, String> environment,
+      EmbeddedFarm.Engines farmEngines) {
+    ApkoClientCommand root = new ApkoClientCommand();
+    root.environment = Map.copyOf(environment);
+    root.farmEngines = farmEngines;
+    root.out = out;
+    root.err = err;
+    return root;
   }
 
   /**
@@ -188,6 +225,8 @@ public final class ApkoClientCommand implements Runnable {
     ApkoClientCommand root = new ApkoClientCommand();
     root.environment = Map.copyOf(environment);
     root.farmEngines = farmEngines;
+    root.out = out;
+    root.err = err;
     CommandLine cl = new CommandLine(root);
     for (Class<?> command : SUBCOMMANDS) {
       Command annotation = command.getAnnotation(Command.class);
@@ -220,17 +259,22 @@ public final class ApkoClientCommand implements Runnable {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-      boolean badInput = ex instanceof BadInputException;
-      // Messages quote what the user gave us; whatever slipped through unescaped cannot forge lines here.
-      commandLine.getErr().println("error: " + InputText.printable(describe(ex)));
-      if (root.debug) {
-        ex.printStackTrace(commandLine.getErr());
-      } else if (!badInput) {
-        commandLine.getErr().println("(run with --debug for the stack trace)");
-      }
-      commandLine.getErr().flush();
-      return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
+      return failed(ex, commandLine.getErr(), root.debug);
     }
+  }
+
+  /** Prints what a command's exception says to {@code err} and returns the exit code it means. */
+  static int failed(Exception ex, PrintWriter err, boolean debug) {
+    boolean badInput = ex instanceof BadInputException;
+    // Messages quote what the user gave us; whatever slipped through unescaped cannot forge lines here.
+    err.println("error: " + InputText.printable(describe(ex)));
+    if (debug) {
+      ex.printStackTrace(err);
+    } else if (!badInput) {
+      err.println("(run with --debug for the stack trace)");
+    }
+    err.flush();
+    return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
   }
 
   private static String describe(Throwable ex) {

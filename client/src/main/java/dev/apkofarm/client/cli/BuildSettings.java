@@ -42,6 +42,9 @@ public final class BuildSettings {
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
+  /** The root, when {@link QuickParse} built this mixin (it sets fields of this type and builds no spec). */
+  ApkoClientCommand root;
+
   @Mixin RepositoryOptions repositories;
 
   @Mixin LimitOptions limits;
@@ -164,7 +167,7 @@ public final class BuildSettings {
 
   /** {@code SOURCE_DATE_EPOCH}, else {@code --build-date}, else none. */
   Optional<Instant> date() throws BadInputException {
-    OptionalLong epoch = SourceDateEpoch.read((ApkoClientCommand) mixee.root().userObject());
+    OptionalLong epoch = SourceDateEpoch.read(mixee == null ? root : (ApkoClientCommand) mixee.root().userObject());
     if (epoch.isPresent()) {
       return Optional.of(Instant.ofEpochSecond(epoch.getAsLong()));
     }

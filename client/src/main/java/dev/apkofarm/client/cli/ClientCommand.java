@@ -11,11 +11,12 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandSpec spec;
 
+  // No spec when QuickParse built the command: the root then holds the writers.
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    return spec == null ? root.out() : spec.commandLine().getOut();
   }
 
   PrintWriter err() {
-    return spec.commandLine().getErr();
+    return spec == null ? root.err() : spec.commandLine().getErr();
   }
 }

@@ -406,17 +406,87 @@ public final class StoredUsage {
     }
   }
 
-  /** The build step: writes the stored usage into the class output directory given as the only argument. */
+  /**
+   * The parse tables of {@link QuickParse}, when they are there and were read from the classes this run has (the same
+   * CRCs as the usage texts); empty otherwise, and when a {@code picocli.*} property may change how picocli parses.
+   */
+  static Optional<QuickParse> quickTables() {
+    if (setsPicocliProperty()) {
+      return Optional.empty();
+    }
+    Path jar = jarOf(StoredUsage.class);
+    try {
+      if (jar == null) {
+        return quickTables(Resources.of(StoredUsage.class.getClassLoader()));
+      }
+      // The table through the class loader, which keeps the jar open (later lookups, slf4j's among them, then share
+      // its index rather than reading the 34,000 entries again); the CRCs from that same index.
+      ClassLoader loader = StoredUsage.class.getClassLoader();
+      try (Jar index = new Jar(jar)) {
+        return quickTables(new Resources() {
+          @Override
+          public InputStream open(String name) {
+            return loader.getResourceAsStream(name);
+          }
+
+          @Override
+          public Long crc(String name) {
+            return index.crc(name);
+          }
+        });
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty(); // picocli parses instead
+    }
+  }
+
+  static Optional<QuickParse> quickTables(Resources resources) throws IOException {
+    try (InputStream in = resources.open(QuickParse.RESOURCE)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      DataInputStream data = new DataInputStream(in);
+      if (data.readInt() != FORMAT) {
+        return Optional.empty();
+      }
+      for (int i = data.readInt(); i > 0; i--) {
+        Long crc = resources.crc(classFile(data.readUTF()));
+        if (crc == null || crc.longValue() != data.readLong()) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(QuickParse.read(data));
+    }
+  }
+
+  /**
+   * The build step: writes the stored usage, and {@link QuickParse}'s tables under the same CRCs, into the class
+   * output directory given as the only argument.
+   */
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
       throw new IllegalArgumentException("usage: StoredUsage CLASSES_DIR");
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    render(Resources.of(StoredUsage.class.getClassLoader())).write(bytes);
-    Path file = Path.of(args[0]).resolve(RESOURCE);
+    Stored stored = render(Resources.of(StoredUsage.class.getClassLoader()));
+    stored.write(bytes);
+    write(Path.of(args[0]).resolve(RESOURCE), bytes.toByteArray());
+    ByteArrayOutputStream tables = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(tables);
+    out.writeInt(FORMAT);
+    out.writeInt(stored.classes().size());
+    for (Map.Entry<String, Long> c : new TreeMap<>(stored.classes()).entrySet()) {
+      out.writeUTF(c.getKey());
+      out.writeLong(c.getValue());
+    }
+    QuickParse.of(fullCommandLine(new StringWriter(), Help.Ansi.OFF)).write(out);
+    write(Path.of(args[0]).resolve(QuickParse.RESOURCE), tables.toByteArray());
+  }
+
+  private static void write(Path file, byte[] bytes) throws IOException {
     Files.createDirectories(file.getParent());
     try {
-      Files.write(file, bytes.toByteArray());
+      Files.write(file, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

@@ -42,8 +42,7 @@ class BuildCommandTest {
   private int runWith(Map<String, String> environment, String... args) {
     out = new StringWriter();
     err = new StringWriter();
-    return ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), environment)
-        .execute(args);
+    return ApkoClientCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), environment, null, args);
   }
 
   private int buildGolden(Path output, String... extra) {

@@ -16,8 +16,14 @@ public record CliRun(int exit, String out, String err) {
     return new CliRun(exit, out.toString(), err.toString());
   }
 
-  /** Runs {@code apko-client} with {@code env} as its environment. */
+  /**
+   * Runs {@code apko-client} with {@code env} as its environment, as the process does: parsed without picocli when
+   * {@link QuickParse} can, so every test through here checks that path too.
+   */
   public static CliRun of(Map<String, String> env, String... args) {
-    return of((out, err) -> ApkoClientCommand.newCommandLine(out, err, env), args);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = ApkoClientCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), env, null, args);
+    return new CliRun(exit, out.toString(), err.toString());
   }
 }

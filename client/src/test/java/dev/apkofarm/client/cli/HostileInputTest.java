@@ -38,8 +38,7 @@ class HostileInputTest {
   private int run(String... args) {
     out = new StringWriter();
     err = new StringWriter();
-    return ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true), Map.of())
-        .execute(args);
+    return ApkoClientCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), null, args);
   }
 
   private void config(String extra, String... packages) throws Exception {

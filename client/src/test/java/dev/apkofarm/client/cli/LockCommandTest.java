@@ -18,7 +18,7 @@ class LockCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    return ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return ApkoClientCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), System.getenv(), null, args);
   }
 
   @Test

@@ -38,7 +38,7 @@ class PackIndexCommandTest {
   }
 
   private int run(String... args) {
-    return ApkoClientCommand.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return ApkoClientCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), System.getenv(), null, args);
   }
 
   @Test
