@@ -29,6 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -63,10 +64,12 @@ public final class Coordinator implements AutoCloseable {
   private final DiskBlobStore blobs;
   private final RegistryFront front;
   private final BlobCollector collector;
+  private final Duration sweepInterval;
   private final ScheduledExecutorService collecting;
 
   private Coordinator(Builder b) {
     this.collector = b.collector;
+    this.sweepInterval = b.sweepInterval;
     this.collecting = b.collecting;
     this.cluster = b.cluster;
     this.scheduler = b.scheduler;
@@ -169,11 +172,12 @@ public final class Coordinator implements AutoCloseable {
         b.front = RegistryFront.start(s.front().get(), b.scheduler, engine, b.blobs, b.registry, s.dataDir());
       }
       b.collector = new BlobCollector(b.blobs, s.dataDir().resolve("inputs"), s.blobGrace(), b.registry);
+      b.sweepInterval = s.blobSweep();
       b.collecting = Executors.newSingleThreadScheduledExecutor(named("blob-collector"));
       b.health.setStatus("", ServingStatus.SERVING);
       Coordinator c = new Coordinator(b);
       // At once (what a previous life left, now that recovery has loaded what it still needs), then periodically.
-      b.collecting.scheduleWithFixedDelay(c::collectQuietly, 0, BlobCollector.INTERVAL.toSeconds(), TimeUnit.SECONDS);
+      b.collecting.scheduleWithFixedDelay(c::collectQuietly, 0, s.blobSweep().toMillis(), TimeUnit.MILLISECONDS);
       log.info("coordinator {}", RegistryAccessOptions.describe(s.registry()));
       log.info("coordinator serving on {}:{} ({}{}), {}{}", s.host(), c.port(),
           s.security().tls().isPresent() ? "TLS" : "plaintext",
@@ -213,7 +217,7 @@ public final class Coordinator implements AutoCloseable {
     try {
       collectBlobs();
     } catch (IOException | RuntimeException e) {
-      log.warn("blob collection failed (tried again in {}): {}", BlobCollector.INTERVAL, e.toString());
+      log.warn("blob collection failed (tried again in {}): {}", sweepInterval, e.toString());
     }
   }
 
@@ -299,6 +303,7 @@ public final class Coordinator implements AutoCloseable {
     DiskBlobStore blobs;
     RegistryFront front;
     BlobCollector collector;
+    Duration sweepInterval;
     ScheduledExecutorService collecting;
 
     void abandon() {

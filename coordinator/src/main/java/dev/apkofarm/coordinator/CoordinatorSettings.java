@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param front the registry front to serve ({@code --serve-registry}), if any
  * @param blobGrace how long a blob, upload or input tree that nothing references stays in the data dir after it was
  *     last stored or asked for ({@code --blob-grace}; see {@link BlobCollector})
+ * @param blobSweep how often the data dir is swept for such blobs, after the sweep at start ({@code --blob-sweep})
  */
 public record CoordinatorSettings(
     String host,
@@ -46,7 +47,8 @@ public record CoordinatorSettings(
     Optional<Path> localDir,
     RegistryOptions registry,
     Optional<FrontSettings> front,
-    Duration blobGrace) {
+    Duration blobGrace,
+    Duration blobSweep) {
   public CoordinatorSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(security, "security");
@@ -59,14 +61,17 @@ public record CoordinatorSettings(
     if (blobGrace.isNegative()) {
       throw new IllegalArgumentException("the blob grace period must not be negative, got " + blobGrace);
     }
+    if (blobSweep.isNegative() || blobSweep.isZero()) {
+      throw new IllegalArgumentException("the blob sweep interval must be positive, got " + blobSweep);
+    }
   }
 
-  /** With the default blob grace period. */
+  /** With the default blob grace period and sweep interval. */
   public CoordinatorSettings(String host, int port, Transport.Security security, MemberSettings member, Path dataDir,
       SchedulerConfig scheduler, String metricsHost, int metricsPort, int healthPort, Optional<Path> localDir,
       RegistryOptions registry, Optional<FrontSettings> front) {
     this(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort, healthPort, localDir, registry,
-        front, BlobCollector.DEFAULT_GRACE);
+        front, BlobCollector.DEFAULT_GRACE, BlobCollector.INTERVAL);
   }
 
   /** Without a registry front. */
@@ -80,13 +85,19 @@ public record CoordinatorSettings(
   /** These settings, serving the registry front {@code f}. */
   public CoordinatorSettings withFront(FrontSettings f) {
     return new CoordinatorSettings(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort,
-        healthPort, localDir, registry, Optional.of(f), blobGrace);
+        healthPort, localDir, registry, Optional.of(f), blobGrace, blobSweep);
   }
 
   /** These settings, collecting unreferenced blobs after {@code grace}. */
   public CoordinatorSettings withBlobGrace(Duration grace) {
     return new CoordinatorSettings(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort,
-        healthPort, localDir, registry, front, grace);
+        healthPort, localDir, registry, front, grace, blobSweep);
+  }
+
+  /** These settings, sweeping the data dir every {@code interval}. */
+  public CoordinatorSettings withBlobSweep(Duration interval) {
+    return new CoordinatorSettings(host, port, security, member, dataDir, scheduler, metricsHost, metricsPort,
+        healthPort, localDir, registry, front, blobGrace, interval);
   }
 
   /** With the default registry access: the docker config of this process's user, the system trust store. */

@@ -66,9 +66,13 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = "--blob-grace", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
       description = "Remove a blob of the data dir that no job (live, or retained for --retention) references once"
-          + " it was last stored or asked for this long ago; swept every 10 min and at start (default:"
+          + " it was last stored or asked for this long ago; swept at start and every --blob-sweep (default:"
           + " ${DEFAULT-VALUE}).")
   Duration blobGrace;
+
+  @Option(names = "--blob-sweep", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+      description = "How often the data dir is swept for blobs past --blob-grace (default: ${DEFAULT-VALUE}).")
+  Duration blobSweep;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
       description = "Serve Prometheus /metrics on this port; 0 = any free port (default: off).")
@@ -141,12 +145,16 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (blobSweep.isNegative() || blobSweep.isZero()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--blob-sweep " + blobSweep + ": must be positive");
+    }
     Daemons.configureLogging(logLevel);
     Path data = dataDir != null ? dataDir : UserCache.root().resolve("coordinator");
     boolean loopback = Transport.isLoopback(host);
     CoordinatorSettings s = new CoordinatorSettings(host, port, security.security(), hazelcast.settings(loopback),
         data, new SchedulerConfig(lease, heartbeat, maxAttempts, maxLiveImages, retention), loopback ? "127.0.0.1" : "0.0.0.0",
-        metricsPort, healthPort, Optional.empty(), registry.registryOptions()).withBlobGrace(blobGrace);
+        metricsPort, healthPort, Optional.empty(), registry.registryOptions()).withBlobGrace(blobGrace)
+        .withBlobSweep(blobSweep);
     Optional<FrontSettings> front = front(s.security());
     if (front.isPresent()) {
       s = s.withFront(front.get());
