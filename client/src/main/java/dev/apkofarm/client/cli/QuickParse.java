@@ -483,6 +483,9 @@ final class QuickParse {
         return -1; // picocli keeps quoted parts together
       }
       for (String part : arg.split().isEmpty() ? new String[] {value} : value.split(arg.split(), -1)) {
+        if (part.isEmpty()) {
+          return -1; // how picocli splits empty parts is picocli's
+        }
         values.add(part);
       }
     } else {

@@ -171,7 +171,8 @@ class QuickParseTest {
         List.of("--no-sbom"), List.of("--sbom"), List.of("--vcs=false"), List.of("--no-vcs"),
         List.of("--"), List.of("@args.txt"), List.of("-"), List.of("extra"),
         List.of("--cache-dir", "a", "--cache-dir", "b"), List.of("--cache-dir"), List.of("--cache-dir", "--arch"),
-        List.of("--nope"), List.of("-kkey.pub"), List.of("--arch", "\"amd64,arm64\""),
+        List.of("--nope"), List.of("-kkey.pub"), List.of("--arch", "\"amd64,arm64\""), List.of("--arch="),
+        List.of("--arch", ",amd64"), List.of("--arch", "amd64,"), List.of("-C=dir"), List.of("-Cdir"),
         List.of("--max-apk-files", "010"), List.of("--max-apk-files", "1e3"), List.of("--max-apk-files", "0x10"),
         List.of("--log-level", "loud"), List.of("--debug", "--debug"))) {
       List<String> args = new ArrayList<>(build);
