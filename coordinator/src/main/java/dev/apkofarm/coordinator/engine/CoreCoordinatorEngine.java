@@ -293,7 +293,23 @@ public final class CoreCoordinatorEngine implements CoordinatorEngine {
    * A local package file as a lock saw it. With the index checksum of the package it was locked as (which binds its
    * control section, and so its data section): the same key is the same package whatever the file's times claim.
    */
-  private record LocalFile(Path path, String checksum, long size, FileTime modified, Object fileKey) {}
+  private record LocalFile(Path path, String checksum, long size, FileTime modified, Object fileKey) {
+    // Written out: a record's own bootstrap through method handles on first use (docs/engineering.md, "Start-up").
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof LocalFile x && size == x.size && java.util.Objects.equals(path, x.path)
+          && java.util.Objects.equals(checksum, x.checksum) && java.util.Objects.equals(modified, x.modified)
+          && java.util.Objects.equals(fileKey, x.fileKey);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 31 * java.util.Objects.hashCode(path) + java.util.Objects.hashCode(checksum); // the record's formula
+      h = 31 * h + Long.hashCode(size);
+      h = 31 * h + java.util.Objects.hashCode(modified);
+      return 31 * h + java.util.Objects.hashCode(fileKey);
+    }
+  }
 
   @Override
   public BlobRef assemble(String image, List<BuildResult> perArch, byte[] lockedArch, BuildSettings settings)

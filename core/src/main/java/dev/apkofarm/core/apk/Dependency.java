@@ -141,7 +141,13 @@ public record Dependency(
 
   @Override
   public int hashCode() {
-    return Objects.hash(text, conflict, name, op, version, tag);
+    // The record's own formula, so hash order is what it was.
+    int h = text.hashCode();
+    h = 31 * h + Boolean.hashCode(conflict);
+    h = 31 * h + name.hashCode();
+    h = 31 * h + op.hashCode();
+    h = 31 * h + version.hashCode();
+    return 31 * h + tag.hashCode();
   }
 
   private static boolean isSpecial(char c) {

@@ -35,4 +35,15 @@ public record BlobKey(String value) {
   public String toString() {
     return value;
   }
+
+  // Written out: a record's own bootstrap through method handles on first use (docs/engineering.md, "Start-up").
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BlobKey x && value.equals(x.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 }

@@ -68,4 +68,15 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
   public String toString() {
     return algorithm + ":" + hex;
   }
+
+  // Written out: a record's own bootstrap through method handles on first use (docs/engineering.md, "Start-up").
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Digest x && algorithm.equals(x.algorithm) && hex.equals(x.hex);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * algorithm.hashCode() + hex.hashCode();
+  }
 }

@@ -15,4 +15,15 @@ public record TaskId(String taskId, int attempt) {
   public String toString() {
     return taskId + " (attempt " + attempt + ")";
   }
+
+  // Written out: a record's own bootstrap through method handles on first use (docs/engineering.md, "Start-up").
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TaskId x && attempt == x.attempt && taskId.equals(x.taskId);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * taskId.hashCode() + attempt; // the record's own formula
+  }
 }

@@ -54,6 +54,24 @@ public final class Fetcher {
     public Options withOffline(boolean value) {
       return new Options(workDir, cacheDir, value, timeout, attempts, auth);
     }
+  
+    // equals and hashCode written out: a record's own bootstrap through method handles on first use, which spun some
+    // sixty lambda forms for this one in an embedded submit (docs/engineering.md, "Start-up").
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Options x && offline == x.offline && attempts == x.attempts && workDir.equals(x.workDir)
+          && cacheDir.equals(x.cacheDir) && timeout.equals(x.timeout) && auth.equals(x.auth);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = workDir.hashCode(); // the record's own formula
+      h = 31 * h + cacheDir.hashCode();
+      h = 31 * h + Boolean.hashCode(offline);
+      h = 31 * h + timeout.hashCode();
+      h = 31 * h + attempts;
+      return 31 * h + auth.hashCode();
+    }
   }
 
   /**
@@ -88,6 +106,17 @@ public final class Fetcher {
     @Override
     public String toString() {
       return "Auth[" + host + ", " + user + ", ***]";
+    }
+  
+    // Written out, as Options' are (above).
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Auth x && host.equals(x.host) && user.equals(x.user) && password.equals(x.password);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * host.hashCode() + user.hashCode()) + password.hashCode(); // the record's own formula
     }
   }
 

@@ -60,6 +60,20 @@ public final class IndexCache {
       }
       return new Key(indexUrl, HexFormat.of().formatHex(md.digest()), verify, maxDecompressed);
     }
+  
+    // Written out: a record's own bootstrap through method handles on first use (docs/engineering.md, "Start-up").
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key x && verify == x.verify && maxDecompressed == x.maxDecompressed
+          && indexUrl.equals(x.indexUrl) && keyring.equals(x.keyring);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 31 * indexUrl.hashCode() + keyring.hashCode(); // the record's own formula
+      h = 31 * h + Boolean.hashCode(verify);
+      return 31 * h + Long.hashCode(maxDecompressed);
+    }
   }
 
   /**
