@@ -250,43 +250,53 @@ final class QuickParse {
     }
   }
 
+  /** Each command's table after its name and length, so a run reads only the ones it may need. */
   void write(OutputStream to) throws IOException {
     DataOutputStream out = new DataOutputStream(to);
     out.writeInt(FORMAT);
     out.writeInt(commands.size());
     for (Command c : commands.values()) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      writeCommand(new DataOutputStream(bytes), c);
       out.writeUTF(c.name());
-      out.writeUTF(c.className());
-      out.writeBoolean(c.supported());
-      out.writeInt(c.mixins().size());
-      for (String m : c.mixins()) {
-        out.writeUTF(m);
-      }
-      out.writeInt(c.args().size());
-      for (Arg a : c.args()) {
-        out.writeInt(a.names().size());
-        for (String n : a.names()) {
-          out.writeUTF(n);
-        }
-        out.writeInt(a.from());
-        out.writeInt(a.to());
-        out.writeInt(a.arityMin());
-        out.writeInt(a.arityMax());
-        out.writeUTF(a.kind().name());
-        out.writeBoolean(a.quick());
-        out.writeUTF(a.split());
-        out.writeBoolean(a.defaultValue() != null);
-        out.writeUTF(a.defaultValue() == null ? "" : a.defaultValue());
-        out.writeBoolean(a.required());
-        out.writeUTF(a.owner());
-        out.writeUTF(a.member());
-        out.writeBoolean(a.method());
-      }
+      out.writeInt(bytes.size());
+      bytes.writeTo(out);
     }
     out.flush();
   }
 
-  static QuickParse read(InputStream stream) throws IOException {
+  private static void writeCommand(DataOutputStream out, Command c) throws IOException {
+    out.writeUTF(c.className());
+    out.writeBoolean(c.supported());
+    out.writeInt(c.mixins().size());
+    for (String m : c.mixins()) {
+      out.writeUTF(m);
+    }
+    out.writeInt(c.args().size());
+    for (Arg a : c.args()) {
+      out.writeInt(a.names().size());
+      for (String n : a.names()) {
+        out.writeUTF(n);
+      }
+      out.writeInt(a.from());
+      out.writeInt(a.to());
+      out.writeInt(a.arityMin());
+      out.writeInt(a.arityMax());
+      out.writeUTF(a.kind().name());
+      out.writeBoolean(a.quick());
+      out.writeUTF(a.split());
+      out.writeBoolean(a.defaultValue() != null);
+      out.writeUTF(a.defaultValue() == null ? "" : a.defaultValue());
+      out.writeBoolean(a.required());
+      out.writeUTF(a.owner());
+      out.writeUTF(a.member());
+      out.writeBoolean(a.method());
+    }
+    out.flush();
+  }
+
+  /** The tables of the commands {@code wanted} accepts (by name; the root's is ""), the others skipped unread. */
+  static QuickParse read(InputStream stream, java.util.function.Predicate<String> wanted) throws IOException {
     DataInputStream in = new DataInputStream(stream);
     if (in.readInt() != FORMAT) {
       throw new IOException("unknown format of " + RESOURCE);
@@ -294,33 +304,45 @@ final class QuickParse {
     Map<String, Command> commands = new HashMap<>();
     for (int i = in.readInt(); i > 0; i--) {
       String name = in.readUTF();
-      String className = in.readUTF();
-      boolean supported = in.readBoolean();
-      List<String> mixins = new ArrayList<>();
-      for (int m = in.readInt(); m > 0; m--) {
-        mixins.add(in.readUTF());
+      int length = in.readInt();
+      if (length < 0 || length > 1 << 20) {
+        throw new IOException("implausible table length " + length + " in " + RESOURCE);
       }
-      List<Arg> args = new ArrayList<>();
-      for (int a = in.readInt(); a > 0; a--) {
-        List<String> names = new ArrayList<>();
-        for (int n = in.readInt(); n > 0; n--) {
-          names.add(in.readUTF());
-        }
-        int from = in.readInt();
-        int to = in.readInt();
-        int min = in.readInt();
-        int max = in.readInt();
-        Kind kind = Kind.valueOf(in.readUTF());
-        boolean quick = in.readBoolean();
-        String split = in.readUTF();
-        boolean hasDefault = in.readBoolean();
-        String defaultValue = in.readUTF();
-        args.add(new Arg(names, from, to, min, max, kind, quick, split, hasDefault ? defaultValue : null, in.readBoolean(),
-            in.readUTF(), in.readUTF(), in.readBoolean()));
+      if (wanted.test(name)) {
+        commands.put(name, readCommand(in, name));
+      } else {
+        in.skipNBytes(length);
       }
-      commands.put(name, new Command(name, className, supported, mixins, args));
     }
     return new QuickParse(commands);
+  }
+
+  private static Command readCommand(DataInputStream in, String name) throws IOException {
+    String className = in.readUTF();
+    boolean supported = in.readBoolean();
+    List<String> mixins = new ArrayList<>();
+    for (int m = in.readInt(); m > 0; m--) {
+      mixins.add(in.readUTF());
+    }
+    List<Arg> args = new ArrayList<>();
+    for (int a = in.readInt(); a > 0; a--) {
+      List<String> names = new ArrayList<>();
+      for (int n = in.readInt(); n > 0; n--) {
+        names.add(in.readUTF());
+      }
+      int from = in.readInt();
+      int to = in.readInt();
+      int min = in.readInt();
+      int max = in.readInt();
+      Kind kind = Kind.valueOf(in.readUTF());
+      boolean quick = in.readBoolean();
+      String split = in.readUTF();
+      boolean hasDefault = in.readBoolean();
+      String defaultValue = in.readUTF();
+      args.add(new Arg(names, from, to, min, max, kind, quick, split, hasDefault ? defaultValue : null, in.readBoolean(),
+          in.readUTF(), in.readUTF(), in.readBoolean()));
+    }
+    return new Command(name, className, supported, mixins, args);
   }
 
   // ---- run time ---------------------------------------------------------------------------------------------------
@@ -334,7 +356,10 @@ final class QuickParse {
    */
   static OptionalInt execute(PrintWriter out, PrintWriter err, Map<String, String> environment,
       EmbeddedFarm.Engines engines, String... args) {
-    Optional<QuickParse> tables = StoredUsage.quickTables();
+    // Only the root's table and those of commands some argument names.
+    java.util.Set<String> named = new java.util.HashSet<>(java.util.Arrays.asList(args));
+    named.add("");
+    Optional<QuickParse> tables = StoredUsage.quickTables(named::contains);
     if (tables.isEmpty()) {
       return OptionalInt.empty();
     }

@@ -407,45 +407,44 @@ public final class StoredUsage {
   }
 
   /**
-   * The parse tables of {@link QuickParse}, when they are there and were read from the classes this run has (the same
-   * CRCs as the usage texts); empty otherwise, and when a {@code picocli.*} property may change how picocli parses.
+   * The jar this process reads its tables from, left open: the JDK shares one index of a jar among all its open
+   * readers, so the class loader's later lookups in it (slf4j-simple's for its properties file) read no second one.
    */
-  static Optional<QuickParse> quickTables() {
+  private static Jar openJar;
+
+  /**
+   * The parse tables of {@link QuickParse} for the commands {@code wanted} accepts, when they are there and were read
+   * from the classes this run has (the same CRCs as the usage texts); empty otherwise, and when a {@code picocli.*}
+   * property may change how picocli parses.
+   */
+  static Optional<QuickParse> quickTables(java.util.function.Predicate<String> wanted) {
     if (setsPicocliProperty()) {
       return Optional.empty();
     }
-    Path jar = jarOf(StoredUsage.class);
     try {
-      if (jar == null) {
-        return quickTables(Resources.of(StoredUsage.class.getClassLoader()));
-      }
-      // The table through the class loader, which keeps the jar open (later lookups, slf4j's among them, then share
-      // its index rather than reading the 34,000 entries again); the CRCs from that same index.
-      ClassLoader loader = StoredUsage.class.getClassLoader();
-      try (Jar index = new Jar(jar)) {
-        return quickTables(new Resources() {
-          @Override
-          public InputStream open(String name) {
-            return loader.getResourceAsStream(name);
+      Resources resources = Resources.of(StoredUsage.class.getClassLoader());
+      Path jar = jarOf(StoredUsage.class);
+      if (jar != null) {
+        synchronized (StoredUsage.class) {
+          if (openJar == null) {
+            openJar = new Jar(jar);
           }
-
-          @Override
-          public Long crc(String name) {
-            return index.crc(name);
-          }
-        });
+          resources = openJar;
+        }
       }
+      return quickTables(resources, wanted);
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty(); // picocli parses instead
     }
   }
 
-  static Optional<QuickParse> quickTables(Resources resources) throws IOException {
+  static Optional<QuickParse> quickTables(Resources resources, java.util.function.Predicate<String> wanted)
+      throws IOException {
     try (InputStream in = resources.open(QuickParse.RESOURCE)) {
       if (in == null) {
         return Optional.empty();
       }
-      DataInputStream data = new DataInputStream(in);
+      DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in));
       if (data.readInt() != FORMAT) {
         return Optional.empty();
       }
@@ -455,7 +454,7 @@ public final class StoredUsage {
           return Optional.empty();
         }
       }
-      return Optional.of(QuickParse.read(data));
+      return Optional.of(QuickParse.read(data, wanted));
     }
   }
 

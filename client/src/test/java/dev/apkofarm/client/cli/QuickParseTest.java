@@ -28,7 +28,7 @@ class QuickParseTest {
 
   private static QuickParse tables() throws Exception {
     Optional<QuickParse> tables =
-        StoredUsage.quickTables(StoredUsage.Resources.of(QuickParseTest.class.getClassLoader()));
+        StoredUsage.quickTables(StoredUsage.Resources.of(QuickParseTest.class.getClassLoader()), name -> true);
     assertTrue(tables.isPresent(), "the build stores the tables beside the usage texts, under current CRCs");
     return tables.get();
   }
@@ -148,6 +148,16 @@ class QuickParseTest {
       assertSameAsPicocli(tables, after);
     }
     assertTrue(checked > 60, "options checked: " + checked);
+  }
+
+  @Test
+  void aRunReadsOnlyTheTablesItMayNeedAndTheyAreTheSame() throws Exception {
+    QuickParse all = tables();
+    QuickParse some = StoredUsage.quickTables(StoredUsage.Resources.of(QuickParseTest.class.getClassLoader()),
+        name -> name.isEmpty() || name.equals("build")).orElseThrow();
+    assertEquals(java.util.Set.of("", "build"), some.commands().keySet());
+    assertEquals(all.commands().get("build"), some.commands().get("build"));
+    assertEquals(all.commands().get(""), some.commands().get(""));
   }
 
   @Test
