@@ -113,7 +113,8 @@ final class QuickParse {
     List<String> mixins = new ArrayList<>();
     paths.put(user, "");
     mixinPaths(user, "", paths, mixins);
-    boolean supported = spec.defaultValueProvider() == null && spec.argGroups().isEmpty();
+    boolean supported = spec.defaultValueProvider() == null && spec.argGroups().isEmpty()
+        && injectsOnlyWhatRunsWithoutSpec(paths.keySet());
     List<Arg> args = new ArrayList<>();
     for (ArgSpec a : spec.args()) {
       Arg arg = arg(a, user, paths);
@@ -123,6 +124,28 @@ final class QuickParse {
       }
     }
     return new Command(name, user.getClass().getName(), supported, mixins, args);
+  }
+
+  /** The classes whose code reads a picocli spec only when there is one (the root and writers then come otherwise). */
+  private static final java.util.Set<Class<?>> RUN_WITHOUT_SPEC =
+      java.util.Set.of(ApkoClientCommand.class, ClientCommand.class, BuildSettings.class);
+
+  /**
+   * Whether every {@code @Spec} and {@code @ParentCommand} field of the command's objects is one this parser stands
+   * in for: a spec field of a class that runs without one, a parent that is the root (set by type).
+   */
+  private static boolean injectsOnlyWhatRunsWithoutSpec(java.util.Collection<Object> objects) {
+    for (Object o : objects) {
+      for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Field f : c.getDeclaredFields()) {
+          if (f.isAnnotationPresent(CommandLine.Spec.class) && !RUN_WITHOUT_SPEC.contains(c)
+              || f.isAnnotationPresent(CommandLine.ParentCommand.class) && f.getType() != ApkoClientCommand.class) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /** Records, depth first, the path of every mixin picocli made below {@code object} (found by identity). */

@@ -196,6 +196,31 @@ class QuickParseTest {
     }
   }
 
+  @CommandLine.Command(name = "top")
+  static final class Top {}
+
+  static final class MixinWithSpec {
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandSpec mixee;
+
+    @CommandLine.Option(names = "--x") String x;
+  }
+
+  @CommandLine.Command(name = "fake")
+  static final class Fake implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin MixinWithSpec mixin;
+
+    @Override
+    public Integer call() {
+      return 0;
+    }
+  }
+
+  @Test
+  void aCommandWhoseCodeWouldReadASpecItCannotHaveIsLeftToPicocli() {
+    QuickParse tables = QuickParse.of(new CommandLine(new Top()).addSubcommand(new Fake()));
+    assertTrue(!tables.commands().get("fake").supported(), "a mixin's @Spec is set only by picocli");
+  }
+
   @Test
   void aProcessRunsTheCommandTheSameEitherWay() {
     // A failure of the command itself: the same message and exit code as through picocli's handler.
