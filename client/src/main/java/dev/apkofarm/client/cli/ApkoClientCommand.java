@@ -177,8 +177,8 @@ public final class ApkoClientCommand implements Runnable {
     return newCommandLine(out, err, environment, farmEngines, named::contains).execute(args);
   }
 
-  /** A root for {@link QuickParse}: the environment, engines and writers a command line would give it. */
-  static ApkoClientCommand quick(PrintWriter out, PrintWriter err, Map<String, String> environment,
+  /** A root with the environment, engines and writers its commands use (picocli's and {@link QuickParse}'s). */
+  static ApkoClientCommand root(PrintWriter out, PrintWriter err, Map<String, String> environment,
       EmbeddedFarm.Engines farmEngines) {
     ApkoClientCommand root = new ApkoClientCommand();
     root.environment = Map.copyOf(environment);
@@ -222,11 +222,7 @@ public final class ApkoClientCommand implements Runnable {
    */
   static CommandLine newCommandLine(PrintWriter out, PrintWriter err, Map<String, String> environment,
       EmbeddedFarm.Engines farmEngines, Predicate<String> built) {
-    ApkoClientCommand root = new ApkoClientCommand();
-    root.environment = Map.copyOf(environment);
-    root.farmEngines = farmEngines;
-    root.out = out;
-    root.err = err;
+    ApkoClientCommand root = root(out, err, environment, farmEngines);
     CommandLine cl = new CommandLine(root);
     for (Class<?> command : SUBCOMMANDS) {
       Command annotation = command.getAnnotation(Command.class);

@@ -170,10 +170,7 @@ final class QuickParse {
     int to = 0;
     if (a instanceof PositionalParamSpec p) {
       from = p.index().min();
-      to = p.index().isUnspecified() || p.index().isUnresolved() ? -1 : p.index().max();
-      if (p.index().isVariable()) {
-        to = -1;
-      }
+      to = p.index().isVariable() || p.index().isUnspecified() || p.index().isUnresolved() ? -1 : p.index().max();
     }
     Kind kind = kind(a);
     String owner = "";
@@ -456,7 +453,7 @@ final class QuickParse {
       }
     }
     try {
-      ApkoClientCommand r = ApkoClientCommand.quick(out, err, environment, engines);
+      ApkoClientCommand r = ApkoClientCommand.root(out, err, environment, engines);
       Object c = Class.forName(command.className()).getDeclaredConstructor().newInstance();
       Map<String, Object> owners = new HashMap<>();
       owners.put("", c);
@@ -576,7 +573,7 @@ final class QuickParse {
         taken[k] = true;
         mine.add(values.get(k));
       }
-      if (mine.size() < a.arityMin() || a.arityMax() >= 0 && mine.size() > (list ? Integer.MAX_VALUE : a.arityMax())) {
+      if (mine.size() < a.arityMin() || !list && mine.size() > a.arityMax()) {
         return false;
       }
       if (!mine.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.cluster.blobs.FollowedUpload;
 import dev.apkofarm.cluster.blobs.StreamingUpload;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.coordinator.blobs.DiskBlobStore;
@@ -15,12 +16,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +58,17 @@ class BlobServiceImplTest {
   void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+  }
+
+  /** Follows {@code follow} into {@code into} on another thread: its digest, or an UncheckedIOException. */
+  private static CompletableFuture<Digest> inBackground(FollowedUpload follow, OutputStream into) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return follow.copyTo(into);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   private static byte[] random(int size) {
@@ -258,7 +274,7 @@ class BlobServiceImplTest {
       assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining(d);
     }
     never.countDown();
-    assertThatThrownBy(sent::get).hasCauseInstanceOf(java.io.UncheckedIOException.class);
+    assertThatThrownBy(sent::get).hasCauseInstanceOf(UncheckedIOException.class);
     assertThat(store.has(d)).isFalse();
     // A reader that comes later (a task's next attempt) is told why the blob is missing, not only that it is.
     Await.until(Duration.ofSeconds(30), "the store to note the upload's failure", () -> store.lastFailure(d).isPresent());
@@ -277,16 +293,10 @@ class BlobServiceImplTest {
   void aFollowerReadsAnUploadStreamedUnderItsKeyAsItArrivesAndEndsWithItsDigestOnceStored() throws Exception {
     byte[] blob = random(3 * 1024 * 1024 + 17);
     int first = 2 * 1024 * 1024;
-    dev.apkofarm.cluster.blobs.FollowedUpload follow = blobs.follow("j-1/img/amd64/1");
+    FollowedUpload follow = blobs.follow("j-1/img/amd64/1");
     java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
     // The follower asks before the upload begins: it waits for it.
-    java.util.concurrent.CompletableFuture<Digest> followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return follow.copyTo(got);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Digest> followed = inBackground(follow, got);
     StreamingUpload up = blobs.stream("a layer", "j-1/img/amd64/1");
     write(up, java.util.Arrays.copyOfRange(blob, 0, first));
     // Only a follower that reads the upload as it arrives gets these bytes while the blob is still unfinished.
@@ -295,45 +305,33 @@ class BlobServiceImplTest {
     write(up, java.util.Arrays.copyOfRange(blob, first, blob.length));
     assertThat(up.finish(Digest.of(blob), blob.length)).isTrue();
 
-    assertThat(followed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Digest.of(blob));
+    assertThat(followed.get(30, TimeUnit.SECONDS)).isEqualTo(Digest.of(blob));
     assertThat(got.toByteArray()).isEqualTo(blob);
     assertThat(store.has(Digest.of(blob).toString())).isTrue();
   }
 
   @Test
   void aFollowerOfAnUploadThatBreaksOffFailsAndAFollowerOfNoUploadIsCancelled() throws Exception {
-    dev.apkofarm.cluster.blobs.FollowedUpload follow = blobs.follow("j-2/img/amd64/1");
-    java.util.concurrent.CompletableFuture<Digest> followed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return follow.copyTo(java.io.OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    FollowedUpload follow = blobs.follow("j-2/img/amd64/1");
+    CompletableFuture<Digest> followed = inBackground(follow, OutputStream.nullOutputStream());
     StreamingUpload up = blobs.stream("a layer", "j-2/img/amd64/1");
     write(up, random(1024 * 1024));
     Await.until(Duration.ofSeconds(30), "the follower to have bytes", () -> follow.received() > 0);
     up.cancel(); // the worker went away mid-layer
 
-    assertThatThrownBy(() -> followed.get(30, java.util.concurrent.TimeUnit.SECONDS))
-        .hasCauseInstanceOf(java.io.UncheckedIOException.class);
+    assertThatThrownBy(() -> followed.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(UncheckedIOException.class);
 
-    dev.apkofarm.cluster.blobs.FollowedUpload never = blobs.follow("j-3/img/amd64/1");
-    java.util.concurrent.CompletableFuture<Digest> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return never.copyTo(java.io.OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    FollowedUpload never = blobs.follow("j-3/img/amd64/1");
+    CompletableFuture<Digest> waiting = inBackground(never, OutputStream.nullOutputStream());
     never.cancel();
-    assertThatThrownBy(() -> waiting.get(30, java.util.concurrent.TimeUnit.SECONDS))
-        .hasCauseInstanceOf(java.io.UncheckedIOException.class);
+    assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(UncheckedIOException.class);
   }
 
   @Test
   void aFollowKeyThatIsNotPrintableIsRefused() {
-    assertThatThrownBy(() -> blobs.follow("j-4/img\n/amd64/1").copyTo(java.io.OutputStream.nullOutputStream()))
+    assertThatThrownBy(() -> blobs.follow("j-4/img\n/amd64/1").copyTo(OutputStream.nullOutputStream()))
         .isInstanceOf(IOException.class).hasMessageContaining("INVALID_ARGUMENT");
   }
 }
