@@ -154,7 +154,12 @@ class FarmUploadRestartIT {
     assertThat(client.exitValue()).as(log + farm.logs()).isZero();
     assertThat(Files.readAllBytes(out.resolve("big/index.json")))
         .isEqualTo(Files.readAllBytes(local.resolve("index.json")));
-    // The restarted coordinator has the package whole: its client sent it again.
+    // The restarted coordinator has the package whole: its client went on from the byte the killed one had kept on
+    // its disk (what the coordinator's store kept under the upload's resume key), not from byte 0.
     assertThat(stored).exists().hasSameBinaryContentAs(apk);
+    java.util.regex.Matcher resumed = java.util.regex.Pattern.compile(" resumed at byte (\\d+)")
+        .matcher(FarmProcesses.log(coordinator));
+    assertThat(resumed.find()).as("the coordinator logs the resumption:\n" + farm.logs()).isTrue();
+    assertThat(Long.parseLong(resumed.group(1))).isEqualTo(atKill);
   }
 }

@@ -33,15 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A large package uploading after the submission when its coordinator restarts: the upload breaks off with the
- * coordinator, and the client sends it again once a new coordinator (same data directory, empty of the package)
- * serves under the same address. Real gRPC (in-process transport), a real store; the first coordinator holds the
- * upload back (it takes the first chunk, then nothing) until it is stopped.
+ * coordinator, and the client goes on with it once a new coordinator (same data directory, without the package)
+ * serves under the same address, from the byte the first one kept. Real gRPC (in-process transport), a real store;
+ * the first coordinator holds the upload back (it takes the first chunk, then nothing) until it is stopped.
  */
 class FollowingUploadsRestartTest {
   @TempDir Path tmp;
 
   private final String name = "uploads-" + UUID.randomUUID();
   private final AtomicInteger uploads = new AtomicInteger();
+  /** The offset of the first chunk of each upload the counting coordinator served. */
+  private final List<Long> offsets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Server server;
   private ManagedChannel channel;
 
@@ -67,10 +69,23 @@ class FollowingUploadsRestartTest {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
           ServerCallHandler<Q, R> next) {
-        if (call.getMethodDescriptor().equals(BlobServiceGrpc.getUploadMethod())) {
-          uploads.incrementAndGet();
+        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+        if (!call.getMethodDescriptor().equals(BlobServiceGrpc.getUploadMethod())) {
+          return delegate;
         }
-        return next.startCall(call, headers);
+        uploads.incrementAndGet();
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+          private boolean first = true;
+
+          @Override
+          public void onMessage(Q message) {
+            if (first) {
+              first = false;
+              offsets.add(((dev.apkofarm.proto.v1.UploadChunk) message).getOffset());
+            }
+            super.onMessage(message);
+          }
+        };
       }
     };
   }
@@ -116,7 +131,7 @@ class FollowingUploadsRestartTest {
   }
 
   @Test
-  void anUploadBrokenOffByACoordinatorRestartIsSentAgainOnceTheNewOneServes() throws Exception {
+  void anUploadBrokenOffByACoordinatorRestartGoesOnOnceTheNewOneServes() throws Exception {
     LocalFiles.Shipped pkg = largePackage();
     String digest = Digest.of(Files.readAllBytes(pkg.file())).toString();
     Path blobs = tmp.resolve("data/blobs");
@@ -140,7 +155,9 @@ class FollowingUploadsRestartTest {
       try (var in = restarted.open(digest).orElseThrow()) {
         assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(pkg.file()));
       }
-      assertThat(uploads.get()).as("sent again once, whole").isEqualTo(1);
+      assertThat(uploads.get()).as("sent again once").isEqualTo(1);
+      assertThat(offsets).as("from the byte after the chunk the first coordinator kept")
+          .containsExactly((long) BlobTransfer.CHUNK);
     }
   }
 

@@ -7,6 +7,8 @@ import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.proto.v1.BlobServiceGrpc;
 import dev.apkofarm.proto.v1.FindMissingRequest;
 import dev.apkofarm.proto.v1.UploadResponse;
+import dev.apkofarm.proto.v1.UploadStatusRequest;
+import dev.apkofarm.proto.v1.UploadStatusResponse;
 import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -20,8 +22,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -44,8 +50,17 @@ public final class BlobTransfer {
    */
   static final int IN_FLIGHT = 4 * 1024 * 1024;
 
+  /** The most uploads that broke off that are remembered for a resumption (the latest ones). */
+  private static final int BROKEN_KEPT = 1024;
+
   private final Channel channel;
   private final Duration patience;
+  /**
+   * Uploads of a known digest that broke off (the coordinator went away, say), by digest: the resume key under which
+   * the coordinator keeps what it received, so that the next upload of the digest goes on from there instead of from
+   * byte 0. Shared with the {@link #patient} copies; the oldest go first.
+   */
+  private final Map<String, String> broken;
 
   /** Transfers that fail at once when the coordinator is unreachable. */
   public BlobTransfer(Channel channel) {
@@ -57,13 +72,41 @@ public final class BlobTransfer {
    *     again whenever the channel is ready: a worker with a finished build keeps it rather than fail the attempt
    */
   public BlobTransfer(Channel channel, Duration patience) {
+    this(channel, patience, Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        return size() > BROKEN_KEPT;
+      }
+    }));
+  }
+
+  private BlobTransfer(Channel channel, Duration patience, Map<String, String> broken) {
     this.channel = channel;
     this.patience = patience;
+    this.broken = broken;
   }
 
   /** These transfers, each waiting up to {@code patience} for an unreachable coordinator to come back. */
   public BlobTransfer patient(Duration patience) {
-    return new BlobTransfer(channel, patience);
+    return new BlobTransfer(channel, patience, broken);
+  }
+
+  /** A new resume key: random, so no two uploads share the coordinator's temp file. */
+  private static String newKey() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** Notes that the upload of {@code digest} under {@code resumeKey} broke off: the next upload of it resumes it. */
+  void broke(String digest, String resumeKey) {
+    if (!resumeKey.isEmpty()) {
+      broken.put(digest, resumeKey);
+    }
+  }
+
+  /** What the coordinator holds of the upload under {@code resumeKey}, and whether it has {@code digest}. */
+  private UploadStatusResponse status(String resumeKey, String digest) {
+    return BlobServiceGrpc.newBlockingStub(channel)
+        .uploadStatus(UploadStatusRequest.newBuilder().setResumeKey(resumeKey).setDigest(digest).build());
   }
 
   /**
@@ -83,14 +126,67 @@ public final class BlobTransfer {
         .findMissing(FindMissingRequest.newBuilder().addAllDigests(digests).build()).getMissingList());
   }
 
-  /** Uploads {@code file} as {@code digest}, also seeding the package cache under {@code cacheKeys}. */
+  /**
+   * Uploads {@code file} as {@code digest}, also seeding the package cache under {@code cacheKeys}. When an earlier
+   * upload of the digest broke off here, or this one breaks off and the coordinator comes back within the patience,
+   * the upload goes on from the byte the coordinator kept (it verifies the whole blob all the same).
+   */
   public void upload(String digest, Path file, List<String> cacheKeys) throws IOException {
-    patiently("upload of " + digest, () -> {
-      try (InputStream in = Files.newInputStream(file)) {
-        upload(digest, Files.size(file), cacheKeys, in);
+    long size = Files.size(file);
+    String earlier = broken.remove(digest);
+    Resumption r = new Resumption(earlier != null ? earlier : newKey(), earlier != null);
+    try {
+      patiently("upload of " + digest, () -> {
+        sendFrom(digest, size, file, cacheKeys, r);
+        return null;
+      });
+    } catch (IOException e) {
+      broke(digest, r.key); // an upload of it later (the task's next attempt, say) goes on from here
+      throw e;
+    }
+  }
+
+  /** The resume key of an upload across its attempts, and whether the coordinator may hold some of it. */
+  private static final class Resumption {
+    String key;
+    boolean ask;
+
+    Resumption(String key, boolean ask) {
+      this.key = key;
+      this.ask = ask;
+    }
+  }
+
+  /** One attempt of {@link #upload(String, Path, List)}: from the byte the coordinator holds, when it may hold any. */
+  private void sendFrom(String digest, long size, Path file, List<String> cacheKeys, Resumption r)
+      throws IOException {
+    long from = 0;
+    if (r.ask) {
+      UploadStatusResponse s = status(r.key, digest);
+      if (s.getStored()) {
+        return; // another upload of it finished meanwhile
       }
-      return null;
-    });
+      if (s.getCommitted() <= size) {
+        from = s.getCommitted();
+      } else {
+        r.key = newKey(); // more bytes than the blob has: not this blob's upload; start over
+      }
+    }
+    r.ask = true; // whatever this attempt leaves, the next one asks first
+    try (InputStream in = Files.newInputStream(file)) {
+      in.skipNBytes(from);
+      UploadCall call = new UploadCall(channel, "upload of " + digest, "", r.key, from);
+      send(call, digest, in, Optional.of(new UploadCall.Header(digest, size, cacheKeys)));
+    } catch (IOException | StatusRuntimeException e) {
+      if (from == 0 || unavailable(e)) {
+        throw e;
+      }
+      // Refused after a resumption: what the coordinator kept was not this blob's bytes (it deleted them), or a sweep
+      // took them meanwhile. Once more from byte 0, under a new key.
+      r.key = newKey();
+      r.ask = false;
+      sendFrom(digest, size, file, cacheKeys, r);
+    }
   }
 
   /** A call that may fail because the coordinator is unreachable. */
@@ -194,14 +290,14 @@ public final class BlobTransfer {
    * that submits a job naming a large package before its bytes are uploaded.
    */
   public Begun begin(String digest, long size) throws IOException {
-    UploadCall call = new UploadCall(channel, "upload of " + digest);
+    UploadCall call = new UploadCall(channel, "upload of " + digest, "", newKey(), 0);
     try {
       call.send(new byte[0], 0, Optional.of(new UploadCall.Header(digest, size, List.of())), Duration.ofMinutes(1));
     } catch (IOException | RuntimeException e) {
       call.cancel("failed");
       throw e;
     }
-    return new Begun(call, digest, size);
+    return new Begun(this, call, digest, size);
   }
 
   /**
@@ -213,7 +309,7 @@ public final class BlobTransfer {
    */
   public void upload(Path file, long size, java.util.concurrent.Future<String> digest, Runnable announced)
       throws IOException {
-    UploadCall call = new UploadCall(channel, "upload of " + file.getFileName());
+    UploadCall call = new UploadCall(channel, "upload of " + file.getFileName(), "", newKey(), 0);
     String named = null;
     try (InputStream in = Files.newInputStream(file)) {
       long sent = 0;
@@ -246,21 +342,47 @@ public final class BlobTransfer {
       throw new java.io.InterruptedIOException("upload of " + file + " interrupted");
     } catch (IOException | RuntimeException e) {
       call.cancel("failed");
+      brokeOff(digest, call);
       throw e;
     }
-    UploadResponse r = call.finish(Duration.ofMinutes(10));
+    UploadResponse r;
+    try {
+      r = call.finish(Duration.ofMinutes(10));
+    } catch (IOException e) {
+      brokeOff(digest, call);
+      throw e;
+    }
     if (!r.getDigest().equals(named)) {
       throw new IOException("upload of " + file + " was confirmed as " + r.getDigest() + ", not " + named);
     }
   }
 
+  /**
+   * Notes an upload that broke off before its digest went out: the digest is being taken on another thread, and once
+   * it is known the next upload of the blob can resume this one.
+   */
+  private void brokeOff(java.util.concurrent.Future<String> digest, UploadCall call) {
+    if (!call.started()) {
+      return;
+    }
+    try {
+      broke(digest.get(), call.resumeKey());
+    } catch (java.util.concurrent.ExecutionException e) {
+      // no digest, no resumption: the failure is reported as it is
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** An upload whose digest and size the coordinator has, its bytes still to send. */
   public static final class Begun {
+    private final BlobTransfer transfer;
     private final UploadCall call;
     private final String digest;
     private final long size;
 
-    private Begun(UploadCall call, String digest, long size) {
+    private Begun(BlobTransfer transfer, UploadCall call, String digest, long size) {
+      this.transfer = transfer;
       this.call = call;
       this.digest = digest;
       this.size = size;
@@ -283,12 +405,17 @@ public final class BlobTransfer {
 
     /** Sends the blob's bytes from {@code in} and waits for the coordinator's verdict. */
     public void send(InputStream in) throws IOException {
-      BlobTransfer.send(call, digest, in, Optional.empty());
+      try {
+        BlobTransfer.send(call, digest, in, Optional.empty());
+      } catch (IOException e) {
+        transfer.broke(digest, call.resumeKey()); // the next upload of it goes on from what arrived
+        throw e;
+      }
     }
 
     /** Abandons the upload (the coordinator drops what it received; readers following it fail). */
     public void cancel() {
-      call.cancel("cancelled");
+      call.abandon("cancelled");
     }
   }
 
@@ -299,7 +426,7 @@ public final class BlobTransfer {
    * coordinator that is away or slow makes the upload fail, never the writer, and the blob is uploaded later.
    */
   public StreamingUpload stream(String what) {
-    return new StreamingUpload(new UploadCall(channel, what));
+    return new StreamingUpload(new UploadCall(channel, what, "", newKey(), 0), this::broke);
   }
 
   /**
@@ -307,7 +434,7 @@ public final class BlobTransfer {
    * #follow}): the client of an {@code --output} job reads a layer while its worker still compresses it.
    */
   public StreamingUpload stream(String what, String followKey) {
-    return new StreamingUpload(new UploadCall(channel, what, followKey));
+    return new StreamingUpload(new UploadCall(channel, what, followKey, newKey(), 0), this::broke);
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Optional;
  * A blob uploaded while it is written, before its digest is known: the bytes written here go to the coordinator in
  * chunks as they come, and {@link #finish} announces the digest and size with the last chunk. It never fails its
  * writer: a refusal, a broken transport or a coordinator that takes nothing for {@link #PATIENCE} end the upload
- * quietly ({@link #failure()} says why), later writes are dropped, and the blob is uploaded whole afterwards.
+ * quietly ({@link #failure()} says why), later writes are dropped, and the blob is uploaded afterwards: from the
+ * byte the coordinator kept of this upload (it is resumable), or whole.
  */
 public final class StreamingUpload extends OutputStream {
   /** How long a write waits for a transport that takes nothing before the upload is given up. */
@@ -22,6 +23,8 @@ public final class StreamingUpload extends OutputStream {
   private static final int FIRST_ARRAY = 16 * 1024;
 
   private final UploadCall call;
+  /** Told the digest and resume key of an upload that broke off, so that the upload of it afterwards resumes it. */
+  private final java.util.function.BiConsumer<String, String> broke;
   /**
    * The chunk being filled. It starts small and grows to what is written: most blobs of an image (configs,
    * manifests, SBOMs, small layers) are a few KiB, and a whole chunk for each, plus another after the last one was
@@ -32,8 +35,9 @@ public final class StreamingUpload extends OutputStream {
   private IOException failure;
   private boolean finished;
 
-  StreamingUpload(UploadCall call) {
+  StreamingUpload(UploadCall call, java.util.function.BiConsumer<String, String> broke) {
     this.call = call;
+    this.broke = broke;
   }
 
   /** Why the upload stopped, if it did. */
@@ -99,6 +103,9 @@ public final class StreamingUpload extends OutputStream {
         }
       }
     }
+    if (failure != null && call.started()) {
+      broke.accept(digest.toString(), call.resumeKey()); // the coordinator may keep what it received
+    }
     return failure == null && finished;
   }
 
@@ -108,8 +115,10 @@ public final class StreamingUpload extends OutputStream {
       finished = true;
       if (failure == null) {
         failure = new IOException("cancelled");
+        call.abandon("cancelled"); // not wanted: the coordinator drops what it received
+      } else {
+        call.cancel("cancelled");
       }
-      call.cancel("cancelled");
     }
   }
 

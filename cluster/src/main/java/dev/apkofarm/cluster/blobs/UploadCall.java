@@ -34,16 +34,27 @@ final class UploadCall {
 
   /** The key readers may follow this upload by before its digest is known (sent with the first chunk), or empty. */
   private final String followKey;
+  /** The key the coordinator keeps this upload's bytes under for a resumption (sent with the first chunk), or empty. */
+  private final String resumeKey;
 
   /** @param what names the blob in messages */
   UploadCall(Channel channel, String what) {
-    this(channel, what, "");
+    this(channel, what, "", "", 0);
   }
 
-  /** @param followKey sent with the first chunk: readers may follow the upload by it (empty: none) */
-  UploadCall(Channel channel, String what, String followKey) {
+  /**
+   * @param followKey sent with the first chunk: readers may follow the upload by it (empty: none)
+   * @param resumeKey sent with the first chunk: the upload is resumable by it (empty: not)
+   * @param offset the byte the first chunk starts at: above 0 only for a resumption of {@code resumeKey}
+   */
+  UploadCall(Channel channel, String what, String followKey, String resumeKey, long offset) {
+    if (offset > 0 && resumeKey.isEmpty()) {
+      throw new IllegalArgumentException("only a resumable upload starts past byte 0");
+    }
     this.what = what;
     this.followKey = followKey;
+    this.resumeKey = resumeKey;
+    this.offset = offset;
     ClientResponseObserver<UploadChunk, UploadResponse> responses = new ClientResponseObserver<>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<UploadChunk> r) {
@@ -107,6 +118,9 @@ final class UploadCall {
     if (!started && !followKey.isEmpty()) {
       c.setFollowKey(followKey);
     }
+    if (!started && !resumeKey.isEmpty()) {
+      c.setResumeKey(resumeKey);
+    }
     requests.onNext(c.build());
     announced |= header.isPresent();
     offset += length;
@@ -117,6 +131,11 @@ final class UploadCall {
   /** Whether a chunk with the blob's digest and size was sent. */
   boolean announced() {
     return announced;
+  }
+
+  /** The key this upload is resumable by, or empty. */
+  String resumeKey() {
+    return resumeKey;
   }
 
   /** Whether a chunk was sent. */
@@ -147,8 +166,29 @@ final class UploadCall {
     }
   }
 
-  /** Abandons the upload; the server drops what it received. */
+  /**
+   * Ends the call at once, for a sender that cannot go on (the transport is busy or broken, it was interrupted): the
+   * server keeps what it received of a resumable upload, for the next upload of the blob to resume.
+   */
   void cancel(String why) {
+    requests.cancel(why, null);
+  }
+
+  /**
+   * Gives the upload up (a cancelled build): the server drops what it received, resumable or not. Said in a last
+   * chunk, since a cancel looks to the server like a broken connection; when that chunk cannot go out, the call is
+   * cancelled and the server's sweep takes what it kept.
+   */
+  void abandon(String why) {
+    if (started && !done.isDone()) {
+      try {
+        requests.onNext(UploadChunk.newBuilder().setOffset(offset).setAbandon(true).build());
+        requests.onCompleted(); // the server answers by ending the call
+        return;
+      } catch (RuntimeException e) {
+        // the call ended meanwhile: cancelled below
+      }
+    }
     requests.cancel(why, null);
   }
 

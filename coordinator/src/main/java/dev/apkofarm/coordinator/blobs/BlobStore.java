@@ -100,6 +100,50 @@ public interface BlobStore {
     return Optional.empty();
   }
 
+  /**
+   * An upload its sender may resume: the sender's name for it, under which the store keeps what it received when
+   * the call breaks (a restart included), and the byte this call goes on from (0: the start).
+   */
+  record Resume(String key, long offset) {
+    public Resume {
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("empty resume key");
+      }
+      if (offset < 0) {
+        throw new IllegalArgumentException("negative offset " + offset + " of upload " + key);
+      }
+    }
+  }
+
+  /** How many bytes the store keeps of the upload resumable under {@code resumeKey} (0: none). */
+  default long resumable(String resumeKey) throws IOException {
+    return 0;
+  }
+
+  /**
+   * As {@link #writer(String, long)}, resumable under {@code resume}'s key: the writer starts at its offset, after the
+   * bytes the store kept under that key (which it digests again: nothing is trusted until the whole is verified).
+   *
+   * @throws UploadNotResumableException when the store holds fewer bytes under the key than the offset
+   */
+  default Writer writer(String digest, long size, Optional<Resume> resume) throws IOException {
+    if (resume.isPresent()) {
+      throw new UploadNotResumableException(getClass().getSimpleName() + " keeps no uploads to resume");
+    }
+    return writer(digest, size);
+  }
+
+  /**
+   * As {@link #writer(long, String)} (no follow key: {@link #writer(long)}), resumable as {@link #writer(String, long,
+   * Optional)} is.
+   */
+  default Writer writer(long maxSize, String followKey, Optional<Resume> resume) throws IOException {
+    if (resume.isPresent()) {
+      throw new UploadNotResumableException(getClass().getSimpleName() + " keeps no uploads to resume");
+    }
+    return followKey == null ? writer(maxSize) : writer(maxSize, followKey);
+  }
+
   /** Stores {@code content}, verifying it; returns nothing new if the blob exists. */
   default void put(String digest, long size, InputStream content) throws IOException {
     try (Writer w = writer(digest, size)) {
@@ -133,6 +177,11 @@ public interface BlobStore {
      * @throws BlobVerificationException when they differ
      */
     void commit() throws IOException;
+
+    /** Drops the upload, also a resumable one's bytes (its sender gave it up); the writer is closed. */
+    default void abandon() throws IOException {
+      close();
+    }
 
     @Override
     void close() throws IOException;

@@ -29,6 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * While an upload with its digest given first is under way, readers may follow its temp file ({@link #arriving}):
  * the first upload of a digest is the one followed, and the reader's end waits for its verification.
  *
+ * <p>An upload its sender names by a resume key writes to a temp file named by that key ({@link #resumePath}), which
+ * stays when the call breaks off, and when the coordinator is killed: the sender asks how much is kept ({@link
+ * #resumable}) and goes on from there. A resumed writer digests the kept bytes again, so what a dead process left
+ * is trusted no more than a new upload; bytes that turn out not to be the blob are deleted with the temp file.
+ *
  * <p>A blob's modification time is when it was last stored or asked for ({@link #keep}): {@link BlobCollector}
  * removes only blobs that are unreferenced and older than its grace period, and never one that is expected, arriving
  * or being written. Storing, keeping and removing a blob take one lock, so a blob kept is never removed by a sweep
@@ -57,6 +62,8 @@ public final class DiskBlobStore implements BlobStore {
           return size() > FAILURES_KEPT;
         }
       });
+  /** The writers of resumable uploads open now, by resume key. */
+  private final Map<String, DiskWriter> resuming = new java.util.HashMap<>();
   /** The temp files of the writers open now. */
   private final Set<Path> writing = ConcurrentHashMap.newKeySet();
   /** Taken by what makes a blob visible or young (commit, keep) and by the collector's removal. */
@@ -242,27 +249,74 @@ public final class DiskBlobStore implements BlobStore {
 
   @Override
   public Writer writer(String digest, long size) throws IOException {
+    return writer(digest, size, Optional.empty());
+  }
+
+  @Override
+  public Writer writer(String digest, long size, Optional<Resume> resume) throws IOException {
     path(digest); // a digest, or refused here
     if (size < 0) {
       throw new IllegalArgumentException("negative size for " + digest);
     }
-    Path tmp = Files.createTempFile(root.resolve("sha256"), UPLOAD_PREFIX, ".tmp");
-    DiskWriter w = new DiskWriter(digest, size, size, tmp);
+    DiskWriter w = open(digest, size, size, resume);
     w.follow();
     return w;
   }
 
   @Override
   public Writer writer(long maxSize) throws IOException {
-    Path tmp = Files.createTempFile(root.resolve("sha256"), UPLOAD_PREFIX, ".tmp");
-    return new DiskWriter(null, -1, maxSize, tmp);
+    return writer(maxSize, null, Optional.empty());
   }
 
   @Override
   public Writer writer(long maxSize, String followKey) throws IOException {
-    DiskWriter w = (DiskWriter) writer(maxSize);
-    w.followBy(followKey);
+    return writer(maxSize, followKey, Optional.empty());
+  }
+
+  @Override
+  public Writer writer(long maxSize, String followKey, Optional<Resume> resume) throws IOException {
+    DiskWriter w = open(null, -1, maxSize, resume);
+    if (followKey != null) {
+      w.followBy(followKey);
+    }
     return w;
+  }
+
+  @Override
+  public long resumable(String resumeKey) throws IOException {
+    try {
+      return Files.size(resumePath(resumeKey));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The temp file of the upload resumable under {@code key}: named by the key's sha256, so a key from the network is
+   * never a path, and beginning as every upload's temp file does, so the collector removes it once it lies idle.
+   */
+  Path resumePath(String key) {
+    return root.resolve("sha256").resolve(UPLOAD_PREFIX + "resume-"
+        + Digest.of(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex());
+  }
+
+  private DiskWriter open(String digest, long size, long max, Optional<Resume> resume) throws IOException {
+    if (resume.isEmpty()) {
+      return new DiskWriter(digest, size, max, Files.createTempFile(root.resolve("sha256"), UPLOAD_PREFIX, ".tmp"),
+          null, 0);
+    }
+    Resume r = resume.get();
+    synchronized (resuming) {
+      // A call that broke off may not have ended here yet when its sender resumes it: the new call takes the file
+      // over, and the old one writes nothing more.
+      DiskWriter old = resuming.get(r.key());
+      if (old != null) {
+        old.supersede();
+      }
+      DiskWriter w = new DiskWriter(digest, size, max, resumePath(r.key()), r.key(), r.offset());
+      resuming.put(r.key(), w);
+      return w;
+    }
   }
 
   private final class DiskWriter implements Writer {
@@ -279,14 +333,82 @@ public final class DiskBlobStore implements BlobStore {
     /** The key readers follow this upload by, before its digest is known (null: none). */
     private String followKey;
 
-    /** @param digest null until {@link #announce}d */
-    DiskWriter(String digest, long size, long max, Path tmp) throws IOException {
+    /** The key the sender may resume this upload by (null: not resumable). */
+    private final String resumeKey;
+    /** Set when its bytes cannot be the blob (too many, another digest): a resumable upload's file goes too. */
+    private boolean spoiled;
+    /** Set when a resumed call of the same key took the file over. */
+    private boolean superseded;
+
+    /**
+     * @param digest null until {@link #announce}d
+     * @param resumeKey with {@code offset}: a resumable upload going on from that byte of what {@code tmp} holds
+     */
+    DiskWriter(String digest, long size, long max, Path tmp, String resumeKey, long offset) throws IOException {
       this.digest = digest;
       this.size = size;
       this.max = max;
       this.tmp = tmp;
+      this.resumeKey = resumeKey;
+      if (resumeKey == null) {
+        this.out = Files.newOutputStream(tmp);
+      } else {
+        if (offset > (size < 0 ? max : size)) {
+          throw new BlobVerificationException("upload " + resumeKey + " resumed at byte " + offset + ", past the "
+              + (size < 0 ? "most a streamed blob may have, " + max : "blob's " + size + " bytes"));
+        }
+        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+          long held = channel.size();
+          if (offset > held) {
+            throw new UploadNotResumableException("upload " + resumeKey + " cannot go on from byte " + offset + ": "
+                + held + " bytes of it are kept");
+          }
+          channel.truncate(offset);
+          digestPrefix(offset);
+          channel.position(offset);
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        this.out = Channels.newOutputStream(channel); // unbuffered, as followers and UploadStatus need
+        this.written = offset;
+      }
       writing.add(tmp);
-      this.out = Files.newOutputStream(tmp);
+    }
+
+    /** Digests the first {@code n} bytes of the temp file: what this upload's earlier calls sent. */
+    private void digestPrefix(long n) throws IOException {
+      try (InputStream in = Files.newInputStream(tmp)) {
+        byte[] buf = new byte[64 * 1024];
+        long left = n;
+        while (left > 0) {
+          int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+          if (r < 0) {
+            throw new UploadNotResumableException("upload " + resumeKey + " lost bytes before " + n);
+          }
+          sha.update(buf, 0, r);
+          left -= r;
+        }
+      }
+    }
+
+    /** Gives the temp file up to a resumed call of the same key: nothing more is written, committed or deleted. */
+    synchronized void supersede() {
+      superseded = true;
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // nothing more goes through it either way
+      }
+      if (arrival != null) {
+        arrival.failed("its upload was resumed by another call");
+        arrivals.remove(digest, arrival);
+        if (followKey != null) {
+          followed.remove(followKey, arrival);
+        }
+      }
+      writing.remove(tmp); // the new writer adds it again
     }
 
     @Override
@@ -341,8 +463,12 @@ public final class DiskBlobStore implements BlobStore {
     }
 
     @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
+    public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+      if (superseded) {
+        throw new IOException("upload " + resumeKey + " was resumed by another call");
+      }
       if (written + length > (digest == null ? max : size)) {
+        spoiled = true;
         throw new BlobVerificationException(digest == null
             ? "a blob streamed without its digest passed " + max + " bytes"
             : "blob " + digest + " is larger than its announced " + size + " bytes");
@@ -356,7 +482,10 @@ public final class DiskBlobStore implements BlobStore {
     }
 
     @Override
-    public void commit() throws IOException {
+    public synchronized void commit() throws IOException {
+      if (superseded) {
+        throw new IOException("upload " + resumeKey + " was resumed by another call");
+      }
       out.close();
       if (digest == null) {
         throw new BlobVerificationException("a blob streamed without its digest ended without announcing it");
@@ -368,6 +497,7 @@ public final class DiskBlobStore implements BlobStore {
       }
       String actual = Digest.sha256(sha.digest()).toString();
       if (!actual.equals(digest)) {
+        spoiled = true;
         throw new BlobVerificationException("blob announced as " + digest + " has digest " + actual);
       }
       synchronized (collection) {
@@ -382,6 +512,7 @@ public final class DiskBlobStore implements BlobStore {
       }
       committed = true;
       writing.remove(tmp);
+      forget();
       failures.remove(digest);
       if (arrival != null) {
         arrival.stored();
@@ -393,7 +524,25 @@ public final class DiskBlobStore implements BlobStore {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void abandon() throws IOException {
+      spoiled = true;
+      close();
+    }
+
+    /** This writer is no longer the open one of its resume key. */
+    private void forget() {
+      if (resumeKey != null) {
+        synchronized (resuming) {
+          resuming.remove(resumeKey, this);
+        }
+      }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (superseded) {
+        return; // the call that resumed the upload owns its file and its followers
+      }
       out.close();
       if (!committed) {
         if (arrival != null) {
@@ -407,8 +556,11 @@ public final class DiskBlobStore implements BlobStore {
         if (digest != null && followKey == null) {
           failures.put(digest, why());
         }
-        Files.deleteIfExists(tmp);
+        if (resumeKey == null || spoiled) {
+          Files.deleteIfExists(tmp);
+        } // else kept for the sender to resume (UploadStatus), until the collector finds it idle
         writing.remove(tmp);
+        forget();
       }
     }
 

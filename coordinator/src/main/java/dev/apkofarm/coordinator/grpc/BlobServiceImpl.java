@@ -4,6 +4,7 @@ import dev.apkofarm.cluster.blobs.DownloadPump;
 import dev.apkofarm.coordinator.blobs.ArrivingBlob;
 import dev.apkofarm.coordinator.blobs.BlobStore;
 import dev.apkofarm.coordinator.blobs.BlobVerificationException;
+import dev.apkofarm.coordinator.blobs.UploadNotResumableException;
 import dev.apkofarm.core.cache.BlobCache;
 import dev.apkofarm.core.cache.BlobKey;
 import dev.apkofarm.core.oci.Digest;
@@ -14,6 +15,8 @@ import dev.apkofarm.proto.v1.FindMissingRequest;
 import dev.apkofarm.proto.v1.FindMissingResponse;
 import dev.apkofarm.proto.v1.UploadChunk;
 import dev.apkofarm.proto.v1.UploadResponse;
+import dev.apkofarm.proto.v1.UploadStatusRequest;
+import dev.apkofarm.proto.v1.UploadStatusResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -97,11 +100,25 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
         if (failed) {
           return;
         }
+        if (c.getAbandon()) {
+          failed = true;
+          try {
+            if (writer != null) {
+              writer.abandon();
+            }
+          } catch (IOException e) {
+            log.debug("dropping the abandoned upload of {}: {}", digest, e.toString());
+          }
+          out.onError(Status.CANCELLED.withDescription("upload abandoned by its sender").asRuntimeException());
+          return;
+        }
         try {
+          Optional<BlobStore.Resume> resume = writer != null || c.getResumeKey().isEmpty() ? Optional.empty()
+              : Optional.of(new BlobStore.Resume(WireKey.check("resume key", c.getResumeKey()), c.getOffset()));
           if (writer == null && c.getDigest().isEmpty()) {
             // Digest and size come with the last chunk; readers may follow it by key meanwhile.
-            writer = c.getFollowKey().isEmpty() ? store.writer(MAX_STREAMED)
-                : store.writer(MAX_STREAMED, FollowKey.check(c.getFollowKey()));
+            writer = store.writer(MAX_STREAMED,
+                c.getFollowKey().isEmpty() ? null : WireKey.check("follow key", c.getFollowKey()), resume);
           } else if (writer == null) {
             digest = c.getDigest();
             size = c.getSize();
@@ -109,7 +126,7 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
             for (String k : c.getCacheKeysList()) {
               cacheKeys.add(new BlobKey(k).value());
             }
-            writer = store.writer(digest, size);
+            writer = store.writer(digest, size, resume);
             announced = true;
           } else if (!c.getDigest().isEmpty()) {
             if (announced) {
@@ -120,6 +137,10 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
             Digest.parse(digest);
             writer.announce(digest, size);
             announced = true;
+          }
+          if (resume.isPresent() && resume.get().offset() > 0) {
+            log.info("upload {} of {} resumed at byte {}", resume.get().key(), digest == null ? "a streamed blob"
+                : digest, resume.get().offset());
           }
           if (c.getOffset() != writer.written()) {
             throw new IllegalArgumentException(
@@ -170,7 +191,8 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
         failed = true;
         closeQuietly();
         Status s = e instanceof BlobVerificationException || e instanceof IllegalArgumentException
-            ? Status.INVALID_ARGUMENT : Status.INTERNAL;
+            ? Status.INVALID_ARGUMENT
+            : e instanceof UploadNotResumableException ? Status.FAILED_PRECONDITION : Status.INTERNAL;
         log.debug("upload of {} refused: {}", digest, e.getMessage());
         out.onError(s.withDescription(e.getMessage()).asRuntimeException());
       }
@@ -188,12 +210,33 @@ public final class BlobServiceImpl extends BlobServiceGrpc.BlobServiceImplBase {
   }
 
   @Override
+  public void uploadStatus(UploadStatusRequest request, StreamObserver<UploadStatusResponse> out) {
+    try {
+      String key = WireKey.check("resume key", request.getResumeKey());
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("no resume key");
+      }
+      boolean stored = false;
+      if (!request.getDigest().isEmpty()) {
+        Digest.parse(request.getDigest());
+        stored = store.keep(request.getDigest()); // its sender relies on it without sending it: kept young
+      }
+      out.onNext(UploadStatusResponse.newBuilder().setCommitted(store.resumable(key)).setStored(stored).build());
+      out.onCompleted();
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    } catch (IOException e) {
+      out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
   public void download(DownloadRequest request, StreamObserver<DownloadChunk> plain) {
     ServerCallStreamObserver<DownloadChunk> out = (ServerCallStreamObserver<DownloadChunk>) plain;
     String digest = request.getDigest();
     if (!request.getFollowKey().isEmpty()) {
       try {
-        String key = FollowKey.check(request.getFollowKey());
+        String key = WireKey.check("follow key", request.getFollowKey());
         Optional<ArrivingBlob> followed = store.following(key, FOLLOW_WAIT);
         if (followed.isEmpty() || request.getOffset() != 0) {
           out.onError(Status.NOT_FOUND.withDescription("no upload followed as " + key).asRuntimeException());
