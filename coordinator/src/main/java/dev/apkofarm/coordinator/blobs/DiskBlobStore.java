@@ -309,7 +309,7 @@ public final class DiskBlobStore implements BlobStore {
     synchronized (resuming) {
       // A call that broke off may not have ended here yet when its sender resumes it: the new call takes the file
       // over, and the old one writes nothing more.
-      DiskWriter old = resuming.get(r.key());
+      DiskWriter old = resuming.remove(r.key());
       if (old != null) {
         old.supersede();
       }
@@ -352,29 +352,38 @@ public final class DiskBlobStore implements BlobStore {
       this.resumeKey = resumeKey;
       if (resumeKey == null) {
         this.out = Files.newOutputStream(tmp);
-      } else {
-        if (offset > (size < 0 ? max : size)) {
-          throw new BlobVerificationException("upload " + resumeKey + " resumed at byte " + offset + ", past the "
-              + (size < 0 ? "most a streamed blob may have, " + max : "blob's " + size + " bytes"));
-        }
-        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-          long held = channel.size();
-          if (offset > held) {
-            throw new UploadNotResumableException("upload " + resumeKey + " cannot go on from byte " + offset + ": "
-                + held + " bytes of it are kept");
-          }
-          channel.truncate(offset);
-          digestPrefix(offset);
-          channel.position(offset);
-        } catch (IOException | RuntimeException e) {
-          channel.close();
-          throw e;
-        }
-        this.out = Channels.newOutputStream(channel); // unbuffered, as followers and UploadStatus need
-        this.written = offset;
+        writing.add(tmp);
+        return;
       }
-      writing.add(tmp);
+      if (offset > (size < 0 ? max : size)) {
+        throw new BlobVerificationException("upload " + resumeKey + " resumed at byte " + offset + ", past the "
+            + (size < 0 ? "most a streamed blob may have, " + max : "blob's " + size + " bytes"));
+      }
+      // Written first: the kept file may be older than the grace period, and a sweep must not take it while its
+      // bytes are digested again.
+      synchronized (collection) {
+        writing.add(tmp);
+      }
+      FileChannel channel = null;
+      try {
+        channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        long held = channel.size();
+        if (offset > held) {
+          throw new UploadNotResumableException("upload " + resumeKey + " cannot go on from byte " + offset + ": "
+              + held + " bytes of it are kept");
+        }
+        channel.truncate(offset);
+        digestPrefix(offset);
+        channel.position(offset);
+      } catch (IOException | RuntimeException e) {
+        if (channel != null) {
+          channel.close();
+        }
+        writing.remove(tmp);
+        throw e;
+      }
+      this.out = Channels.newOutputStream(channel); // unbuffered, as followers and UploadStatus need
+      this.written = offset;
     }
 
     /** Digests the first {@code n} bytes of the temp file: what this upload's earlier calls sent. */
