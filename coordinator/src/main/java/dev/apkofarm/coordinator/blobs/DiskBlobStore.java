@@ -63,7 +63,13 @@ public final class DiskBlobStore implements BlobStore {
         }
       });
   /** The writers of resumable uploads open now, by resume key. */
-  private final Map<String, DiskWriter> resuming = new java.util.HashMap<>();
+  private final Map<String, DiskWriter> resuming = new ConcurrentHashMap<>();
+  /**
+   * Taken to open a resumable writer, so two calls resuming one key take turns. Never taken while a writer's own lock
+   * is held (a writer leaves {@link #resuming} without it), so opening, which waits for the writer it supersedes, and
+   * a commit, which holds that writer, cannot wait for each other.
+   */
+  private final Object resumeOpen = new Object();
   /** The temp files of the writers open now. */
   private final Set<Path> writing = ConcurrentHashMap.newKeySet();
   /** Taken by what makes a blob visible or young (commit, keep) and by the collector's removal. */
@@ -306,7 +312,7 @@ public final class DiskBlobStore implements BlobStore {
           null, 0);
     }
     Resume r = resume.get();
-    synchronized (resuming) {
+    synchronized (resumeOpen) {
       // A call that broke off may not have ended here yet when its sender resumes it: the new call takes the file
       // over, and the old one writes nothing more.
       DiskWriter old = resuming.remove(r.key());
@@ -404,6 +410,9 @@ public final class DiskBlobStore implements BlobStore {
 
     /** Gives the temp file up to a resumed call of the same key: nothing more is written, committed or deleted. */
     synchronized void supersede() {
+      if (committed) {
+        return; // stored meanwhile: nothing is left to take over (the resumed call finds no kept bytes)
+      }
       superseded = true;
       try {
         out.close();
@@ -541,9 +550,7 @@ public final class DiskBlobStore implements BlobStore {
     /** This writer is no longer the open one of its resume key. */
     private void forget() {
       if (resumeKey != null) {
-        synchronized (resuming) {
-          resuming.remove(resumeKey, this);
-        }
+        resuming.remove(resumeKey, this);
       }
     }
 
