@@ -3,16 +3,12 @@ package dev.apkofarm.client.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.cluster.testing.UploadInterceptors;
 import dev.apkofarm.coordinator.blobs.DiskBlobStore;
 import dev.apkofarm.coordinator.grpc.BlobServiceImpl;
 import dev.apkofarm.core.oci.Digest;
-import dev.apkofarm.proto.v1.BlobServiceGrpc;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -26,7 +22,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +36,8 @@ class FollowingUploadsRestartTest {
   @TempDir Path tmp;
 
   private final String name = "uploads-" + UUID.randomUUID();
-  private final AtomicInteger uploads = new AtomicInteger();
-  /** The offset of the first chunk of each upload the counting coordinator served. */
-  private final List<Long> offsets = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The uploads the restarted coordinator served. */
+  private final List<UploadInterceptors.Call> uploads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Server server;
   private ManagedChannel channel;
 
@@ -63,65 +57,6 @@ class FollowingUploadsRestartTest {
         .build().start();
   }
 
-  /** Counts the uploads that reach the service. */
-  private ServerInterceptor counting() {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-        if (!call.getMethodDescriptor().equals(BlobServiceGrpc.getUploadMethod())) {
-          return delegate;
-        }
-        uploads.incrementAndGet();
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-          private boolean first = true;
-
-          @Override
-          public void onMessage(Q message) {
-            if (first) {
-              first = false;
-              offsets.add(((dev.apkofarm.proto.v1.UploadChunk) message).getOffset());
-            }
-            super.onMessage(message);
-          }
-        };
-      }
-    };
-  }
-
-  /** Lets an upload's first message through, counts {@code arrived} down, and drops the rest (a stalled upload). */
-  private static ServerInterceptor holdingBack(CountDownLatch arrived) {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-        if (!call.getMethodDescriptor().equals(BlobServiceGrpc.getUploadMethod())) {
-          return delegate;
-        }
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-          private boolean first = true;
-
-          @Override
-          public void onMessage(Q message) {
-            if (first) {
-              first = false;
-              super.onMessage(message);
-              arrived.countDown();
-            }
-            call.request(1); // keep the client sending into nowhere
-          }
-
-          @Override
-          public void onHalfClose() {
-            // never confirmed: the coordinator dies first
-          }
-        };
-      }
-    };
-  }
-
   private LocalFiles.Shipped largePackage() throws IOException {
     byte[] bytes = new byte[3 * 1024 * 1024 + 17];
     new Random(16).nextBytes(bytes);
@@ -136,7 +71,7 @@ class FollowingUploadsRestartTest {
     String digest = Digest.of(Files.readAllBytes(pkg.file())).toString();
     Path blobs = tmp.resolve("data/blobs");
     CountDownLatch arrived = new CountDownLatch(1);
-    server = serve(new DiskBlobStore(blobs), holdingBack(arrived));
+    server = serve(new DiskBlobStore(blobs), UploadInterceptors.stallingAfter(1, arrived));
     channel = InProcessChannelBuilder.forName(name).build();
 
     try (FollowingUploads following = FollowingUploads.start(new BlobTransfer(channel), List.of(pkg))) {
@@ -148,16 +83,15 @@ class FollowingUploadsRestartTest {
       server.shutdownNow(); // the coordinator goes away mid-upload
       assertThat(server.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
       DiskBlobStore restarted = new DiskBlobStore(blobs);
-      server = serve(restarted, counting());
+      server = serve(restarted, UploadInterceptors.recording(uploads));
 
       assertThat(following.await()).isEmpty();
       assertThat(restarted.has(digest)).isTrue();
       try (var in = restarted.open(digest).orElseThrow()) {
         assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(pkg.file()));
       }
-      assertThat(uploads.get()).as("sent again once").isEqualTo(1);
-      assertThat(offsets).as("from the byte after the chunk the first coordinator kept")
-          .containsExactly((long) BlobTransfer.CHUNK);
+      assertThat(uploads).as("sent again once, from the byte after the chunk the first coordinator kept")
+          .singleElement().satisfies(u -> assertThat(u.firstOffset()).isEqualTo(BlobTransfer.CHUNK));
     }
   }
 
@@ -168,7 +102,7 @@ class FollowingUploadsRestartTest {
     String digest = Digest.of(bytes).toString();
     Path blobs = tmp.resolve("data/blobs");
     CountDownLatch arrived = new CountDownLatch(1);
-    server = serve(new DiskBlobStore(blobs), holdingBack(arrived));
+    server = serve(new DiskBlobStore(blobs), UploadInterceptors.stallingAfter(1, arrived));
     channel = InProcessChannelBuilder.forName(name).build();
 
     try (FollowingUploads following = FollowingUploads.start(new BlobTransfer(channel), List.of(pkg))) {
@@ -180,10 +114,10 @@ class FollowingUploadsRestartTest {
         w.write(bytes, 0, bytes.length);
         w.commit();
       }
-      server = serve(restarted, counting());
+      server = serve(restarted, UploadInterceptors.recording(uploads));
 
       assertThat(following.await()).isEmpty();
-      assertThat(uploads.get()).isZero();
+      assertThat(uploads).isEmpty();
       assertThat(restarted.has(digest)).isTrue();
     }
   }

@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apkofarm.cluster.blobs.BlobTransfer;
 import dev.apkofarm.cluster.blobs.StreamingUpload;
+import dev.apkofarm.cluster.testing.UploadInterceptors;
 import dev.apkofarm.coordinator.blobs.DiskBlobStore;
 import dev.apkofarm.core.oci.Digest;
-import dev.apkofarm.proto.v1.BlobServiceGrpc;
-import dev.apkofarm.proto.v1.UploadChunk;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -31,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +47,8 @@ class UploadResumeTest {
   private final String name = "resume-" + UUID.randomUUID();
   private final byte[] blob = random(3 * 1024 * 1024 + 17);
   private final String digest = Digest.of(blob).toString();
-  /** The first chunk's offset and the bytes of every upload call the restarted coordinator served. */
-  private final List<long[]> calls = new CopyOnWriteArrayList<>();
+  /** Every upload call the restarted coordinator served. */
+  private final List<UploadInterceptors.Call> calls = new CopyOnWriteArrayList<>();
   private Path blobs;
   private Path file;
   private Server server;
@@ -89,64 +83,17 @@ class UploadResumeTest {
         .build().start();
   }
 
-  /** Lets the first {@link #TAKEN} chunks of each upload through, counts {@code taken} down, then stalls it. */
-  private static ServerInterceptor stallingAfterAFew(CountDownLatch taken) {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-        if (!call.getMethodDescriptor().equals(BlobServiceGrpc.getUploadMethod())) {
-          return delegate;
-        }
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-          private int seen;
+  /** Counted down once the first coordinator has taken its chunks of an upload. */
+  private final CountDownLatch taken = new CountDownLatch(1);
 
-          @Override
-          public void onMessage(Q message) {
-            if (++seen <= TAKEN) {
-              super.onMessage(message); // written to the temp file before this returns
-              if (seen == TAKEN) {
-                taken.countDown();
-              }
-            }
-            call.request(1); // the rest goes nowhere
-          }
-
-          @Override
-          public void onHalfClose() {
-            // never confirmed: the coordinator dies first
-          }
-        };
-      }
-    };
-  }
-
-  /** Records each upload call's first offset and the data bytes it carried. */
-  private ServerInterceptor recording() {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-        if (!call.getMethodDescriptor().equals(BlobServiceGrpc.getUploadMethod())) {
-          return delegate;
-        }
-        long[] record = {-1, 0};
-        calls.add(record);
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-          @Override
-          public void onMessage(Q message) {
-            UploadChunk c = (UploadChunk) message;
-            if (record[0] < 0) {
-              record[0] = c.getOffset();
-            }
-            record[1] += c.getData().size();
-            super.onMessage(message);
-          }
-        };
-      }
-    };
+  /**
+   * Starts the first coordinator, which stalls each upload after {@link #TAKEN} chunks; returns a worker's transfers
+   * to it (they wait up to a minute for a coordinator to come back).
+   */
+  private BlobTransfer firstCoordinator() throws IOException {
+    server = serve(new DiskBlobStore(blobs), UploadInterceptors.stallingAfter(TAKEN, taken));
+    channel = InProcessChannelBuilder.forName(name).build();
+    return new BlobTransfer(channel, Duration.ofMinutes(1));
   }
 
   /** Stops the first coordinator and starts another on the same data directory under the same name. */
@@ -154,7 +101,7 @@ class UploadResumeTest {
     server.shutdownNow();
     assertThat(server.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
     DiskBlobStore restarted = new DiskBlobStore(blobs);
-    server = serve(restarted, recording());
+    server = serve(restarted, UploadInterceptors.recording(calls));
     return restarted;
   }
 
@@ -172,10 +119,7 @@ class UploadResumeTest {
 
   @Test
   void anUploadBrokenOffByARestartGoesOnFromTheByteTheCoordinatorKept() throws Exception {
-    CountDownLatch taken = new CountDownLatch(1);
-    server = serve(new DiskBlobStore(blobs), stallingAfterAFew(taken));
-    channel = InProcessChannelBuilder.forName(name).build();
-    BlobTransfer transfer = new BlobTransfer(channel, Duration.ofMinutes(1)); // a worker's: waits for a restart
+    BlobTransfer transfer = firstCoordinator();
 
     CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
       try {
@@ -184,30 +128,27 @@ class UploadResumeTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    assertThat(taken.await(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(taken.await(1, TimeUnit.MINUTES)).as("the first coordinator took its chunks").isTrue();
     DiskBlobStore restarted = restart();
     upload.get(1, TimeUnit.MINUTES);
 
     assertThat(stored(restarted)).isEqualTo(blob);
     long kept = (long) TAKEN * BlobTransfer.CHUNK;
     assertThat(calls).as("one call, from the first byte not kept").singleElement()
-        .satisfies(c -> assertThat(c).containsExactly(kept, blob.length - kept));
+        .satisfies(c -> assertThat(new long[] {c.firstOffset(), c.bytes()}).containsExactly(kept, blob.length - kept));
     assertThat(keptFiles()).isZero();
   }
 
   @Test
   void aLayerWhoseStreamARestartBrokeIsUploadedAfterTheBuildFromTheByteKept() throws Exception {
-    CountDownLatch taken = new CountDownLatch(1);
-    server = serve(new DiskBlobStore(blobs), stallingAfterAFew(taken));
-    channel = InProcessChannelBuilder.forName(name).build();
-    BlobTransfer transfer = new BlobTransfer(channel, Duration.ofMinutes(1));
+    BlobTransfer transfer = firstCoordinator();
 
     StreamingUpload stream = transfer.stream("a layer", "job/image/x86_64/1");
     int written = 0;
     for (; written < (TAKEN + 1) * BlobTransfer.CHUNK; written += 1000) {
       stream.write(blob, written, 1000); // the layer as the compressor writes it
     }
-    assertThat(taken.await(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(taken.await(1, TimeUnit.MINUTES)).as("the first coordinator took its chunks").isTrue();
     DiskBlobStore restarted = restart();
     stream.write(blob, written, blob.length - written); // dropped: the stream broke with the coordinator
     assertThat(stream.finish(Digest.parse(digest), blob.length)).isFalse();
@@ -217,18 +158,16 @@ class UploadResumeTest {
 
     assertThat(stored(restarted)).isEqualTo(blob);
     long kept = (long) TAKEN * BlobTransfer.CHUNK;
-    assertThat(calls).singleElement().satisfies(c -> assertThat(c).containsExactly(kept, blob.length - kept));
+    assertThat(calls).singleElement()
+        .satisfies(c -> assertThat(new long[] {c.firstOffset(), c.bytes()}).containsExactly(kept, blob.length - kept));
   }
 
   @Test
   void keptBytesThatAreNotTheBlobsAreSentAgainWhole() throws Exception {
-    CountDownLatch taken = new CountDownLatch(1);
-    server = serve(new DiskBlobStore(blobs), stallingAfterAFew(taken));
-    channel = InProcessChannelBuilder.forName(name).build();
-    BlobTransfer transfer = new BlobTransfer(channel, Duration.ofMinutes(1));
+    BlobTransfer transfer = firstCoordinator();
     StreamingUpload stream = transfer.stream("a layer");
     stream.write(blob, 0, (TAKEN + 1) * BlobTransfer.CHUNK);
-    assertThat(taken.await(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(taken.await(1, TimeUnit.MINUTES)).as("the first coordinator took its chunks").isTrue();
     DiskBlobStore restarted = restart();
     assertThat(stream.finish(Digest.parse(digest), blob.length)).isFalse();
     Path keptFile;
@@ -243,11 +182,9 @@ class UploadResumeTest {
 
     assertThat(stored(restarted)).isEqualTo(blob);
     long kept = (long) TAKEN * BlobTransfer.CHUNK;
-    AtomicLong bytes = new AtomicLong();
-    calls.forEach(c -> bytes.addAndGet(c[1]));
     assertThat(calls).as("resumed and refused, then whole").hasSize(2);
-    assertThat(calls.get(0)[0]).isEqualTo(kept);
-    assertThat(calls.get(1)).containsExactly(0, blob.length);
+    assertThat(calls.get(0).firstOffset()).isEqualTo(kept);
+    assertThat(new long[] {calls.get(1).firstOffset(), calls.get(1).bytes()}).containsExactly(0, blob.length);
     assertThat(keptFiles()).isZero();
   }
 }
