@@ -38,6 +38,8 @@ class FarmLargePackageIT {
   private static final long GIB = 1L << 30;
   private static final long LIMIT_KIB = 384 * 1024;
   private static final List<String> JVM = List.of("-Xmx256m");
+  /** What bin/launch gives a daemon with that heap (see there): the serial collector. */
+  private static final List<String> DAEMON_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");
   /** What bin/launch sets for every process it starts (see there). */
   private static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
@@ -72,7 +74,7 @@ class FarmLargePackageIT {
     assertThat(apkSize).isGreaterThan(GIB);
     repo = new HttpRepository(tmp.resolve("repo"));
     farm = new FarmProcesses(Files.createDirectories(tmp.resolve("farm")), FarmProcesses.Mains.REAL, ENVIRONMENT,
-        JVM);
+        DAEMON_JVM);
   }
 
   @AfterEach
