@@ -58,6 +58,11 @@ public record CoordinatorSettings(
     Objects.requireNonNull(localDir, "localDir");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(front, "front");
+    // Absolute from here on: the engine compares the paths of a config's local packages, resolved against the input
+    // tree under the data dir, with that tree. A relative --data-dir made those comparisons fail (the process's
+    // directory resolved one side only), and every shipped package that follows its submission failed its lock.
+    dataDir = dataDir.toAbsolutePath().normalize();
+    localDir = localDir.map(d -> d.toAbsolutePath().normalize());
     if (blobGrace.isNegative()) {
       throw new IllegalArgumentException("the blob grace period must not be negative, got " + blobGrace);
     }
