@@ -27,6 +27,7 @@ public final class Main {
     setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.worker", "warn");
     // publish prints its own summary of a push (with bytes); the coordinator's log keeps Publisher's.
     setDefault("org.slf4j.simpleLogger.log.dev.apkofarm.core.registry.Publisher", "warn");
+    dev.apkofarm.cluster.cli.Daemons.withoutNettyFlightRecorder();
   }
 
   private static void setDefault(String key, String value) {

@@ -21,6 +21,17 @@ public final class Daemons {
     setDefault("org.slf4j.simpleLogger.log.io.grpc", "warn");
     setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
     setDefault("hazelcast.logging.type", "slf4j");
+    withoutNettyFlightRecorder();
+  }
+
+  /**
+   * Keeps Netty from registering its Flight Recorder events (unless {@code io.netty.jfr.enabled} is set): it does so
+   * with its first pooled chunk, which starts the JDK's event metadata on a transport thread, 55-64 ms of CPU of a
+   * {@code submit --coordinator} (async-profiler), and nothing here reads those events. For the daemons and the
+   * client alike.
+   */
+  public static void withoutNettyFlightRecorder() {
+    setDefault("io.netty.jfr.enabled", "false");
   }
 
   private static void setDefault(String key, String value) {
