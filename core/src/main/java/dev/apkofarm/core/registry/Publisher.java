@@ -147,12 +147,14 @@ public final class Publisher {
       return;
     }
     AtomicInteger n = new AtomicInteger();
+    List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(client.options().parallelUploads(), blobs.size()),
             r -> {
               Thread t = new Thread(r, "registry-push-" + n.incrementAndGet());
               t.setDaemon(true);
+              threads.add(t);
               return t;
             });
     try {
@@ -184,18 +186,27 @@ public final class Publisher {
       throw new InterruptedIOException("interrupted while pushing blobs");
     } finally {
       pool.shutdownNow();
-      awaitUploads(pool);
+      awaitUploads(pool, threads);
     }
   }
 
   /**
-   * Waits for the uploads still running when one failed (they were interrupted) to end, so that nothing of this push
-   * goes on, or reports to the listener, after {@code publish} has returned or thrown. Bounded: an upload that ignores
-   * its interrupt for {@link #UPLOAD_STOP} is left to end by itself (its thread is a daemon).
+   * Waits for the uploads still running when one failed (they were interrupted) to end, and for their threads to
+   * exit, so that nothing of this push goes on, or reports to the listener, after {@code publish} has returned or
+   * thrown (a pool counts as terminated a moment before its last thread is gone). Bounded: an upload that ignores its
+   * interrupt for {@link #UPLOAD_STOP} is left to end by itself (its thread is a daemon).
    */
-  private static void awaitUploads(ExecutorService pool) {
+  private static void awaitUploads(ExecutorService pool, List<Thread> threads) {
+    long deadline = System.nanoTime() + UPLOAD_STOP.toNanos();
     try {
       pool.awaitTermination(UPLOAD_STOP.toMillis(), TimeUnit.MILLISECONDS);
+      for (Thread t : threads) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedJoin(t, left);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
