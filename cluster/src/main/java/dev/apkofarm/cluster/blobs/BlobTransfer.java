@@ -96,6 +96,11 @@ public final class BlobTransfer {
     return UUID.randomUUID().toString();
   }
 
+  /** A new upload call from byte 0, resumable under a key of its own (readers follow it by {@code followKey}). */
+  private UploadCall newCall(String what, String followKey) {
+    return new UploadCall(channel, what, followKey, newKey(), 0);
+  }
+
   /** Notes that the upload of {@code digest} under {@code resumeKey} broke off: the next upload of it resumes it. */
   void broke(String digest, String resumeKey) {
     if (!resumeKey.isEmpty()) {
@@ -247,13 +252,6 @@ public final class BlobTransfer {
     }
   }
 
-  /** Uploads {@code size} bytes from {@code in}, which must digest to {@code digest}. */
-  public void upload(String digest, long size, List<String> cacheKeys, InputStream in) throws IOException {
-    UploadCall call = new UploadCall(channel, "upload of " + digest);
-    Optional<UploadCall.Header> header = Optional.of(new UploadCall.Header(digest, size, cacheKeys));
-    send(call, digest, in, header);
-  }
-
   /** Sends {@code in} in chunks, the header (when given) with the first, and waits for the verdict. */
   private static void send(UploadCall call, String digest, InputStream in, Optional<UploadCall.Header> header)
       throws IOException {
@@ -290,7 +288,7 @@ public final class BlobTransfer {
    * that submits a job naming a large package before its bytes are uploaded.
    */
   public Begun begin(String digest, long size) throws IOException {
-    UploadCall call = new UploadCall(channel, "upload of " + digest, "", newKey(), 0);
+    UploadCall call = newCall("upload of " + digest, "");
     try {
       call.send(new byte[0], 0, Optional.of(new UploadCall.Header(digest, size, List.of())), Duration.ofMinutes(1));
     } catch (IOException | RuntimeException e) {
@@ -309,7 +307,7 @@ public final class BlobTransfer {
    */
   public void upload(Path file, long size, java.util.concurrent.Future<String> digest, Runnable announced)
       throws IOException {
-    UploadCall call = new UploadCall(channel, "upload of " + file.getFileName(), "", newKey(), 0);
+    UploadCall call = newCall("upload of " + file.getFileName(), "");
     String named = null;
     try (InputStream in = Files.newInputStream(file)) {
       long sent = 0;
@@ -426,7 +424,7 @@ public final class BlobTransfer {
    * coordinator that is away or slow makes the upload fail, never the writer, and the blob is uploaded later.
    */
   public StreamingUpload stream(String what) {
-    return new StreamingUpload(new UploadCall(channel, what, "", newKey(), 0), this::broke);
+    return stream(what, "");
   }
 
   /**
@@ -434,7 +432,7 @@ public final class BlobTransfer {
    * #follow}): the client of an {@code --output} job reads a layer while its worker still compresses it.
    */
   public StreamingUpload stream(String what, String followKey) {
-    return new StreamingUpload(new UploadCall(channel, what, followKey, newKey(), 0), this::broke);
+    return new StreamingUpload(newCall(what, followKey), this::broke);
   }
 
   /**

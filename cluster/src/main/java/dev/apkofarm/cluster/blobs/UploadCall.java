@@ -37,12 +37,8 @@ final class UploadCall {
   /** The key the coordinator keeps this upload's bytes under for a resumption (sent with the first chunk), or empty. */
   private final String resumeKey;
 
-  /** @param what names the blob in messages */
-  UploadCall(Channel channel, String what) {
-    this(channel, what, "", "", 0);
-  }
-
   /**
+   * @param what names the blob in messages
    * @param followKey sent with the first chunk: readers may follow the upload by it (empty: none)
    * @param resumeKey sent with the first chunk: the upload is resumable by it (empty: not)
    * @param offset the byte the first chunk starts at: above 0 only for a resumption of {@code resumeKey}

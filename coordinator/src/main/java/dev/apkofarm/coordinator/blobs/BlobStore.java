@@ -66,21 +66,9 @@ public interface BlobStore {
    */
   Writer writer(String digest, long size) throws IOException;
 
-  /**
-   * Starts writing a blob whose digest and size its sender learns only once it has written it (a layer streamed
-   * while it is compressed): {@link Writer#announce} gives them before {@link Writer#commit()}, which verifies them.
-   * At most {@code maxSize} bytes are taken.
-   */
+  /** {@link #writer(long, String, Optional)} without a follow key or a resumption. */
   default Writer writer(long maxSize) throws IOException {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " takes only blobs announced first");
-  }
-
-  /**
-   * As {@link #writer(long)}, and readers may follow the upload under {@code followKey} ({@link #following}) before
-   * its digest is known: a client reads a layer as its worker streams it to this store.
-   */
-  default Writer writer(long maxSize, String followKey) throws IOException {
-    return writer(maxSize);
+    return writer(maxSize, null, Optional.empty());
   }
 
   /**
@@ -134,14 +122,14 @@ public interface BlobStore {
   }
 
   /**
-   * As {@link #writer(long, String)} (no follow key: {@link #writer(long)}), resumable as {@link #writer(String, long,
-   * Optional)} is.
+   * Starts writing a blob whose digest and size its sender learns only once it has written it (a layer streamed
+   * while it is compressed): {@link Writer#announce} gives them before {@link Writer#commit()}, which verifies them.
+   * At most {@code maxSize} bytes are taken. With a {@code followKey} (else null), readers may follow the upload
+   * under it ({@link #following}) before its digest is known: a client reads a layer as its worker streams it to
+   * this store. With a {@code resume}, it is resumable as {@link #writer(String, long, Optional)} is.
    */
   default Writer writer(long maxSize, String followKey, Optional<Resume> resume) throws IOException {
-    if (resume.isPresent()) {
-      throw new UploadNotResumableException(getClass().getSimpleName() + " keeps no uploads to resume");
-    }
-    return followKey == null ? writer(maxSize) : writer(maxSize, followKey);
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " takes only blobs announced first");
   }
 
   /** Stores {@code content}, verifying it; returns nothing new if the blob exists. */

@@ -270,16 +270,6 @@ public final class DiskBlobStore implements BlobStore {
   }
 
   @Override
-  public Writer writer(long maxSize) throws IOException {
-    return writer(maxSize, null, Optional.empty());
-  }
-
-  @Override
-  public Writer writer(long maxSize, String followKey) throws IOException {
-    return writer(maxSize, followKey, Optional.empty());
-  }
-
-  @Override
   public Writer writer(long maxSize, String followKey, Optional<Resume> resume) throws IOException {
     DiskWriter w = open(null, -1, maxSize, resume);
     if (followKey != null) {
