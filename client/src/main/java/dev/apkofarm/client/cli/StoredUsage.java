@@ -163,16 +163,10 @@ public final class StoredUsage {
     }
     Optional<String> text;
     boolean ansi = !certainlyPlain() && Help.Ansi.AUTO.enabled();
-    Path jar = jarOf(StoredUsage.class);
-    if (jar != null) {
-      try (Jar resources = new Jar(jar)) {
-        text = new StoredUsage(resources).text(ansi, args);
-      } catch (IOException unreadable) {
-        text = Optional.empty();
-      }
-    } else {
-      // Classes from a directory (an IDE, a test run): through the class loader.
-      text = new StoredUsage(Resources.of(StoredUsage.class.getClassLoader())).text(ansi, args);
+    try {
+      text = new StoredUsage(runResources()).text(ansi, args);
+    } catch (IOException unreadable) {
+      text = Optional.empty();
     }
     if (text.isEmpty()) {
       return false;
@@ -330,7 +324,7 @@ public final class StoredUsage {
   }
 
   /** The class file of {@code className}. */
-  private static String classFile(String className) {
+  static String classFile(String className) {
     return className.replace('.', '/') + ".class";
   }
 
@@ -410,7 +404,25 @@ public final class StoredUsage {
    * The jar this process reads its tables from, left open: the JDK shares one index of a jar among all its open
    * readers, so the class loader's later lookups in it (slf4j-simple's for its properties file) read no second one.
    */
-  private static Jar openJar;
+  private static Resources runResources;
+
+  /**
+   * Where this run reads its stored texts and tables, chosen once: the file beside the jar ({@link JarSidecar}) when it
+   * was written for this jar, else the jar itself, kept open (the JDK shares its index with the class loader), else,
+   * for classes from a directory (an IDE, a test run), the class loader.
+   */
+  static synchronized Resources runResources() throws IOException {
+    if (runResources == null) {
+      Path jar = jarOf(StoredUsage.class);
+      if (jar == null) {
+        runResources = Resources.of(StoredUsage.class.getClassLoader());
+      } else {
+        Optional<JarSidecar> beside = JarSidecar.beside(jar);
+        runResources = beside.isPresent() ? beside.get() : new Jar(jar);
+      }
+    }
+    return runResources;
+  }
 
   /**
    * The parse tables of {@link QuickParse} for the commands {@code wanted} accepts, when they are there and were read
@@ -422,17 +434,7 @@ public final class StoredUsage {
       return Optional.empty();
     }
     try {
-      Resources resources = Resources.of(StoredUsage.class.getClassLoader());
-      Path jar = jarOf(StoredUsage.class);
-      if (jar != null) {
-        synchronized (StoredUsage.class) {
-          if (openJar == null) {
-            openJar = new Jar(jar);
-          }
-          resources = openJar;
-        }
-      }
-      return quickTables(resources, wanted);
+      return quickTables(runResources(), wanted);
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty(); // picocli parses instead
     }
@@ -459,12 +461,17 @@ public final class StoredUsage {
   }
 
   /**
-   * The build step: writes the stored usage, and {@link QuickParse}'s tables under the same CRCs, into the class
-   * output directory given as the only argument.
+   * The build steps: {@code CLASSES_DIR} writes the stored usage, and {@link QuickParse}'s tables under the same CRCs,
+   * into the class output directory; {@code --beside JAR} then copies both beside the fat jar ({@link JarSidecar}).
    */
   public static void main(String[] args) throws IOException {
+    if (args.length == 2 && args[0].equals("--beside")) {
+      // The package step: copies of both resources beside the jar just built (JarSidecar).
+      JarSidecar.write(Path.of(args[1]), List.of(RESOURCE, QuickParse.RESOURCE));
+      return;
+    }
     if (args.length != 1) {
-      throw new IllegalArgumentException("usage: StoredUsage CLASSES_DIR");
+      throw new IllegalArgumentException("usage: StoredUsage CLASSES_DIR | StoredUsage --beside JAR");
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Stored stored = render(Resources.of(StoredUsage.class.getClassLoader()));

@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
 public final class KeyDiscovery {
   /** Where Alpine publishes its releases and their keys. */
   public static final String ALPINE_RELEASES = "https://alpinelinux.org/releases.json";
-  private static final Logger LOG = LoggerFactory.getLogger(KeyDiscovery.class);
+  // Looked up when something is logged: see Repositories.log().
+  private static Logger log() {
+    return LoggerFactory.getLogger(KeyDiscovery.class);
+  }
   private static final Pattern ALPINE = Pattern.compile("^https?://.+/alpine/([^/]+)/[^/]+$");
   private static final long MAX_DOCUMENT = 4 << 20;
   private static final long MAX_KEY = 1 << 20;
@@ -119,7 +122,7 @@ public final class KeyDiscovery {
       releases = Json.MAPPER.readTree(fetcher.fetchBytes(alpineReleases, MAX_DOCUMENT));
     } catch (IOException e) {
       if (fetcher.options().offline()) {
-        LOG.debug("offline: no Alpine keys for {}: {}", repository, e.getMessage());
+        log().debug("offline: no Alpine keys for {}: {}", repository, e.getMessage());
         return List.of();
       }
       throw new FetchException("discovering the keys of Alpine repository " + repository + ": " + e.getMessage(), e);
@@ -159,7 +162,7 @@ public final class KeyDiscovery {
     try {
       return chainguardStrict(repository);
     } catch (IOException | BadInputException | RuntimeException e) {
-      LOG.warn("key discovery for {} failed, going on without its keys: {}", Fetcher.redact(repository),
+      log().warn("key discovery for {} failed, going on without its keys: {}", Fetcher.redact(repository),
           e.getMessage());
       return List.of();
     }

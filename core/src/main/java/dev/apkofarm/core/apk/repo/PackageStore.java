@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * known before fetching.
  */
 public final class PackageStore {
-  private static final Logger LOG = LoggerFactory.getLogger(PackageStore.class);
+  // Looked up when something is logged: see Repositories.log().
+  private static Logger log() {
+    return LoggerFactory.getLogger(PackageStore.class);
+  }
 
   private final Fetcher fetcher;
   private final DiskBlobCache disk;
@@ -181,7 +184,7 @@ public final class PackageStore {
         } catch (IOException e) {
           // A tier that breaks off or streams bytes that are not what it promised is a bad copy, like one that
           // fails verification: not the build's failure.
-          LOG.warn("reading {} from cache tier {} failed ({}); removing it there", info.nameVersion(), tier,
+          log().warn("reading {} from cache tier {} failed ({}); removing it there", info.nameVersion(), tier,
               e.getMessage());
           tier.remove(key);
           continue;
@@ -234,7 +237,7 @@ public final class PackageStore {
       try {
         tier.offer(key, blob);
       } catch (IOException e) {
-        LOG.warn("could not store {} in cache tier {}: {}", info.nameVersion(), tier, e.getMessage());
+        log().warn("could not store {} in cache tier {}: {}", info.nameVersion(), tier, e.getMessage());
       }
     }
   }
@@ -312,7 +315,7 @@ public final class PackageStore {
     try {
       return Optional.of(ApkPackage.open(file, info, limits));
     } catch (PackageVerificationException e) {
-      LOG.warn("cached {} in {} failed verification ({}); removing it and fetching again", info.nameVersion(), tier,
+      log().warn("cached {} in {} failed verification ({}); removing it and fetching again", info.nameVersion(), tier,
           e.getMessage());
       tier.remove(key);
       return Optional.empty();

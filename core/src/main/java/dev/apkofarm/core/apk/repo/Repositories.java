@@ -22,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * fetched in parallel and verified against the keyring.
  */
 public final class Repositories {
-  private static final Logger LOG = LoggerFactory.getLogger(Repositories.class);
+  // Looked up when something is logged, not when the class loads: slf4j's first logger reads its settings from the
+  // class path, which opens the fat jar, 10 ms of a CLI run that logs nothing (issue 11).
+  private static Logger log() {
+    return LoggerFactory.getLogger(Repositories.class);
+  }
   /** Keys are a few hundred bytes; anything big is not a key. */
   private static final long MAX_KEY = 1 << 20;
   /** Compressed index ceiling (the decompressed one is {@link IndexReader#DEFAULT_MAX_DECOMPRESSED}). */
@@ -196,12 +200,12 @@ public final class Repositories {
       } catch (FetchException e) {
         if (e.notFound() && !repo.isRemote() && !java.nio.file.Files.isDirectory(fetcher.localPath(repo.url()))) {
           // apko warns and goes on without it (a config shared by machines that lack some local repositories)
-          LOG.warn("repository {} does not exist ({}); going on without it", repo.url(),
+          log().warn("repository {} does not exist ({}); going on without it", repo.url(),
               fetcher.localPath(repo.url()));
           return null;
         }
         if (e.notFound() && !repo.isRemote()) {
-          LOG.warn("repository {} has no index for {} ({}); skipping it", repo.url(), arch, url);
+          log().warn("repository {} has no index for {} ({}); skipping it", repo.url(), arch, url);
           return null;
         }
         throw new FetchException("cannot read repository index " + Fetcher.redact(url) + ": " + e.getMessage(), e);
