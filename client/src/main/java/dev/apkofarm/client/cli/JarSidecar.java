@@ -34,10 +34,13 @@ final class JarSidecar implements StoredUsage.Resources {
   /** Far above the 170 KB it holds; a larger file is not one of ours. */
   private static final long MAX_BYTES = 8L << 20;
 
-  private final Map<String, byte[]> files;
+  /** {@code length} bytes of {@code bytes} from {@code offset}. */
+  private record Range(byte[] bytes, int offset, int length) {}
+
+  private final Map<String, Range> files;
   private final Map<String, Long> crcs;
 
-  private JarSidecar(Map<String, byte[]> files, Map<String, Long> crcs) {
+  private JarSidecar(Map<String, Range> files, Map<String, Long> crcs) {
     this.files = files;
     this.crcs = crcs;
   }
@@ -55,7 +58,9 @@ final class JarSidecar implements StoredUsage.Resources {
       if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
         return Optional.empty();
       }
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)));
+      byte[] whole = Files.readAllBytes(file);
+      ByteArrayInputStream bytes = new ByteArrayInputStream(whole);
+      DataInputStream in = new DataInputStream(bytes);
       if (in.readInt() != FORMAT) {
         return Optional.empty();
       }
@@ -63,14 +68,18 @@ final class JarSidecar implements StoredUsage.Resources {
       if (in.readLong() != now.size() || in.readLong() != now.lastModifiedTime().toMillis()) {
         return Optional.empty();
       }
-      Map<String, byte[]> files = new TreeMap<>();
+      // Each resource is a range of the file's bytes, not a copy: a run reads one of them, and of the usage texts
+      // only the one it prints.
+      Map<String, Range> files = new TreeMap<>();
       for (int i = in.readInt(); i > 0; i--) {
         String name = in.readUTF();
         int length = in.readInt();
-        if (length < 0 || length > MAX_BYTES) {
+        int offset = whole.length - bytes.available();
+        if (length < 0 || length > bytes.available()) {
           return Optional.empty();
         }
-        files.put(name, in.readNBytes(length));
+        files.put(name, new Range(whole, offset, length));
+        in.skipNBytes(length);
       }
       Map<String, Long> crcs = new TreeMap<>();
       for (int i = in.readInt(); i > 0; i--) {
@@ -139,8 +148,8 @@ final class JarSidecar implements StoredUsage.Resources {
 
   @Override
   public InputStream open(String name) {
-    byte[] content = files.get(name);
-    return content == null ? null : new ByteArrayInputStream(content);
+    Range range = files.get(name);
+    return range == null ? null : new ByteArrayInputStream(range.bytes, range.offset, range.length);
   }
 
   @Override
