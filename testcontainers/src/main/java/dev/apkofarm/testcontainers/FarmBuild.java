@@ -7,6 +7,7 @@ import dev.apkofarm.client.farm.JobFollower;
 import dev.apkofarm.client.farm.LayoutWriter;
 import dev.apkofarm.client.farm.LocalFiles;
 import dev.apkofarm.cluster.blobs.BlobTransfer;
+import dev.apkofarm.cluster.contract.MapEntries;
 import dev.apkofarm.cluster.security.BearerToken;
 import dev.apkofarm.cluster.security.Transport;
 import dev.apkofarm.core.BadInputException;
@@ -91,15 +92,17 @@ final class FarmBuild {
     ImageSource.Builder source = ImageSource.newBuilder().setName(name).setFileName(display)
         .setConfigYaml(ByteString.copyFrom(locked.loaded().topLevelBytes()));
     Map<String, LocalFiles.Shipped> files = LocalFiles.of(workDir, display, List.of(locked.arch()));
-    files.forEach((path, f) -> source.putFiles(path, FileRef.newBuilder().setDigest(f.digest()).setSize(f.size())
-        .build()));
+    Map<String, FileRef> refs = new TreeMap<>();
+    files.forEach((path, f) -> refs.put(path, FileRef.newBuilder().setDigest(f.digest()).setSize(f.size()).build()));
+    source.addAllFiles(MapEntries.toFileEntries(refs));
     BlobTransfer blobs = new BlobTransfer(channel);
     Map<String, LocalFiles.Shipped> byDigest = new TreeMap<>();
     files.values().forEach(f -> byDigest.putIfAbsent(f.digest(), f));
     for (String digest : blobs.missing(byDigest.keySet())) {
       blobs.upload(digest, byDigest.get(digest).file(), List.of());
     }
-    BuildOptions.Builder options = BuildOptions.newBuilder().putAllAnnotations(locked.request().annotations());
+    BuildOptions.Builder options = BuildOptions.newBuilder()
+        .addAllAnnotations(MapEntries.toStringEntries(locked.request().annotations()));
     locked.request().buildDate().ifPresent(d -> options.setSourceDateEpoch(d.getEpochSecond()));
     SubmitRequest request = SubmitRequest.newBuilder()
         .addImages(source)

@@ -1,6 +1,6 @@
 package dev.apkofarm.client.cli;
 
-import com.google.protobuf.util.JsonFormat;
+import dev.apkofarm.client.farm.ProtoJson;
 import dev.apkofarm.proto.v1.BuildServiceGrpc;
 import dev.apkofarm.proto.v1.GetJobRequest;
 import dev.apkofarm.proto.v1.ImageStatus;
@@ -36,7 +36,7 @@ final class StatusCommand extends ClientCommand {
           if (job == null) {
             ListJobsResponse list = stub.listJobs(ListJobsRequest.newBuilder().setIncludeFinished(all).build());
             if (json) {
-              out().println(JsonFormat.printer().print(list));
+              out().println(ProtoJson.print(list));
             } else {
               for (Job j : list.getJobsList()) {
                 out().println(j.getId() + "  " + state(j.getState().name(), "JOB_") + "  " + j.getImagesCount()
@@ -47,7 +47,7 @@ final class StatusCommand extends ClientCommand {
           }
           Job j = stub.getJob(GetJobRequest.newBuilder().setJobId(job).build());
           if (json) {
-            out().println(JsonFormat.printer().print(j));
+            out().println(ProtoJson.print(j));
           } else {
             print(out(), j);
           }

@@ -11,6 +11,7 @@ import dev.apkofarm.client.farm.LocalFiles;
 import dev.apkofarm.client.farm.ProgressView;
 import dev.apkofarm.cluster.blobs.BlobTransfer;
 import dev.apkofarm.cluster.cli.RegistryAccessOptions;
+import dev.apkofarm.cluster.contract.MapEntries;
 import dev.apkofarm.core.BadInputException;
 import dev.apkofarm.core.config.BaseImage;
 import dev.apkofarm.core.config.ConfigException;
@@ -152,7 +153,8 @@ final class SubmitCommand extends ClientCommand {
       b.addImages(ImageSource.newBuilder().setName(c.image()).setFileName(c.display())
           .setConfigYaml(ByteString.copyFrom(Files.readAllBytes(c.path()))));
     }
-    BuildOptions.Builder o = BuildOptions.newBuilder().putAllAnnotations(BuildSettings.parseAnnotations(annotations));
+    BuildOptions.Builder o = BuildOptions.newBuilder()
+        .addAllAnnotations(MapEntries.toStringEntries(BuildSettings.parseAnnotations(annotations)));
     SourceDateEpoch.read(root).ifPresent(o::setSourceDateEpoch);
     b.setOptions(o);
     b.setOutput(push != null ? Output.newBuilder().setPushPrefix(push).setTag(tag == null ? "" : tag).build()
@@ -203,10 +205,10 @@ final class SubmitCommand extends ClientCommand {
       java.util.Map<Path, String> digests = uploads.awaitAnnounced();
       SubmitRequest.Builder b = request.toBuilder();
       for (int i = 0; i < configs.size(); i++) {
-        ImageSource.Builder image = b.getImages(i).toBuilder();
-        perImage.get(i).forEach((path, f) -> image.putFiles(path, dev.apkofarm.proto.v1.FileRef.newBuilder()
+        java.util.Map<String, dev.apkofarm.proto.v1.FileRef> files = new java.util.TreeMap<>();
+        perImage.get(i).forEach((path, f) -> files.put(path, dev.apkofarm.proto.v1.FileRef.newBuilder()
             .setDigest(f.digest() != null ? f.digest() : digests.get(f.file())).setSize(f.size()).build()));
-        b.setImages(i, image);
+        b.setImages(i, b.getImages(i).toBuilder().addAllFiles(MapEntries.toFileEntries(files)));
       }
       return new Shipping(b.build(), uploads);
     } catch (StatusRuntimeException e) {

@@ -1,7 +1,6 @@
 package dev.apkofarm.client.farm;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.apkofarm.proto.v1.JobEvent;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -45,7 +44,6 @@ public interface ProgressView {
   /** One JSON object per event (protobuf's JSON mapping), for programs. */
   final class Json implements ProgressView {
     private final PrintWriter out;
-    private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
 
     Json(PrintWriter out) {
       this.out = out;
@@ -54,7 +52,7 @@ public interface ProgressView {
     @Override
     public void event(JobEvent e) {
       try {
-        out.println(printer.print(e));
+        out.println(ProtoJson.printCompact(e));
       } catch (InvalidProtocolBufferException x) {
         throw new UncheckedIOException(new java.io.IOException(x));
       }

@@ -1,10 +1,10 @@
 package dev.apkofarm.cluster.contract;
 
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.oci.Descriptor;
 import dev.apkofarm.core.oci.Digest;
 import dev.apkofarm.core.oci.Platform;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /** OCI descriptors between core and the wire. */
 public final class Descriptors {
@@ -12,7 +12,7 @@ public final class Descriptors {
 
   public static dev.apkofarm.proto.v1.Descriptor toMessage(Descriptor d) {
     var b = dev.apkofarm.proto.v1.Descriptor.newBuilder().setMediaType(d.mediaType())
-        .setDigest(d.digest().toString()).setSize(d.size()).putAllAnnotations(d.annotations());
+        .setDigest(d.digest().toString()).setSize(d.size()).addAllAnnotations(MapEntries.toStringEntries(d.annotations()));
     d.platform().ifPresent(p -> b.setPlatform(dev.apkofarm.proto.v1.Platform.newBuilder().setOs(p.os())
         .setArchitecture(p.architecture()).setVariant(p.variant().orElse(""))));
     d.artifactType().ifPresent(b::setArtifactType);
@@ -30,6 +30,6 @@ public final class Descriptors {
     }
     return new Descriptor(m.getMediaType(), Digest.parse(m.getDigest()), m.getSize(), platform,
         m.getArtifactType().isEmpty() ? Optional.empty() : Optional.of(m.getArtifactType()),
-        new TreeMap<>(m.getAnnotationsMap()));
+        MapEntries.stringMap(m.getAnnotationsList(), "descriptor " + InputText.quote(m.getDigest()) + " annotations"));
   }
 }

@@ -2,6 +2,7 @@ package dev.apkofarm.coordinator.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.apkofarm.cluster.contract.BuiltArchMessages;
+import dev.apkofarm.cluster.contract.MapEntries;
 import dev.apkofarm.coordinator.model.BlobRef;
 import dev.apkofarm.coordinator.model.BuildResult;
 import dev.apkofarm.coordinator.model.BuildResults;
@@ -16,10 +17,10 @@ import dev.apkofarm.coordinator.scheduler.JobRequest;
 import dev.apkofarm.coordinator.scheduler.Scheduler;
 import dev.apkofarm.coordinator.scheduler.TaskReport;
 import dev.apkofarm.coordinator.scheduler.WorkerCommand;
+import dev.apkofarm.core.InputText;
 import dev.apkofarm.core.config.Arch;
 import dev.apkofarm.proto.v1.BuildOptions;
 import dev.apkofarm.proto.v1.Descriptor;
-import dev.apkofarm.proto.v1.FileRef;
 import dev.apkofarm.proto.v1.ImageState;
 import dev.apkofarm.proto.v1.Job;
 import dev.apkofarm.proto.v1.JobState;
@@ -44,9 +45,8 @@ final class ProtoMapper {
     List<ImageSource> images = new ArrayList<>();
     for (var i : r.getImagesList()) {
       Map<String, String> files = new TreeMap<>();
-      for (Map.Entry<String, FileRef> e : i.getFilesMap().entrySet()) {
-        files.put(e.getKey(), e.getValue().getDigest());
-      }
+      String field = "images[" + images.size() + "] (" + InputText.quote(i.getName()) + ").files";
+      MapEntries.fileMap(i.getFilesList(), field).forEach((path, f) -> files.put(path, f.getDigest()));
       images.add(new ImageSource(i.getName(), i.getFileName().isEmpty() ? i.getName() : i.getFileName(),
           i.getConfigYaml().toByteArray(), files));
     }
@@ -59,7 +59,7 @@ final class ProtoMapper {
     if (prefix.isEmpty() && !output.getTag().isEmpty()) {
       throw new IllegalArgumentException("a tag (" + output.getTag() + ") needs a push prefix");
     }
-    return new BuildSettings(new TreeMap<>(o.getAnnotationsMap()),
+    return new BuildSettings(MapEntries.stringMap(o.getAnnotationsList(), "options.annotations"),
         o.hasSourceDateEpoch() ? o.getSourceDateEpoch() : null, prefix.isEmpty() ? null : prefix,
         output.getTag().isEmpty() ? null : output.getTag());
   }
@@ -69,7 +69,7 @@ final class ProtoMapper {
   static Descriptor descriptor(BlobRef b) {
     Descriptor.Builder d = Descriptor.newBuilder()
         .setMediaType(b.mediaType()).setDigest(b.digest()).setSize(b.size())
-        .putAllAnnotations(b.annotations());
+        .addAllAnnotations(MapEntries.toStringEntries(b.annotations()));
     if (b.platform() != null) {
       String[] p = b.platform().split("/", 3);
       d.setPlatform(Platform.newBuilder().setOs(p[0]).setArchitecture(p.length > 1 ? p[1] : "")
@@ -88,7 +88,8 @@ final class ProtoMapper {
       platform = p.getOs() + "/" + p.getArchitecture() + (p.getVariant().isEmpty() ? "" : "/" + p.getVariant());
     }
     return new BlobRef(d.getMediaType(), d.getDigest(), d.getSize(), platform,
-        d.getArtifactType().isEmpty() ? null : d.getArtifactType(), new TreeMap<>(d.getAnnotationsMap()));
+        d.getArtifactType().isEmpty() ? null : d.getArtifactType(),
+        MapEntries.stringMap(d.getAnnotationsList(), "descriptor annotations"));
   }
 
   // ------------------------------------------------------------ jobs
@@ -242,7 +243,7 @@ final class ProtoMapper {
     }
     BuildResult result = BuildResults.fromCore(BuiltArchMessages.fromMessage(r.getBuilt()), worker);
     Map<Stage, Long> nanos = new EnumMap<>(Stage.class);
-    r.getStageNanosMap().forEach((k, v) -> {
+    MapEntries.int64Map(r.getStageNanosList(), "stage_nanos").forEach((k, v) -> {
       try {
         nanos.put(Stage.valueOf(k.toUpperCase(Locale.ROOT)), v);
       } catch (IllegalArgumentException ignored) {

@@ -1,6 +1,7 @@
 package dev.apkofarm.worker.grpc;
 
 import dev.apkofarm.cluster.contract.BuiltArchMessages;
+import dev.apkofarm.cluster.contract.MapEntries;
 import dev.apkofarm.proto.v1.BuildTask;
 import dev.apkofarm.proto.v1.Draining;
 import dev.apkofarm.proto.v1.TaskFailure;
@@ -14,6 +15,8 @@ import dev.apkofarm.worker.pipeline.BuiltTask;
 import dev.apkofarm.worker.pipeline.TaskId;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The worker's side of the wire: assignments in, progress, results, failures and drains out, in one place. */
 final class TaskMessages {
@@ -45,7 +48,9 @@ final class TaskMessages {
     TaskResult.Builder r = TaskResult.newBuilder().setTask(ref(ref))
         .setBuilt(BuiltArchMessages.toMessage(built.built()))
         .setPackagesFetched(built.packagesFetched()).setPackagesCached(built.packagesCached());
-    built.stageNanos().forEach((s, n) -> r.putStageNanos(s.name().toLowerCase(Locale.ROOT), n));
+    Map<String, Long> nanos = new TreeMap<>();
+    built.stageNanos().forEach((s, n) -> nanos.put(s.name().toLowerCase(Locale.ROOT), n));
+    r.addAllStageNanos(MapEntries.toInt64Entries(nanos));
     return WorkerMessage.newBuilder().setResult(r).build();
   }
 
