@@ -123,7 +123,8 @@ class MapEntriesInTest {
   void aWorkersResultIsReadWithItsStageTimes() {
     TaskReport.Completed c = ProtoMapper.completed(result(List.of(nanos("install", 7), nanos("fetch", 5),
         nanos("future-stage", 1))), "w1");
-    assertThat(c.stageNanos()).containsExactly(Map.entry(Stage.FETCH, 5L), Map.entry(Stage.INSTALL, 7L));
+    // A stage this coordinator does not know is skipped; TaskReport keeps the rest in no particular order.
+    assertThat(c.stageNanos()).isEqualTo(Map.of(Stage.FETCH, 5L, Stage.INSTALL, 7L));
   }
 
   @Test
