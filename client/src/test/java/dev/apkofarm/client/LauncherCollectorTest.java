@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The collector {@code bin/launch} gives a process, read from the command line it would run (a {@code JAVA} that
  * prints its arguments): a daemon with a heap of at most 1 GiB gets the serial collector (G1's own structures were 47
  * MiB of a worker with -Xmx256m, over its 384 MiB budget; docs/farm.md, "Memory"), unless {@code APKO_FARM_JAVA_OPTS}
- * chooses a collector; a larger or unstated heap, and every CLI run, keep the JVM's choice. Also the one other flag
- * that differs between the two kinds of process: a CLI run writes no performance counters.
+ * chooses a collector; a larger or unstated heap, and every CLI run, keep the JVM's choice. Also the other flags that
+ * differ between the two kinds of process: a CLI run writes no performance counters and starts with a larger young
+ * generation.
  */
 class LauncherCollectorTest {
   private static final Path BIN = Path.of("").toAbsolutePath().getParent().resolve("bin");
@@ -64,9 +65,10 @@ class LauncherCollectorTest {
   }
 
   @Test
-  void onlyACliRunGoesWithoutPerformanceCounters() throws Exception {
-    assertThat(javaArgs("apko-client", "")).contains("-XX:-UsePerfData");
-    assertThat(javaArgs("apko-worker", "")).doesNotContain("UsePerfData");
-    assertThat(javaArgs("apko-coordinator", "-Xmx256m")).doesNotContain("UsePerfData");
+  void onlyACliRunGoesWithoutPerformanceCountersAndWithALargerYoungGeneration() throws Exception {
+    assertThat(javaArgs("apko-client", "")).contains("-XX:-UsePerfData", "-XX:NewSize=64m");
+    for (String daemon : List.of("apko-worker", "apko-coordinator")) {
+      assertThat(javaArgs(daemon, "-Xmx256m")).doesNotContain("UsePerfData", "NewSize");
+    }
   }
 }
