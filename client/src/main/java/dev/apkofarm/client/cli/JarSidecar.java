@@ -95,8 +95,8 @@ final class JarSidecar implements StoredUsage.Resources {
   }
 
   /**
-   * Writes the file beside {@code jar} holding {@code resources}, each with the CRCs of the class files its header
-   * names (the layout {@link StoredUsage} writes both in: a format number, then each class name with its CRC).
+   * Writes the file beside {@code jar} holding {@code resources}, each with the CRCs the jar's index gives the class
+   * files its header names ({@link StoredUsage#readClasses}).
    */
   static void write(Path jar, List<String> resources) throws IOException {
     BasicFileAttributes before = Files.readAttributes(jar, BasicFileAttributes.class);
@@ -120,10 +120,8 @@ final class JarSidecar implements StoredUsage.Resources {
         out.writeInt(content.length);
         out.write(content);
         DataInputStream header = new DataInputStream(new ByteArrayInputStream(content));
-        header.readInt();
-        for (int i = header.readInt(); i > 0; i--) {
-          String classFile = StoredUsage.classFile(header.readUTF());
-          header.readLong();
+        for (String className : StoredUsage.readClasses(header, name).keySet()) {
+          String classFile = StoredUsage.classFile(className);
           Long crc = from.crc(classFile);
           if (crc != null) {
             crcs.put(classFile, crc);

@@ -225,13 +225,7 @@ public final class StoredUsage {
 
     /** Whether every class file the texts came from is unchanged. */
     boolean current(Resources resources) throws IOException {
-      for (Map.Entry<String, Long> c : classes.entrySet()) {
-        Long crc = resources.crc(classFile(c.getKey()));
-        if (crc == null || crc.longValue() != c.getValue()) {
-          return false;
-        }
-      }
-      return true;
+      return StoredUsage.current(classes, resources);
     }
 
     void write(OutputStream to) throws IOException {
@@ -253,13 +247,7 @@ public final class StoredUsage {
 
     static Stored read(InputStream from) throws IOException {
       DataInputStream in = new DataInputStream(from);
-      if (in.readInt() != FORMAT) {
-        throw new IOException("unknown format of " + RESOURCE);
-      }
-      Map<String, Long> classes = new LinkedHashMap<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        classes.put(in.readUTF(), in.readLong());
-      }
+      Map<String, Long> classes = readClasses(in, RESOURCE);
       Map<String, String> plain = new LinkedHashMap<>();
       Map<String, String> ansi = new LinkedHashMap<>();
       for (int i = in.readInt(); i > 0; i--) {
@@ -277,16 +265,8 @@ public final class StoredUsage {
     static Optional<String> find(InputStream from, Resources resources, String command, boolean ansi)
         throws IOException {
       DataInputStream in = new DataInputStream(from);
-      if (in.readInt() != FORMAT) {
-        throw new IOException("unknown format of " + RESOURCE);
-      }
-      for (int i = in.readInt(); i > 0; i--) {
-        String name = in.readUTF();
-        long expected = in.readLong();
-        Long crc = resources.crc(classFile(name));
-        if (crc == null || crc.longValue() != expected) {
-          return Optional.empty();
-        }
+      if (!StoredUsage.current(readClasses(in, RESOURCE), resources)) {
+        return Optional.empty();
       }
       for (int i = in.readInt(); i > 0; i--) {
         boolean wanted = in.readUTF().equals(command);
@@ -321,6 +301,35 @@ public final class StoredUsage {
       in.readFully(bytes);
       return new String(bytes, StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * The header both stored files begin with ({@link #RESOURCE} and {@link QuickParse#RESOURCE}): the format, then each
+   * class the contents were read from with the CRC-32 of its class file, in the order written.
+   *
+   * @param what the file's name, for the error
+   * @throws IOException when the format is another
+   */
+  static Map<String, Long> readClasses(DataInputStream in, String what) throws IOException {
+    if (in.readInt() != FORMAT) {
+      throw new IOException("unknown format of " + what);
+    }
+    Map<String, Long> classes = new LinkedHashMap<>();
+    for (int i = in.readInt(); i > 0; i--) {
+      classes.put(in.readUTF(), in.readLong());
+    }
+    return classes;
+  }
+
+  /** Whether the class file of every class in {@code classes} has the CRC-32 given with it in {@code resources}. */
+  static boolean current(Map<String, Long> classes, Resources resources) throws IOException {
+    for (Map.Entry<String, Long> c : classes.entrySet()) {
+      Long crc = resources.crc(classFile(c.getKey()));
+      if (crc == null || crc.longValue() != c.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The class file of {@code className}. */
@@ -447,14 +456,8 @@ public final class StoredUsage {
         return Optional.empty();
       }
       DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in));
-      if (data.readInt() != FORMAT) {
+      if (!current(readClasses(data, QuickParse.RESOURCE), resources)) {
         return Optional.empty();
-      }
-      for (int i = data.readInt(); i > 0; i--) {
-        Long crc = resources.crc(classFile(data.readUTF()));
-        if (crc == null || crc.longValue() != data.readLong()) {
-          return Optional.empty();
-        }
       }
       return Optional.of(QuickParse.read(data, wanted));
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -23,20 +24,20 @@ public final class MapEntries {
   private MapEntries() {}
 
   public static List<StringEntry> toStringEntries(Map<String, String> map) {
-    List<StringEntry> out = new ArrayList<>(map.size());
-    new TreeMap<>(map).forEach((k, v) -> out.add(StringEntry.newBuilder().setKey(k).setValue(v).build()));
-    return out;
+    return entries(map, (k, v) -> StringEntry.newBuilder().setKey(k).setValue(v).build());
   }
 
   public static List<FileEntry> toFileEntries(Map<String, FileRef> map) {
-    List<FileEntry> out = new ArrayList<>(map.size());
-    new TreeMap<>(map).forEach((k, v) -> out.add(FileEntry.newBuilder().setKey(k).setValue(v).build()));
-    return out;
+    return entries(map, (k, v) -> FileEntry.newBuilder().setKey(k).setValue(v).build());
   }
 
   public static List<Int64Entry> toInt64Entries(Map<String, Long> map) {
-    List<Int64Entry> out = new ArrayList<>(map.size());
-    new TreeMap<>(map).forEach((k, v) -> out.add(Int64Entry.newBuilder().setKey(k).setValue(v).build()));
+    return entries(map, (k, v) -> Int64Entry.newBuilder().setKey(k).setValue(v).build());
+  }
+
+  private static <V, E> List<E> entries(Map<String, V> map, BiFunction<String, V, E> entry) {
+    List<E> out = new ArrayList<>(map.size());
+    new TreeMap<>(map).forEach((k, v) -> out.add(entry.apply(k, v)));
     return out;
   }
 

@@ -124,13 +124,7 @@ final class ResolverIndex {
     }
     Dependency[] out = new Dependency[texts.size()];
     for (int i = 0; i < out.length; i++) {
-      String t = texts.get(i);
-      Dependency d = dependencies.get(t);
-      if (d == null) {
-        d = Dependency.parse(t);
-        dependencies.put(t, d);
-      }
-      out[i] = d;
+      out[i] = dependencies.computeIfAbsent(texts.get(i), Dependency::parse);
     }
     return List.of(out);
   }
