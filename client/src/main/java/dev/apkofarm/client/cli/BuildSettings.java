@@ -161,8 +161,8 @@ public final class BuildSettings {
     BuildOptions options =
         BuildOptions.defaults(reference).withSourceDateEpoch(date()).withSbom(sbom && sbomFormats.contains(SPDX))
             .withLimits(limit);
-    Path scratch = Files.createTempDirectory("apko-farm-packages-");
-    return new Prepared(image, options, new StorePackageSource(store, scratch), Executors.newFixedThreadPool(parallelism));
+    return new Prepared(image, options, StorePackageSource.inTemporaryDirectory(store, "apko-farm-packages-"),
+        Executors.newFixedThreadPool(parallelism));
   }
 
   /** {@code SOURCE_DATE_EPOCH}, else {@code --build-date}, else none. */

@@ -25,9 +25,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A verified package expanded for installation: one pass over its data section copies every regular file's bytes
- * into a single file on disk (no directory tree, no per-file files) and records each entry with a {@link ContentRef}
- * into that file. The tree then refers to those bytes until the layer streams them.
+ * A verified package expanded for installation: one pass over its data section keeps each small regular file's bytes
+ * in memory while its {@link ExpansionSpace}'s budget lasts and copies every other file's bytes into a single file on
+ * disk (no directory tree, no per-file files), made when the first such file comes; each entry records a
+ * {@link ContentRef} to its bytes. The tree then refers to those bytes until the layer streams them.
  */
 record ExpandedPackage(PackageInfo meta, List<ControlEntry> controlEntries, List<DataEntry> dataEntries)
     implements PackageArchive {
@@ -37,44 +38,55 @@ record ExpandedPackage(PackageInfo meta, List<ControlEntry> controlEntries, List
   }
 
   /**
-   * Expands {@code apk}, writing file contents to {@code contents} (created); {@code size} is the package size the
-   * installed database records.
+   * Expands {@code apk}, its file contents in {@code space}; {@code size} is the package size the installed database
+   * records.
    */
-  static ExpandedPackage expand(ApkPackage apk, Path contents, long size)
+  static ExpandedPackage expand(ApkPackage apk, ExpansionSpace space, long size)
       throws IOException, dev.apkofarm.core.BadInputException {
     try {
-      return expandWithin(apk, contents, size);
+      return expandWithin(apk, space, size);
     } catch (MalformedArchiveException e) {
       // Truncated content or a limit passed while inflating a file: the (verified) package's own doing.
       throw new PackageVerificationException(apk.displayName(), e.getMessage(), e);
     }
   }
 
-  private static ExpandedPackage expandWithin(ApkPackage apk, Path contents, long size)
+  private static ExpandedPackage expandWithin(ApkPackage apk, ExpansionSpace space, long size)
       throws IOException, dev.apkofarm.core.BadInputException {
     List<DataEntry> data = new ArrayList<>();
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(contents), 1 << 16);
-        ApkPackage.DataReader reader = apk.data()) {
+    Path contents = null;
+    OutputStream out = null;
+    try (ApkPackage.DataReader reader = apk.data()) {
       long offset = 0;
       byte[] buf = new byte[1 << 16];
       TarEntry e;
       while ((e = reader.next()) != null) {
         Optional<ContentRef> content = Optional.empty();
         if (e.type() == TarEntry.Type.FILE) {
-          long n = 0;
-          try (InputStream in = reader.content()) {
-            int k;
-            while ((k = in.read(buf)) > 0) {
-              out.write(buf, 0, k);
-              n += k;
+          if (space.takeInline(e.size())) {
+            byte[] bytes;
+            try (InputStream in = reader.content()) {
+              bytes = in.readNBytes((int) e.size() + 1); // one more than the header says shows a longer entry
             }
+            checkSize(e, bytes.length);
+            content = Optional.of(new ContentRef.Inline(bytes)); // a new array, this entry's alone: not copied again
+          } else {
+            if (out == null) {
+              contents = space.newContentsFile();
+              out = new BufferedOutputStream(Files.newOutputStream(contents), 1 << 16);
+            }
+            long n = 0;
+            try (InputStream in = reader.content()) {
+              int k;
+              while ((k = in.read(buf)) > 0) {
+                out.write(buf, 0, k);
+                n += k;
+              }
+            }
+            checkSize(e, n);
+            content = Optional.of(ContentRef.slice(contents, offset, n));
+            offset += n;
           }
-          if (n != e.size()) {
-            throw new MalformedArchiveException(
-                "data section entry " + InputText.quote(e.name()) + " has " + n + " bytes, its header says " + e.size());
-          }
-          content = Optional.of(ContentRef.slice(contents, offset, n));
-          offset += n;
         }
         Optional<byte[]> checksum;
         try {
@@ -87,6 +99,10 @@ record ExpandedPackage(PackageInfo meta, List<ControlEntry> controlEntries, List
                 e.name(), kind(e.type()), e.mode() & 07777, e.uid(), e.gid(), seconds(e.mtime()), e.linkName(),
                 xattrs(e), checksum, content));
       }
+    } finally {
+      if (out != null) {
+        out.close();
+      }
     }
     List<ControlEntry> control = new ArrayList<>();
     for (ApkPackage.ControlFile c : apk.controlFiles().values()) {
@@ -98,6 +114,13 @@ record ExpandedPackage(PackageInfo meta, List<ControlEntry> controlEntries, List
       control.add(new ControlEntry(t.name(), t.mode(), t.uid(), t.gid(), t.uname(), t.gname(), pax, c.content()));
     }
     return new ExpandedPackage(meta(apk, size), control, data);
+  }
+
+  private static void checkSize(TarEntry e, long n) throws MalformedArchiveException {
+    if (n != e.size()) {
+      throw new MalformedArchiveException(
+          "data section entry " + InputText.quote(e.name()) + " has " + n + " bytes, its header says " + e.size());
+    }
   }
 
   private static java.util.SortedMap<String, byte[]> xattrs(TarEntry e) {

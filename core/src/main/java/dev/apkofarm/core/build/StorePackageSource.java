@@ -5,7 +5,6 @@ import dev.apkofarm.core.apk.PackageInfo;
 import dev.apkofarm.core.apk.pkg.ApkPackage;
 import dev.apkofarm.core.apk.repo.PackageStore;
 import dev.apkofarm.core.install.PackageArchive;
-import dev.apkofarm.core.io.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,21 +14,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Packages for builds from the apk engine's {@link PackageStore} (disk cache, farm tiers, repository; everything
- * verified against the locked checksum), expanded into a scratch directory. Expanded packages are kept for the life
- * of this source, so repeated builds in one process (the farm worker, benchmarks) install without touching the
- * packages again. Close it to delete the scratch directory.
+ * verified against the locked checksum), expanded: small files in memory within a fixed budget, the rest into a
+ * scratch directory made when first needed ({@link ExpansionSpace}). Expanded packages are kept for the life of this
+ * source, so repeated builds in one process (the farm worker, benchmarks) install without touching the packages
+ * again. Close it to delete the scratch directory.
  */
 public final class StorePackageSource implements PackageSource, AutoCloseable {
   private final PackageStore store;
   private final PackageOrigins origins;
-  private final TemporaryDirectory scratch;
+  private final ExpansionSpace space;
   private final ConcurrentHashMap<String, CompletableFuture<PackageArchive>> expanded = new ConcurrentHashMap<>();
 
   /**
    * @param store where verified packages come from
-   * @param scratch a directory for expanded file contents (created; deleted on {@link #close()})
+   * @param scratch a directory for expanded file contents (created when first needed; deleted on {@link #close()})
    */
-  public StorePackageSource(PackageStore store, Path scratch) throws IOException {
+  public StorePackageSource(PackageStore store, Path scratch) {
     this(store, PackageOrigins.LOCATIONS, scratch);
   }
 
@@ -37,11 +37,23 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
    * @param origins where a package comes from when no cache has it (a farm worker takes local-repository packages
    *     from its coordinator's store by digest, never from a path of its own)
    */
-  public StorePackageSource(PackageStore store, PackageOrigins origins, Path scratch)
-      throws IOException {
+  public StorePackageSource(PackageStore store, PackageOrigins origins, Path scratch) {
+    this(store, origins, ExpansionSpace.in(scratch));
+  }
+
+  private StorePackageSource(PackageStore store, PackageOrigins origins, ExpansionSpace space) {
     this.store = store;
     this.origins = origins;
-    this.scratch = TemporaryDirectory.of(scratch);
+    this.space = space;
+  }
+
+  /**
+   * A source whose scratch directory is a new {@code <prefix><random>} in the system's temporary directory, made
+   * (safely, as {@link Files#createTempDirectory} makes one) only when a file is too large to hold in memory.
+   */
+  public static StorePackageSource inTemporaryDirectory(PackageStore store, String prefix) {
+    return new StorePackageSource(store, PackageOrigins.LOCATIONS,
+        new ExpansionSpace(ExpansionSpace.BUDGET, () -> Files.createTempDirectory(prefix)));
   }
 
   @Override
@@ -80,16 +92,15 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
       throw new BadInputException("locked package " + pkg + ": " + e.getMessage(), e);
     }
     ApkPackage apk = store.get(info, origins.of(pkg));
-    Path contents = Files.createTempFile(scratch.path(), pkg.name() + "-", ".data");
     // The installed database's S: is the size the index lists (apk and apko record it so), not the size of the copy
     // at hand: a package signed again with another key keeps its control and data sections, and so its cache entry,
     // but not its length; the copy a cache holds must not change the image.
-    return ExpandedPackage.expand(apk, contents, pkg.size() > 0 ? pkg.size() : apk.layout().fileSize());
+    return ExpandedPackage.expand(apk, space, pkg.size() > 0 ? pkg.size() : apk.layout().fileSize());
   }
 
   @Override
   public void close() throws IOException {
     expanded.clear();
-    scratch.close();
+    space.close();
   }
 }

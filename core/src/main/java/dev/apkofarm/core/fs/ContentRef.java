@@ -12,8 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
- * Where the bytes of a regular file live: a slice of a file on disk (an expanded package in the cache) or, for the
- * small files the build itself creates, inline bytes. The tree never holds package contents in memory.
+ * Where the bytes of a regular file live: a slice of a file on disk (an expanded package) or inline bytes (the small
+ * files the build itself creates, and small package files within a fixed budget per build: see
+ * {@code build.ExpansionSpace}). Large package contents never sit in memory.
  */
 public sealed interface ContentRef permits ContentRef.Inline, ContentRef.FileSlice {
   /** The number of bytes. */

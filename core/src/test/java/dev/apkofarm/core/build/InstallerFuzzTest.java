@@ -30,17 +30,19 @@ class InstallerFuzzTest {
   @FuzzTest
   void installPackageData(byte[] dataTar) throws IOException {
     Path apk = DIR.resolve("fuzz.apk");
-    Path contents = DIR.resolve("fuzz.data");
     Files.write(apk, FuzzApk.of("fuzz", dataTar));
     ImageTree tree = new ImageTree();
     try {
       ApkPackage pkg = ApkPackage.open(apk, "fuzz-1.0-r0", Optional.empty(), LIMITS);
-      ExpandedPackage expanded = ExpandedPackage.expand(pkg, contents, Files.size(apk));
-      ApkDatabase.init(tree, "x86_64");
-      Installer installer = new Installer(tree, 0);
-      installer.install(expanded);
-      assertThat(installer.finish()).hasSize(1);
-      tree.walk((path, node) -> assertThat(path).doesNotStartWith("/").doesNotContain("\n"));
+      // A small budget: the fuzzed files are held in memory and, once it is spent, written to disk.
+      try (ExpansionSpace space = new ExpansionSpace(64 << 10, () -> Files.createDirectories(DIR.resolve("space")))) {
+        ExpandedPackage expanded = ExpandedPackage.expand(pkg, space, Files.size(apk));
+        ApkDatabase.init(tree, "x86_64");
+        Installer installer = new Installer(tree, 0);
+        installer.install(expanded);
+        assertThat(installer.finish()).hasSize(1);
+        tree.walk((path, node) -> assertThat(path).doesNotStartWith("/").doesNotContain("\n"));
+      }
     } catch (BadInputException refused) {
       // refused: fine
     }
