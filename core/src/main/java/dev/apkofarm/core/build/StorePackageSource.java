@@ -49,7 +49,8 @@ public final class StorePackageSource implements PackageSource, AutoCloseable {
 
   /**
    * A source whose scratch directory is a new {@code <prefix><random>} in the system's temporary directory, made
-   * (safely, as {@link Files#createTempDirectory} makes one) only when a file is too large to hold in memory.
+   * (safely, as {@link Files#createTempDirectory} makes one) only when a file goes to disk: one larger than a file
+   * held in memory may be, or one that comes after the budget is spent.
    */
   public static StorePackageSource inTemporaryDirectory(PackageStore store, String prefix) {
     return new StorePackageSource(store, PackageOrigins.LOCATIONS,
