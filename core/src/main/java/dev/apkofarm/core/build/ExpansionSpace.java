@@ -26,7 +26,7 @@ final class ExpansionSpace implements AutoCloseable {
    */
   static final int FILE_MAX = 256 << 10;
 
-  /** Makes the scratch directory when it is first needed. */
+  /** Names (or makes) the scratch directory when it is first needed; a directory not there yet is created. */
   @FunctionalInterface
   interface DirectoryMaker {
     Path make() throws IOException;
@@ -50,7 +50,7 @@ final class ExpansionSpace implements AutoCloseable {
 
   /** A space whose directory is {@code dir} (created when first needed, with its parents). */
   static ExpansionSpace in(Path dir) {
-    return new ExpansionSpace(BUDGET, () -> Files.createDirectories(dir));
+    return new ExpansionSpace(BUDGET, () -> dir); // TemporaryDirectory.of creates it
   }
 
   /**
