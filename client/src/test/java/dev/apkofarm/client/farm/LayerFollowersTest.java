@@ -73,7 +73,11 @@ class LayerFollowersTest {
       followers.on(claimed("web", "arm64", 1)); // never streams: its worker failed before the layer, say
 
       StreamingUpload up = blobs.stream("a layer", BlobTransfer.followKey("j-1", "web", "amd64", 1));
-      up.write(layer, 0, layer.length);
+      up.write(layer, 0, 1024 * 1024);
+      // The worker's task ends after its layer is stored; a follow that had no bytes by then is stopped (and the
+      // layer downloaded after the job), so this one is given the time a real build's compression gives it.
+      awaitFollowBytes(LayoutWriter.staging(output, "web"));
+      up.write(layer, 1024 * 1024, layer.length - 1024 * 1024);
       assertThat(up.finish(Digest.of(layer), layer.length)).isTrue();
       followers.on(done("web", "amd64"));
       followers.on(done("web", "arm64"));
@@ -99,13 +103,7 @@ class LayerFollowersTest {
       up.write(layer, 0, 3 * 1024 * 1024);
       Path staging = LayoutWriter.staging(output, "db");
       // The follow's temp file grows before the upload is finished: the bytes come during the build.
-      Await.until(Duration.ofSeconds(30), "the follow to write the layer's first bytes", () -> {
-        try (var files = Files.list(staging)) {
-          return files.anyMatch(p -> p.getFileName().toString().startsWith(".follow-") && size(p) > 0);
-        } catch (IOException e) {
-          return false; // the staging directory is not made yet
-        }
-      });
+      awaitFollowBytes(staging);
       up.write(layer, 3 * 1024 * 1024, layer.length - 3 * 1024 * 1024);
       assertThat(up.finish(Digest.of(layer), layer.length)).isTrue();
       followers.on(done("db", "amd64"));
@@ -114,6 +112,17 @@ class LayerFollowersTest {
       assertThat(followers.followed()).isEqualTo(1);
       assertThat(new DirectoryBlobStore(staging).contains(Digest.of(layer))).isTrue();
     }
+  }
+
+  /** Waits until a follow's temp file in {@code staging} has bytes. */
+  private static void awaitFollowBytes(Path staging) {
+    Await.until(Duration.ofSeconds(30), "the follow to write the layer's first bytes", () -> {
+      try (var files = Files.list(staging)) {
+        return files.anyMatch(p -> p.getFileName().toString().startsWith(".follow-") && size(p) > 0);
+      } catch (IOException e) {
+        return false; // the staging directory is not made yet
+      }
+    });
   }
 
   private static long size(Path p) {
